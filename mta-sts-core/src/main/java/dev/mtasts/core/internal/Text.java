@@ -1,0 +1,88 @@
+package dev.mtasts.core.internal;
+
+/**
+ * Small text helpers for messages and ASCII checks.
+ */
+public final class Text {
+  private static final int MAX_QUOTED = 60;
+
+  private Text() {}
+
+  /** Tells whether every character is below U+0080. */
+  public static boolean isAscii(CharSequence s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** ASCII-only lower-casing; other characters are kept. */
+  public static char lowerAscii(char c) {
+    return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+  }
+
+  /** Lower-cases ASCII letters only, returning {@code s} itself when it has none. */
+  public static String lowerAscii(String s) {
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (c >= 'A' && c <= 'Z') {
+        char[] chars = s.toCharArray();
+        for (int j = i; j < n; j++) {
+          chars[j] = lowerAscii(chars[j]);
+        }
+        return new String(chars);
+      }
+    }
+    return s;
+  }
+
+  /**
+   * Quotes a value for a message: control characters escaped, long values shortened, so that a
+   * hostile input can never make a message huge or unprintable.
+   */
+  public static String quote(CharSequence s) {
+    StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8).append('\'');
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (sb.length() > MAX_QUOTED) {
+        sb.append("...");
+        break;
+      }
+      char c = s.charAt(i);
+      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\ufeff') {
+        sb.append(escape(c));
+      } else {
+        sb.append(c);
+      }
+    }
+    return sb.append('\'').toString();
+  }
+
+  /** Names a single character for a message, such as {@code 'x'} or {@code U+0009 (tab)}. */
+  public static String describe(char c) {
+    if (c == '\t') {
+      return "U+0009 (tab)";
+    }
+    if (c == '\r') {
+      return "U+000D (carriage return)";
+    }
+    if (c == ' ') {
+      return "' ' (space)";
+    }
+    if (c < 0x20 || c == 0x7f || c >= 0x80) {
+      return String.format("U+%04X", (int) c);
+    }
+    return "'" + c + "'";
+  }
+
+  private static String escape(char c) {
+    return switch (c) {
+      case '\t' -> "\\t";
+      case '\r' -> "\\r";
+      case '\n' -> "\\n";
+      default -> String.format("\\u%04x", (int) c);
+    };
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) core: the immutable policy model, the parsers and
+ * serializers of policy files and of the {@code _mta-sts} and {@code _smtp._tls} TXT records, and
+ * MX pattern matching.
+ *
+ * <p>DNS and HTTPS access are service-provider interfaces implemented by other modules, so this
+ * module depends on nothing but SLF4J.
+ */
+module dev.mtasts.core {
+  requires static transitive org.jspecify;
+  requires org.slf4j;
+
+  exports dev.mtasts.core;
+}
