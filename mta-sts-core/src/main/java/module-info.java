@@ -11,4 +11,6 @@ module dev.mtasts.core {
   requires org.slf4j;
 
   exports dev.mtasts.core;
+  exports dev.mtasts.core.dns;
+  exports dev.mtasts.core.fetch;
 }
