@@ -13,4 +13,8 @@ module dev.mtasts.core {
   exports dev.mtasts.core;
   exports dev.mtasts.core.dns;
   exports dev.mtasts.core.fetch;
+  exports dev.mtasts.core.resolver;
+  exports dev.mtasts.core.store;
+  exports dev.mtasts.core.delivery;
+  exports dev.mtasts.core.tls;
 }
