@@ -17,4 +17,5 @@ module dev.mtasts.core {
   exports dev.mtasts.core.store;
   exports dev.mtasts.core.delivery;
   exports dev.mtasts.core.tls;
+  exports dev.mtasts.core.owner;
 }
