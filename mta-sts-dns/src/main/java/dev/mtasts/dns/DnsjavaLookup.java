@@ -87,11 +87,14 @@ import org.xbill.DNS.lookup.LookupSession;
  * dot, {@code ""} for the null MX of RFC 7505.
  *
  * <h2>Time and threads</h2>
- * Every lookup completes within {@link Builder#deadline(Duration)}; each query to one server is
- * abandoned after {@link Builder#queryTimeout(Duration)} and sent again, to the next server in turn,
- * up to {@link Builder#attemptsPerServer(int)} times per server. Both timeouts are enforced by this
- * class, not by dnsjava, whose own timeout checks run on a coarse tick (one second, and only while
- * no socket is ready). The threads involved:
+ * Every lookup completes within {@link Builder#deadline(Duration)}; each query to one server (with
+ * its TCP retry after a truncated UDP answer) is abandoned after
+ * {@link Builder#queryTimeout(Duration)} and sent again, to the next server in turn, up to
+ * {@link Builder#attemptsPerServer(int)} times per server. Once the deadline passes, a lookup starts
+ * no new query for a CNAME chain it was following (a retry already under way may still go out, and
+ * ends within the query timeout). Both timeouts are enforced by this class, not by dnsjava, whose
+ * own timeout checks run on a coarse tick (one second, and only while no socket is ready). The
+ * threads involved:
  * <ul>
  *   <li>The {@linkplain Builder#executor(Executor) executor} parses answers, maps outcomes and
  *       completes the returned stages: dependent actions run there (or on the calling thread when
@@ -102,8 +105,9 @@ import org.xbill.DNS.lookup.LookupSession;
  *       {@link CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit, Executor)},
  *       whose one daemon thread the JDK starts lazily and shares with the whole JVM.
  *   <li>dnsjava performs all network I/O on one daemon thread, "dnsjava NIO selector", which it
- *       starts lazily on the first query and shares with every dnsjava user in the JVM (static
- *       state in dnsjava's {@code NioClient}), and it registers a JVM shutdown hook that closes it.
+ *       starts lazily from the thread that sends the first query in the JVM and shares with every
+ *       dnsjava user (static state in dnsjava's {@code NioClient}); it also registers a JVM
+ *       shutdown hook that closes it.
  *       That thread only hands answers over to the executor. It cannot be avoided short of
  *       replacing dnsjava's transport; a known dnsjava 3.6.5 bug can kill it when a TCP server
  *       resets a connection mid-write, after which every lookup ends, on time, as a

@@ -78,6 +78,7 @@ final class FakeDnsServer implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < 20; attempt++) {
       DatagramSocket udp = new DatagramSocket(new InetSocketAddress(loopback, 0));
+      udp.setReceiveBufferSize(1 << 20); // bursts of concurrent queries must not be dropped
       try {
         ServerSocket tcp = new ServerSocket(udp.getLocalPort(), 50, loopback);
         FakeDnsServer server = new FakeDnsServer(handler, udp, tcp);

@@ -10,6 +10,7 @@ import java.util.concurrent.Delayed;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A {@link ScheduledExecutorService} whose delays never pass on their own: tests fire the pending
@@ -20,20 +21,7 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
   /** Runs every task scheduled so far that is not cancelled; returns how many ran. */
   int fireAll() {
-    List<Task> due;
-    synchronized (this) {
-      due = new ArrayList<>(pending);
-      pending.clear();
-    }
-    int ran = 0;
-    for (Task t : due) {
-      if (!t.isCancelled()) {
-        t.action.run();
-        t.done = true;
-        ran++;
-      }
-    }
-    return ran;
+    return fireMatching(t -> true);
   }
 
   /**
@@ -42,11 +30,15 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
    */
   int fire(Duration delay) {
     long nanos = delay.toNanos();
+    return fireMatching(t -> t.delayNanos == nanos);
+  }
+
+  private int fireMatching(Predicate<Task> which) {
     List<Task> due = new ArrayList<>();
     synchronized (this) {
       for (Iterator<Task> it = pending.iterator(); it.hasNext(); ) {
         Task t = it.next();
-        if (t.delayNanos == nanos) {
+        if (which.test(t)) {
           due.add(t);
           it.remove();
         }

@@ -8,6 +8,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -52,18 +53,44 @@ public final class Scheduling {
    *
    * @param delay how long to wait
    * @param task the task; it must be harmless when it runs after the work it guards is done
-   * @return an action that cancels the task if it has not started (best effort)
+   * @return an action that cancels the task if it has not started
    */
   public Runnable schedule(Duration delay, Runnable task) {
-    Runnable handOver = () -> execute(task);
+    OnceTask once = new OnceTask(task);
+    Runnable handOver = () -> execute(once);
     long nanos = delay.toNanos();
     ScheduledExecutorService s = scheduler;
     if (s == null) {
-      // The JDK delayer cannot cancel; the task is idempotent, so a late run does nothing.
+      // The JDK delayer cannot cancel: the cancel action drops the task so that the timer keeps
+      // nothing but an empty shell alive until it fires.
       CompletableFuture.delayedExecutor(nanos, TimeUnit.NANOSECONDS, Runnable::run).execute(handOver);
-      return () -> { };
+      return once::cancel;
     }
     ScheduledFuture<?> future = s.schedule(handOver, nanos, TimeUnit.NANOSECONDS);
-    return () -> future.cancel(false);
+    return () -> {
+      once.cancel();
+      future.cancel(false);
+    };
+  }
+
+  /** A task that runs at most once and can be dropped before it runs. */
+  private static final class OnceTask implements Runnable {
+    private final AtomicReference<@Nullable Runnable> task;
+
+    OnceTask(Runnable task) {
+      this.task = new AtomicReference<>(task);
+    }
+
+    void cancel() {
+      task.set(null);
+    }
+
+    @Override
+    public void run() {
+      Runnable t = task.getAndSet(null);
+      if (t != null) {
+        t.run();
+      }
+    }
   }
 }
