@@ -1,0 +1,580 @@
+package dev.mtasts.dns;
+
+import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.dns.internal.LookupGate;
+import dev.mtasts.dns.internal.Outcomes;
+import dev.mtasts.dns.internal.QueryNames;
+import dev.mtasts.dns.internal.Scheduling;
+import dev.mtasts.dns.internal.ServerResolver;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedResolver;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+import org.xbill.DNS.lookup.LookupResult;
+import org.xbill.DNS.lookup.LookupSession;
+
+/**
+ * A {@link DnsLookup} on dnsjava that asks recursive resolvers over UDP, retries over TCP when an
+ * answer is truncated, follows CNAME chains with a bound (TXT-10), and turns every network
+ * condition into a {@link DnsOutcome}: never an exception (TXT-13, SEC-3).
+ *
+ * <pre>{@code
+ * DnsLookup dns = DnsjavaLookup.builder()
+ *     .servers("192.0.2.53:53", "[2001:db8::53]:53") // default: the system's resolvers
+ *     .queryTimeout(Duration.ofSeconds(2))           // one query to one server
+ *     .deadline(Duration.ofSeconds(5))               // the whole lookup, retries and CNAMEs included
+ *     .executor(executor)                            // default: ForkJoinPool.commonPool()
+ *     .build();
+ *
+ * dns.txt("_mta-sts.example.com").thenAccept(outcome -> {
+ *   if (outcome instanceof DnsOutcome.Records<String> records) {
+ *     // parse records.records() with MtaStsRecord / TxtRecordSelection
+ *   } else if (outcome instanceof DnsOutcome.TemporaryFailure<String> failure) {
+ *     // DNS is failing right now: keep using the cached policy
+ *   } else {
+ *     // NoSuchName or NoData: the domain publishes no MTA-STS record
+ *   }
+ * });
+ * }</pre>
+ *
+ * <h2>Outcomes</h2>
+ * <ul>
+ *   <li>NXDOMAIN, also at the end of a CNAME chain: {@link DnsOutcome.NoSuchName}.
+ *   <li>NOERROR without records of the type, as an empty answer or as a CNAME whose target has
+ *       none: {@link DnsOutcome.NoData}.
+ *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout, an unreachable server, an answer that does
+ *       not parse or match the question, an answer over {@link Builder#maxAnswerSize(int)} bytes or
+ *       {@link Builder#maxRecords(int)} records, a CNAME loop or a chain over
+ *       {@link Builder#maxCnameChain(int)}: {@link DnsOutcome.TemporaryFailure} with the matching
+ *       {@link DnsFailure} and the cause.
+ * </ul>
+ * The stage completes exceptionally only for a programming error: a {@code null} name
+ * ({@link NullPointerException}) or a name that is not a valid DNS name
+ * ({@link IllegalArgumentException}).
+ *
+ * <h2>Names</h2>
+ * Names are absolute: a trailing root dot is optional, no search list is ever applied, U-labels are
+ * converted to A-labels ({@link java.net.IDN#toASCII(String, int)}). Labels may hold letters,
+ * digits, {@code '-'} and {@code '_'}.
+ *
+ * <h2>Records</h2>
+ * A TXT RR becomes its character-strings joined with no added spaces (TXT-9), each byte mapped to
+ * the char of the same value, with no escaping: bytes above 0x7F reach the record parsers, which
+ * reject them (TXT-2). An MX RR becomes its preference and its lower-case target without the root
+ * dot, {@code ""} for the null MX of RFC 7505.
+ *
+ * <h2>Time and threads</h2>
+ * Every lookup completes within {@link Builder#deadline(Duration)}; each query to one server (with
+ * its TCP retry after a truncated UDP answer) is abandoned after
+ * {@link Builder#queryTimeout(Duration)} and sent again, to the next server in turn, up to
+ * {@link Builder#attemptsPerServer(int)} times per server. Once the deadline passes, a lookup starts
+ * no new query for a CNAME chain it was following (a retry already under way may still go out, and
+ * ends within the query timeout). Both timeouts are enforced by this class, not by dnsjava, whose
+ * own timeout checks run on a coarse tick (one second, and only while no socket is ready). The
+ * threads involved:
+ * <ul>
+ *   <li>The {@linkplain Builder#executor(Executor) executor} parses answers, maps outcomes and
+ *       completes the returned stages: dependent actions run there (or on the calling thread when
+ *       the stage is already complete). It must not run tasks on the calling thread. Default:
+ *       {@link ForkJoinPool#commonPool()}.
+ *   <li>The {@linkplain Builder#scheduler(ScheduledExecutorService) scheduler} measures both
+ *       timeouts and only hands work over to the executor. Default: the JDK's
+ *       {@link CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit, Executor)},
+ *       whose one daemon thread the JDK starts lazily and shares with the whole JVM.
+ *   <li>dnsjava performs all network I/O on one daemon thread, "dnsjava NIO selector", which it
+ *       starts lazily from the thread that sends the first query in the JVM and shares with every
+ *       dnsjava user (static state in dnsjava's {@code NioClient}); it also registers a JVM
+ *       shutdown hook that closes it.
+ *       That thread only hands answers over to the executor. It cannot be avoided short of
+ *       replacing dnsjava's transport; a known dnsjava 3.6.5 bug can kill it when a TCP server
+ *       resets a connection mid-write, after which every lookup ends, on time, as a
+ *       {@link DnsFailure#TIMEOUT} failure.
+ * </ul>
+ * This class starts no thread itself and holds no static state. It keeps no DNS cache: the
+ * recursive resolver caches, and MTA-STS policies are cached by their own TTL.
+ *
+ * <p>Instances are immutable and thread-safe; share one per configuration.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-5.1">RFC 8461 §5.1</a>
+ */
+public final class DnsjavaLookup implements DnsLookup {
+  /** UDP payload size announced with EDNS(0), as recommended by DNS Flag Day 2020. */
+  static final int EDNS_PAYLOAD_SIZE = 1232;
+
+  private static final Logger LOG = LoggerFactory.getLogger(DnsjavaLookup.class);
+
+  private final List<InetSocketAddress> servers;
+  private final Duration queryTimeout;
+  private final Duration deadline;
+  private final int attemptsPerServer;
+  private final int maxCnameChain;
+  private final int maxAnswerSize;
+  private final int maxRecords;
+  private final boolean tcpOnly;
+  private final Executor executor;
+  private final Scheduling scheduling;
+  private final Resolver resolver;
+
+  private DnsjavaLookup(Builder b, List<InetSocketAddress> servers) {
+    this.servers = List.copyOf(servers);
+    this.queryTimeout = b.queryTimeout == null ? Builder.DEFAULT_QUERY_TIMEOUT : b.queryTimeout;
+    this.deadline = b.deadline == null ? Builder.DEFAULT_DEADLINE : b.deadline;
+    this.attemptsPerServer = b.attemptsPerServer < 0
+        ? Builder.DEFAULT_ATTEMPTS_PER_SERVER : b.attemptsPerServer;
+    this.maxCnameChain = b.maxCnameChain < 0 ? Builder.DEFAULT_MAX_CNAME_CHAIN : b.maxCnameChain;
+    this.maxAnswerSize = b.maxAnswerSize < 0 ? Builder.DEFAULT_MAX_ANSWER_SIZE : b.maxAnswerSize;
+    this.maxRecords = b.maxRecords < 0 ? Builder.DEFAULT_MAX_RECORDS : b.maxRecords;
+    this.tcpOnly = b.tcpOnly;
+    this.executor = b.executor == null ? ForkJoinPool.commonPool() : b.executor;
+    this.scheduling = new Scheduling(executor, b.scheduler);
+    if (deadline.compareTo(queryTimeout) < 0) {
+      throw new IllegalStateException("the deadline (" + deadline
+          + ") must not be shorter than the query timeout (" + queryTimeout + ")");
+    }
+
+    List<Resolver> perServer = new ArrayList<>();
+    for (InetSocketAddress server : this.servers) {
+      SimpleResolver simple = new SimpleResolver(server);
+      // dnsjava's own timeout only closes abandoned sockets; ours fires first (see class doc).
+      simple.setTimeout(queryTimeout);
+      simple.setTCP(tcpOnly);
+      simple.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
+      perServer.add(new ServerResolver(simple, scheduling, queryTimeout, maxAnswerSize, maxRecords));
+    }
+    ExtendedResolver extended = new ExtendedResolver(perServer);
+    extended.setRetries(attemptsPerServer);
+    extended.setLoadBalance(false);
+    // Its own overall timeout would report a plain IOException; ours is shorter and fires first.
+    extended.setTimeout(deadline.multipliedBy(2));
+    this.resolver = extended;
+  }
+
+  /**
+   * Returns a builder with the defaults described on {@link Builder}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Looks up the TXT records at {@code name}; see the class documentation for the decoding.
+   *
+   * @param name the owner name, such as {@code _mta-sts.example.com}
+   * @return the outcome, completed on the executor within the deadline; completes exceptionally
+   *     with {@link NullPointerException} or {@link IllegalArgumentException} for a {@code null}
+   *     or invalid name only
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
+   */
+  @Override
+  public CompletionStage<DnsOutcome<String>> txt(String name) {
+    return lookup(name, Type.TXT,
+        r -> r instanceof TXTRecord txt ? Outcomes.txtText(txt) : null);
+  }
+
+  /**
+   * Looks up the MX records at {@code name}, in the order received.
+   *
+   * @param name the domain, such as {@code example.com}
+   * @return the outcome, completed on the executor within the deadline; completes exceptionally
+   *     with {@link NullPointerException} or {@link IllegalArgumentException} for a {@code null}
+   *     or invalid name only
+   */
+  @Override
+  public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
+    return lookup(name, Type.MX, r -> r instanceof MXRecord mx ? Outcomes.mx(mx) : null);
+  }
+
+  private <T> CompletionStage<DnsOutcome<T>> lookup(
+      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
+    if (name == null) {
+      return CompletableFuture.failedFuture(new NullPointerException("name"));
+    }
+    Name qname;
+    try {
+      qname = QueryNames.toAbsolute(name);
+    } catch (IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<DnsOutcome<T>> result = new CompletableFuture<>();
+    LookupGate gate = new LookupGate(resolver);
+    Runnable cancelDeadline = scheduling.schedule(deadline, () -> {
+      gate.close();
+      if (result.complete(new DnsOutcome.TemporaryFailure<>(name, DnsFailure.TIMEOUT,
+          "no answer within the deadline of " + deadline, null))) {
+        LOG.debug("DNS {} {}: no answer within {}", Type.string(type), qname, deadline);
+      }
+    });
+    LookupSession session = LookupSession.builder()
+        .resolver(gate)
+        .executor(executor)
+        // dnsjava refuses the data record that follows the maxRedirects-th CNAME: allow one more
+        // and enforce maxCnameChain on the result.
+        .maxRedirects(maxCnameChain + 1)
+        .build();
+    CompletionStage<LookupResult> stage;
+    try {
+      stage = session.lookupAsync(qname, type);
+    } catch (RuntimeException e) {
+      stage = CompletableFuture.failedFuture(e);
+    }
+    stage.whenComplete((found, error) -> scheduling.execute(() -> {
+      gate.close();
+      cancelDeadline.run();
+      DnsOutcome<T> outcome;
+      try {
+        outcome = error == null
+            ? Outcomes.fromResult(name, found, convert, maxCnameChain)
+            : Outcomes.fromFailure(name, error);
+      } catch (RuntimeException e) {
+        outcome = Outcomes.fromFailure(name, e);
+      }
+      if (result.complete(outcome) && LOG.isDebugEnabled()) {
+        LOG.debug("DNS {} {}: {}", Type.string(type), qname, describe(outcome));
+      }
+    }));
+    return result;
+  }
+
+  private static String describe(DnsOutcome<?> outcome) {
+    if (outcome instanceof DnsOutcome.TemporaryFailure<?> f) {
+      return "temporary failure " + f.reason() + ": " + f.message();
+    }
+    if (outcome instanceof DnsOutcome.Records<?> r) {
+      return r.records().size() + " record(s)";
+    }
+    return outcome.getClass().getSimpleName();
+  }
+
+  @Override
+  public String toString() {
+    return "DnsjavaLookup[servers=" + servers + ", queryTimeout=" + queryTimeout
+        + ", deadline=" + deadline + ", attemptsPerServer=" + attemptsPerServer
+        + ", maxCnameChain=" + maxCnameChain + ", maxAnswerSize=" + maxAnswerSize
+        + ", maxRecords=" + maxRecords + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
+        + "]";
+  }
+
+  /**
+   * Configures a {@link DnsjavaLookup}. Every option may be set at most once; unset options take
+   * the defaults given on each method.
+   */
+  public static final class Builder {
+    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+    static final int DEFAULT_ATTEMPTS_PER_SERVER = 2;
+    static final int DEFAULT_MAX_CNAME_CHAIN = 8;
+    static final int DEFAULT_MAX_ANSWER_SIZE = 16_384;
+    static final int DEFAULT_MAX_RECORDS = 100;
+    static final int MAX_CNAME_CHAIN_LIMIT = 32;
+    static final int MAX_ATTEMPTS_LIMIT = 10;
+    static final int MIN_ANSWER_SIZE = 512;
+    static final int MAX_ANSWER_SIZE_LIMIT = 65_535;
+    static final int MAX_RECORDS_LIMIT = 10_000;
+    static final int DEFAULT_PORT = 53;
+
+    private @Nullable List<InetSocketAddress> servers;
+    private @Nullable Duration queryTimeout;
+    private @Nullable Duration deadline;
+    private int attemptsPerServer = -1;
+    private int maxCnameChain = -1;
+    private int maxAnswerSize = -1;
+    private int maxRecords = -1;
+    private boolean tcpOnly;
+    private @Nullable Executor executor;
+    private @Nullable ScheduledExecutorService scheduler;
+
+    private Builder() {}
+
+    /**
+     * Sets the recursive resolvers to ask, each as {@code host}, {@code host:port},
+     * {@code [ipv6]} or {@code [ipv6]:port} (port 53 when omitted). Host names are resolved now.
+     * Default: the system's resolvers, read once when {@link #build()} runs (on Unix from
+     * {@code /etc/resolv.conf}; {@code 127.0.0.1:53} when none is configured).
+     *
+     * @param hostPorts the servers, tried in this order
+     * @return this builder
+     * @throws IllegalArgumentException if no server is given or one cannot be parsed or resolved
+     * @throws IllegalStateException if the servers were already set
+     */
+    public Builder servers(String... hostPorts) {
+      Objects.requireNonNull(hostPorts, "hostPorts");
+      List<InetSocketAddress> parsed = new ArrayList<>();
+      for (String hostPort : hostPorts) {
+        parsed.add(parseServer(Objects.requireNonNull(hostPort, "hostPorts contains null")));
+      }
+      return servers(parsed);
+    }
+
+    /**
+     * Sets the recursive resolvers to ask. Default: see {@link #servers(String...)}.
+     *
+     * @param addresses the servers, tried in this order
+     * @return this builder
+     * @throws IllegalArgumentException if the list is empty or an address is unresolved
+     * @throws IllegalStateException if the servers were already set
+     */
+    public Builder servers(List<InetSocketAddress> addresses) {
+      requireUnset(servers == null, "servers");
+      List<InetSocketAddress> copy = List.copyOf(addresses);
+      if (copy.isEmpty()) {
+        throw new IllegalArgumentException("at least one server is needed");
+      }
+      for (InetSocketAddress a : copy) {
+        if (a.isUnresolved()) {
+          throw new IllegalArgumentException("server " + a + " is unresolved");
+        }
+      }
+      servers = copy;
+      return this;
+    }
+
+    /**
+     * Sets how long one query to one server may take before it is abandoned and, if attempts and
+     * time remain, sent again. Default: 2 seconds.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is not positive
+     * @throws IllegalStateException if the query timeout was already set
+     */
+    public Builder queryTimeout(Duration timeout) {
+      requireUnset(queryTimeout == null, "queryTimeout");
+      queryTimeout = requirePositive(timeout, "queryTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the overall deadline of one lookup, retries and CNAME chain included: when it passes
+     * the lookup completes with {@link DnsFailure#TIMEOUT}. It must not be shorter than the query
+     * timeout. Default: 5 seconds.
+     *
+     * @param deadline a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if {@code deadline} is not positive
+     * @throws IllegalStateException if the deadline was already set
+     */
+    public Builder deadline(Duration deadline) {
+      requireUnset(this.deadline == null, "deadline");
+      this.deadline = requirePositive(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Sets how many times each server is asked before the lookup gives up (servers are asked in
+     * turn). Default: 2.
+     *
+     * @param attempts 1 to 10
+     * @return this builder
+     * @throws IllegalArgumentException if {@code attempts} is out of range
+     * @throws IllegalStateException if the attempts were already set
+     */
+    public Builder attemptsPerServer(int attempts) {
+      requireUnset(attemptsPerServer < 0, "attemptsPerServer");
+      attemptsPerServer = requireRange(attempts, 1, MAX_ATTEMPTS_LIMIT, "attemptsPerServer");
+      return this;
+    }
+
+    /**
+     * Sets the most CNAMEs followed for one lookup (TXT-10); a longer chain or a loop is a
+     * {@link DnsFailure#CNAME_CHAIN} failure. Default: 8.
+     *
+     * @param max 1 to 32
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is out of range
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maxCnameChain(int max) {
+      requireUnset(maxCnameChain < 0, "maxCnameChain");
+      maxCnameChain = requireRange(max, 1, MAX_CNAME_CHAIN_LIMIT, "maxCnameChain");
+      return this;
+    }
+
+    /**
+     * Sets the largest DNS message accepted, in bytes; a larger one is a
+     * {@link DnsFailure#ANSWER_TOO_LARGE} failure. Over UDP answers are also bounded by the
+     * 1232-byte EDNS(0) payload size this class announces. Default: 16384.
+     *
+     * @param bytes 512 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maxAnswerSize(int bytes) {
+      requireUnset(maxAnswerSize < 0, "maxAnswerSize");
+      maxAnswerSize = requireRange(bytes, MIN_ANSWER_SIZE, MAX_ANSWER_SIZE_LIMIT, "maxAnswerSize");
+      return this;
+    }
+
+    /**
+     * Sets the most records accepted in the answer section of one DNS message; more is a
+     * {@link DnsFailure#ANSWER_TOO_LARGE} failure. Default: 100.
+     *
+     * @param max 1 to 10000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is out of range
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maxRecords(int max) {
+      requireUnset(maxRecords < 0, "maxRecords");
+      maxRecords = requireRange(max, 1, MAX_RECORDS_LIMIT, "maxRecords");
+      return this;
+    }
+
+    /**
+     * Sends every query over TCP. Default: UDP, and TCP again when the UDP answer is truncated.
+     *
+     * @return this builder
+     * @throws IllegalStateException if TCP-only was already set
+     */
+    public Builder tcpOnly() {
+      requireUnset(!tcpOnly, "tcpOnly");
+      tcpOnly = true;
+      return this;
+    }
+
+    /**
+     * Sets the executor that parses answers and completes the returned stages. It must not run
+     * tasks on the calling thread. Default: {@link ForkJoinPool#commonPool()}.
+     *
+     * @param executor the executor
+     * @return this builder
+     * @throws IllegalStateException if the executor was already set
+     */
+    public Builder executor(Executor executor) {
+      requireUnset(this.executor == null, "executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the scheduler that measures the query timeout and the deadline; its tasks only hand
+     * work over to the executor. This class never shuts it down. Default: the JDK's shared
+     * {@link CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit, Executor)}.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     * @throws IllegalStateException if the scheduler was already set
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      requireUnset(this.scheduler == null, "scheduler");
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+      return this;
+    }
+
+    /**
+     * Builds the lookup; reads the system's resolvers when no servers were set.
+     *
+     * @return the lookup
+     * @throws IllegalStateException if the deadline is shorter than the query timeout, or no
+     *     servers were set and the system has none
+     */
+    public DnsjavaLookup build() {
+      List<InetSocketAddress> chosen = servers;
+      if (chosen == null) {
+        chosen = new ResolverConfig().servers();
+        if (chosen.isEmpty()) {
+          throw new IllegalStateException("the system has no DNS servers configured; set servers");
+        }
+      }
+      return new DnsjavaLookup(this, chosen);
+    }
+
+    static InetSocketAddress parseServer(String hostPort) {
+      String s = hostPort.trim();
+      String host;
+      int port = DEFAULT_PORT;
+      if (s.startsWith("[")) {
+        int close = s.indexOf(']');
+        if (close < 0) {
+          throw new IllegalArgumentException("'" + hostPort + "' lacks the closing ']'");
+        }
+        host = s.substring(1, close);
+        String rest = s.substring(close + 1);
+        if (!rest.isEmpty()) {
+          if (!rest.startsWith(":")) {
+            throw new IllegalArgumentException("'" + hostPort + "' is not [address]:port");
+          }
+          port = parsePort(rest.substring(1), hostPort);
+        }
+      } else {
+        int colon = s.indexOf(':');
+        if (colon >= 0 && s.indexOf(':', colon + 1) >= 0) {
+          host = s; // a bare IPv6 address
+        } else if (colon >= 0) {
+          host = s.substring(0, colon);
+          port = parsePort(s.substring(colon + 1), hostPort);
+        } else {
+          host = s;
+        }
+      }
+      if (host.isEmpty()) {
+        throw new IllegalArgumentException("'" + hostPort + "' has no host");
+      }
+      InetSocketAddress address = new InetSocketAddress(host, port);
+      if (address.isUnresolved()) {
+        throw new IllegalArgumentException("cannot resolve the DNS server '" + host + "'");
+      }
+      return address;
+    }
+
+    private static int parsePort(String text, String hostPort) {
+      try {
+        int port = Integer.parseInt(text);
+        if (port >= 1 && port <= 65_535) {
+          return port;
+        }
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      throw new IllegalArgumentException("'" + hostPort + "' has no valid port (1 to 65535)");
+    }
+
+    private static void requireUnset(boolean unset, String option) {
+      if (!unset) {
+        throw new IllegalStateException(option + " was already set");
+      }
+    }
+
+    private static Duration requirePositive(Duration d, String option) {
+      Objects.requireNonNull(d, option);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(option + " must be positive, not " + d);
+      }
+      return d;
+    }
+
+    private static int requireRange(int value, int min, int max, String option) {
+      if (value < min || value > max) {
+        throw new IllegalArgumentException(String.format(Locale.ROOT,
+            "%s must be %d to %d, not %d", option, min, max, value));
+      }
+      return value;
+    }
+  }
+}

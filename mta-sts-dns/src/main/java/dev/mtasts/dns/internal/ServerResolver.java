@@ -1,0 +1,103 @@
+package dev.mtasts.dns.internal;
+
+import dev.mtasts.core.dns.DnsFailure;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+
+/**
+ * Guards the resolver of one server: a query timeout enforced by this module, bounds on the size
+ * and record count of each answer, and a failure for every RCODE other than NOERROR and NXDOMAIN.
+ *
+ * <p>dnsjava checks its own query timeouts on the selector thread's idle tick (one second by
+ * default, and only while no socket is ready), so they can be late by a second or more under load.
+ * This guard fails the query on time; dnsjava's own timeout, set to the same value, then closes the
+ * abandoned socket on its next tick. The timeout covers one query to one server, including the TCP
+ * retry of a truncated UDP answer.
+ *
+ * <p>dnsjava's {@code LookupSession} only looks at the RCODE when the answer section is empty, and
+ * reports REFUSED and the other codes as one generic exception; checking here keeps SERVFAIL,
+ * REFUSED and the rest apart, and lets {@code ExtendedResolver} ask the next server.
+ *
+ * <p>Every completion is handed over to the executor, so dnsjava's shared selector thread never
+ * runs this module's code or the caller's callbacks.
+ */
+public final class ServerResolver extends ForwardingResolver {
+  private final Scheduling scheduling;
+  private final Duration queryTimeout;
+  private final int maxAnswerSize;
+  private final int maxRecords;
+
+  /**
+   * Wraps the resolver of one server.
+   *
+   * @param delegate dnsjava's resolver of one server
+   * @param scheduling the executor and timer
+   * @param queryTimeout how long one query may take
+   * @param maxAnswerSize the largest answer accepted, in bytes
+   * @param maxRecords the most records accepted in the answer section
+   */
+  public ServerResolver(Resolver delegate, Scheduling scheduling, Duration queryTimeout,
+      int maxAnswerSize, int maxRecords) {
+    super(delegate);
+    this.scheduling = scheduling;
+    this.queryTimeout = queryTimeout;
+    this.maxAnswerSize = maxAnswerSize;
+    this.maxRecords = maxRecords;
+  }
+
+  @Override
+  public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+    CompletableFuture<Message> guarded = new CompletableFuture<>();
+    Runnable cancelTimer = scheduling.schedule(queryTimeout, () -> guarded.completeExceptionally(
+        new LookupFailure(DnsFailure.TIMEOUT, "no answer from " + delegate + " within "
+            + queryTimeout)));
+    CompletionStage<Message> raw;
+    try {
+      raw = delegate.sendAsync(query, executor);
+    } catch (RuntimeException e) {
+      raw = CompletableFuture.failedFuture(e);
+    }
+    raw.whenComplete((answer, error) -> {
+      cancelTimer.run();
+      scheduling.execute(() -> {
+        Throwable problem = error != null ? error : check(answer);
+        if (problem != null) {
+          guarded.completeExceptionally(problem);
+        } else {
+          guarded.complete(answer);
+        }
+      });
+    });
+    return guarded;
+  }
+
+  private @Nullable LookupFailure check(Message answer) {
+    int rcode = answer.getRcode();
+    if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
+      DnsFailure reason = switch (rcode) {
+        case Rcode.SERVFAIL -> DnsFailure.SERVFAIL;
+        case Rcode.REFUSED -> DnsFailure.REFUSED;
+        default -> DnsFailure.OTHER_RCODE;
+      };
+      return new LookupFailure(
+          reason, delegate + " answered " + Rcode.string(rcode) + " (RCODE " + rcode + ")");
+    }
+    if (answer.numBytes() > maxAnswerSize) {
+      return new LookupFailure(DnsFailure.ANSWER_TOO_LARGE, "the answer from " + delegate
+          + " has " + answer.numBytes() + " bytes; the limit is " + maxAnswerSize);
+    }
+    int records = answer.getSection(Section.ANSWER).size();
+    if (records > maxRecords) {
+      return new LookupFailure(DnsFailure.ANSWER_TOO_LARGE, "the answer from " + delegate
+          + " has " + records + " records; the limit is " + maxRecords);
+    }
+    return null;
+  }
+}
