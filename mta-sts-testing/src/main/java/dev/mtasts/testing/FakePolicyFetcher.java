@@ -59,13 +59,26 @@ public final class FakePolicyFetcher implements PolicyFetcher {
    * @return this fake
    */
   public FakePolicyFetcher serve(String domain, String body) {
+    return serve(domain, body, "text/plain");
+  }
+
+  /**
+   * Serves {@code body} for the domain with status 200 and the given {@code Content-Type}, as a
+   * fetcher that only warns about the media type would report it.
+   *
+   * @param domain the Policy Domain
+   * @param body the policy body
+   * @param contentType the header value, such as {@code text/html}
+   * @return this fake
+   */
+  public FakePolicyFetcher serve(String domain, String body, String contentType) {
     PolicyDomain d = PolicyDomain.of(domain);
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     answers.put(d, () -> {
       try {
         LenientPolicy read = MtaStsPolicy.parseLenient(bytes);
         return new PolicyFetchOutcome.Fetched(d.policyUri(), bytes, read.policy(), read.warnings(), 200,
-            "text/plain", Duration.ZERO, FAKE_CERTIFICATE);
+            contentType, Duration.ZERO, FAKE_CERTIFICATE);
       } catch (MtaStsParseException e) {
         return new PolicyFetchOutcome.Failed(d.policyUri(), FetchFailure.INVALID_POLICY, e.getMessage(), 200,
             Duration.ZERO, FAKE_CERTIFICATE, e.problems(), null);
