@@ -8,6 +8,7 @@ module dev.mtasts.testing {
   requires org.bouncycastle.provider;
   requires org.bouncycastle.pkix;
   requires org.slf4j;
+  requires org.opentest4j;
 
   exports dev.mtasts.testing;
 }

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.testing.KnotServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

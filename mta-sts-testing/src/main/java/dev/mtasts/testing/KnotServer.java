@@ -1,4 +1,4 @@
-package dev.mtasts.dns;
+package dev.mtasts.testing;
 
 import java.io.IOException;
 import java.net.DatagramPacket;
@@ -20,14 +20,16 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
+import org.opentest4j.TestAbortedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A real authoritative DNS server for integration tests: Knot DNS ({@code knotd}, Debian package
  * {@code knot}) started as a child process from zone files in a temporary directory, listening on
  * 127.0.0.1 (UDP and TCP) on a free port, needing no root privileges.
  *
- * <p>Self-contained (JDK and JUnit only) so that other modules can copy or share it. Typical use:
+ * <p>Typical use:
  *
  * <pre>{@code
  * @BeforeAll static void start() throws IOException {
@@ -36,16 +38,18 @@ import org.junit.jupiter.api.Assumptions;
  * @AfterAll static void stop() { if (knot != null) knot.close(); }
  * }</pre>
  *
- * <p>When {@code knotd} is absent {@link #start(Map)} skips the test (a JUnit assumption with a
- * clear message), unless the environment variable {@code MTASTS_REQUIRE_SERVERS=1} is set, as in
+ * <p>When {@code knotd} is absent {@link #start(Map)} throws opentest4j's
+ * {@code TestAbortedException}, which JUnit (and other frameworks) report as a skipped test with
+ * the message saying why, unless the environment variable {@code MTASTS_REQUIRE_SERVERS=1} is set, as in
  * CI, in which case it fails. The binary is {@code $MTASTS_KNOTD}, else {@code /usr/sbin/knotd},
  * else {@code knotd} on the {@code PATH}.
  */
-final class KnotServer implements AutoCloseable {
+public final class KnotServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KnotServer.class);
   /** Environment variable that turns a missing server into a failure. */
-  static final String REQUIRE_SERVERS = "MTASTS_REQUIRE_SERVERS";
+  public static final String REQUIRE_SERVERS = "MTASTS_REQUIRE_SERVERS";
   /** Environment variable naming the knotd binary. */
-  static final String KNOTD_ENV = "MTASTS_KNOTD";
+  public static final String KNOTD_ENV = "MTASTS_KNOTD";
 
   private static final long START_TIMEOUT_MILLIS = 30_000;
   private static final int PROBE_WAIT_MILLIS = 200;
@@ -68,7 +72,7 @@ final class KnotServer implements AutoCloseable {
    *
    * @return its path, or empty when it is not installed
    */
-  static Optional<Path> knotd() {
+  public static Optional<Path> knotd() {
     String configured = System.getenv(KNOTD_ENV);
     if (configured != null && !configured.isBlank()) {
       Path p = Path.of(configured);
@@ -94,8 +98,11 @@ final class KnotServer implements AutoCloseable {
    *     names, {@code $ORIGIN} is set to the zone
    * @return the running server
    * @throws IOException if knotd does not start or answer in time (its log is in the message)
+   * @throws TestAbortedException if knotd is not installed and {@code MTASTS_REQUIRE_SERVERS} is
+   *     not {@code 1}
+   * @throws IllegalStateException if knotd is not installed and {@code MTASTS_REQUIRE_SERVERS=1}
    */
-  static KnotServer start(Map<String, String> zones) throws IOException {
+  public static KnotServer start(Map<String, String> zones) throws IOException {
     Optional<Path> knotd = knotd();
     if (knotd.isEmpty()) {
       String message = "knotd (Debian package 'knot') is not installed; set " + KNOTD_ENV
@@ -104,9 +111,8 @@ final class KnotServer implements AutoCloseable {
         throw new IllegalStateException(message + " (" + REQUIRE_SERVERS + "=1 requires it)");
       }
       // Surefire does not show why a class was skipped in @BeforeAll, so say it in the log too.
-      System.getLogger(KnotServer.class.getName()).log(System.Logger.Level.WARNING,
-          "skipping: " + message);
-      Assumptions.abort(message);
+      LOG.warn("skipping: {}", message);
+      throw new TestAbortedException(message);
     }
     if (zones.isEmpty()) {
       throw new IllegalArgumentException("at least one zone is needed");
@@ -238,18 +244,30 @@ final class KnotServer implements AutoCloseable {
     throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
   }
 
-  /** The address knotd listens on, UDP and TCP. */
-  InetSocketAddress address() {
+  /**
+   * Returns the address knotd listens on, UDP and TCP.
+   *
+   * @return 127.0.0.1 and the port
+   */
+  public InetSocketAddress address() {
     return new InetSocketAddress("127.0.0.1", port);
   }
 
-  /** The address as {@code 127.0.0.1:port}. */
-  String hostPort() {
+  /**
+   * Returns the address as {@code 127.0.0.1:port}.
+   *
+   * @return the address text
+   */
+  public String hostPort() {
     return "127.0.0.1:" + port;
   }
 
-  /** What knotd has logged so far. */
-  String log() {
+  /**
+   * Returns what knotd has logged so far.
+   *
+   * @return the log text
+   */
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {
