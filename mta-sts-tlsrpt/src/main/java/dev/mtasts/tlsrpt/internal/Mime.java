@@ -66,7 +66,9 @@ public final class Mime {
     StringBuilder out = new StringBuilder(line.length() + 16);
     int lineStart = 0;
     int lastSpace = -1;
-    for (int i = 0; i < line.length(); i++) {
+    // Never fold right after "Name:", which would leave the name alone on its line.
+    int firstValueChar = line.indexOf(": ") + 2;
+    for (int i = firstValueChar; i < line.length(); i++) {
       if (line.charAt(i) == ' ' && i > lineStart) {
         if (i - lineStart > FOLD_AT && lastSpace > lineStart) {
           out.append(line, lineStart, lastSpace).append(CRLF);
