@@ -39,6 +39,10 @@ import org.jspecify.annotations.Nullable;
  * gzip-compressed or plain JSON, told apart by the gzip magic {@code 1f 8b} (RPT-29), never by a
  * file name or media type (RPT-28).
  *
+ * <p>Reports that arrive by mail must carry a valid DKIM signature of the reporting domain, and
+ * receivers must ignore those that do not (RPT-23); checking it is the caller's job, before the
+ * attachment reaches this parser.
+ *
  * <p>Bounds: the input size, the decompressed size (decompression bombs), the nesting depth and
  * the length of each string and number; exceeding one rejects the report. The parser never uses
  * file names from the input.

@@ -51,6 +51,11 @@ import org.slf4j.LoggerFactory;
  *       attempt (RPT-27); a report counts as delivered once some endpoint accepted it (RPT-5).
  * </ol>
  *
+ * <p><b>DNS (SEC-10).</b> An attacker who controls DNS can suppress or replace the
+ * {@code _smtp._tls} record and so stop or divert reports; RFC 8460 §7 accepts that risk and
+ * leaves it to domain owners (DNSSEC, long TTLs). Temporary lookup failures are retried like
+ * delivery failures; a missing or invalid record means the domain gets no report.
+ *
  * <p><b>Threads.</b> The scheduler starts none. Either call {@link #runDue(Instant)} from your own
  * loop, or let {@link #start(ScheduledExecutorService, Duration)} call it periodically on your
  * executor. DNS lookups and deliveries run on the executors of the SPI implementations.
@@ -133,9 +138,13 @@ public final class ReportScheduler {
     List<Job> due = new ArrayList<>();
     synchronized (lock) {
       for (DailyAggregate a : closed) {
-        Job job = newJob(a);
-        jobs.add(job);
-        created.add(job);
+        try {
+          Job job = newJob(a);
+          jobs.add(job);
+          created.add(job);
+        } catch (RuntimeException e) {
+          LOG.error("TLS-RPT report of {} for {} cannot be built and is dropped", a.policyDomain(), a.day(), e);
+        }
       }
       for (Job job : jobs) {
         if (!job.inFlight && !job.nextAttempt.isAfter(now)) {

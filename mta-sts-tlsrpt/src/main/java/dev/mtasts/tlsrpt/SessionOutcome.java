@@ -4,6 +4,7 @@ import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.tlsrpt.internal.IpAddresses;
+import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.Texts;
 import java.net.InetAddress;
 import java.net.URI;
@@ -170,6 +171,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
       private @Nullable String receivingIp;
       private @Nullable String failureReasonCode;
       private @Nullable String additionalInformation;
+      private final SetOnce set = new SetOnce();
 
       Builder(TlsRptResultType resultType) {
         this.resultType = Objects.requireNonNull(resultType, "resultType");
@@ -195,7 +197,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder sendingMtaIp(String address) {
-        checkUnset(sendingMtaIp, "sendingMtaIp");
+        set.mark("sendingMtaIp");
         sendingMtaIp = IpAddresses.normalize(address);
         return this;
       }
@@ -220,7 +222,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder receivingIp(String address) {
-        checkUnset(receivingIp, "receivingIp");
+        set.mark("receivingIp");
         receivingIp = IpAddresses.normalize(address);
         return this;
       }
@@ -234,7 +236,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder receivingMxHostname(String host) {
-        checkUnset(receivingMxHostname, "receivingMxHostname");
+        set.mark("receivingMxHostname");
         receivingMxHostname = Texts.hostName(host);
         return this;
       }
@@ -247,7 +249,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder receivingMxHelo(String helo) {
-        checkUnset(receivingMxHelo, "receivingMxHelo");
+        set.mark("receivingMxHelo");
         receivingMxHelo = Objects.requireNonNull(helo, "helo");
         return this;
       }
@@ -260,7 +262,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder failureReasonCode(String code) {
-        checkUnset(failureReasonCode, "failureReasonCode");
+        set.mark("failureReasonCode");
         failureReasonCode = Objects.requireNonNull(code, "code");
         return this;
       }
@@ -273,7 +275,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
        * @throws IllegalStateException if already set
        */
       public Builder additionalInformation(URI uri) {
-        checkUnset(additionalInformation, "additionalInformation");
+        set.mark("additionalInformation");
         additionalInformation = uri.toString();
         return this;
       }
@@ -287,12 +289,6 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
       public Failure build() {
         return new Failure(resultType, sendingMtaIp, receivingMxHostname, receivingMxHelo, receivingIp,
             failureReasonCode, additionalInformation);
-      }
-
-      private static void checkUnset(@Nullable Object value, String name) {
-        if (value != null) {
-          throw new IllegalStateException(name + " was already set");
-        }
       }
     }
   }

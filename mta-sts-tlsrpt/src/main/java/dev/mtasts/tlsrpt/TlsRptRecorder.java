@@ -128,6 +128,9 @@ public final class TlsRptRecorder {
    * {@link SessionOutcome#success()}; for a failure pass its {@link SessionOutcome.Failure}.
    * Thread-safe and non-blocking except while a day is being closed.
    *
+   * <p>Failures unrelated to TLS (a refused connection, a timeout before STARTTLS) are ordinary
+   * transient errors, not TLS-RPT failures, and need not be recorded (RPT-14).
+   *
    * @param policy the policy the session was checked against; its {@code policyDomain} must be set,
    *     as every {@link ReportPolicy} factory does
    * @param outcome the outcome

@@ -144,6 +144,7 @@ class ReportJsonTest {
 
   @Test
   void noPolicyFoundAndTlsaPoliciesHaveArrays() {
+    // RPT-1: a DANE policy is reported against the TLSA base domain of the MX.
     ReportPolicy none = ReportPolicy.noPolicyFound(PolicyDomain.of("plain.example"));
     ReportPolicy tlsa = ReportPolicy.tlsa(PolicyDomain.of("mx.dane.example"),
         List.of("3 1 1  12ab34CD", "2 0 1 ffee"));
@@ -182,6 +183,18 @@ class ReportJsonTest {
     assertThat(encoded.fileName()).isEqualTo(
         "mail.sender.example!xn--bcher-kva.example!" + begin + "!" + (begin + 86_400) + "!abc123.json.gz");
     assertThat(encoded.submitter()).isEqualTo("mail.sender.example");
+  }
+
+  @Test
+  void reportsCarryNoRecipientAddresses() {
+    // SEC-11: only contact-info and report-id hold an '@'; no member can carry a recipient address.
+    EncodedReport encoded = recordAndEncode();
+    String json = new String(ReportJson.toJson(encoded.report()), StandardCharsets.UTF_8);
+    Map<String, Object> root = obj(TestSupport.readJson(ReportJson.toJson(encoded.report())));
+    long ats = json.chars().filter(c -> c == '@').count();
+    assertThat(ats).isEqualTo(2);
+    assertThat((String) root.get("contact-info")).contains("@");
+    assertThat((String) root.get("report-id")).contains("@");
   }
 
   @Test
