@@ -1,0 +1,43 @@
+package dev.mtasts.tlsrpt;
+
+/**
+ * Counters that tell how {@link TlsRptRecorder} treated the sessions it was given, including those
+ * it could not count in a report because of its memory bounds.
+ *
+ * @param recordedSessions sessions counted in a report (successes plus failures)
+ * @param ignoredReportDeliveries sessions that delivered reports and were therefore not counted
+ *     (RPT-24)
+ * @param sessionsOverPolicyLimit sessions not counted because their day already had the maximum
+ *     number of distinct policies
+ * @param sessionsOverDetailLimit failed sessions counted, but under the coarse
+ *     {@link SessionOutcome.Failure#DETAIL_LIMIT_REASON_CODE} entry because their policy or day had
+ *     the maximum number of distinct failure details; they are included in
+ *     {@code recordedSessions}
+ * @param lateSessions sessions not counted because their day had already been closed
+ * @param discardedSessions sessions counted in a day that was dropped unreported because more days
+ *     than the maximum were open (nobody closed them)
+ * @param openDays the number of days currently open
+ */
+public record RecorderStats(
+    long recordedSessions, long ignoredReportDeliveries, long sessionsOverPolicyLimit,
+    long sessionsOverDetailLimit, long lateSessions, long discardedSessions, int openDays) {
+
+  /**
+   * Validates the counters.
+   *
+   * @param recordedSessions the {@code recordedSessions} component
+   * @param ignoredReportDeliveries the {@code ignoredReportDeliveries} component
+   * @param sessionsOverPolicyLimit the {@code sessionsOverPolicyLimit} component
+   * @param sessionsOverDetailLimit the {@code sessionsOverDetailLimit} component
+   * @param lateSessions the {@code lateSessions} component
+   * @param discardedSessions the {@code discardedSessions} component
+   * @param openDays the {@code openDays} component
+   * @throws IllegalArgumentException if a counter is negative
+   */
+  public RecorderStats {
+    if (recordedSessions < 0 || ignoredReportDeliveries < 0 || sessionsOverPolicyLimit < 0
+        || sessionsOverDetailLimit < 0 || lateSessions < 0 || discardedSessions < 0 || openDays < 0) {
+      throw new IllegalArgumentException("counters must not be negative");
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * TLS-RPT (RFC 8460) for JVM mail servers: record the outcome of every TLS session per policy,
+ * aggregate per policy domain and UTC day, build, compress and deliver the JSON reports over HTTPS
+ * or mail, and parse the reports a domain receives.
+ *
+ * <p>Depends on {@code dev.mtasts.core} for the policy model and the DNS SPI, on jackson-core for
+ * the JSON generator and parser, and on {@code java.net.http} for HTTPS delivery.
+ */
+module dev.mtasts.tlsrpt {
+  requires static org.jspecify;
+  requires transitive dev.mtasts.core;
+  requires java.net.http;
+  requires com.fasterxml.jackson.core;
+  requires org.slf4j;
+
+  exports dev.mtasts.tlsrpt;
+  exports dev.mtasts.tlsrpt.delivery;
+}

@@ -1,0 +1,247 @@
+package dev.mtasts.tlsrpt.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
+import dev.mtasts.tlsrpt.EncodedReport;
+import dev.mtasts.tlsrpt.ReportParseOutcome;
+import dev.mtasts.tlsrpt.ReportParser;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPInputStream;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * HTTPS POST delivery against a real local HTTPS server (the JDK's {@code HttpsServer}) with a
+ * certificate generated at test time.
+ */
+@Timeout(60)
+class HttpsReportDeliveryIT {
+  static final char[] PASSWORD = "changeit".toCharArray();
+
+  record Request(String method, String path, String contentType, byte[] body) {}
+
+  final List<Request> requests = new CopyOnWriteArrayList<>();
+  final ExecutorService executor = Executors.newCachedThreadPool();
+  final CountDownLatch release = new CountDownLatch(1);
+  HttpsServer server;
+
+  @AfterEach
+  void tearDown() {
+    release.countDown();
+    if (server != null) {
+      server.stop(0);
+    }
+    executor.shutdownNow();
+  }
+
+  /** A self-signed certificate for the given DNS and IP names, as key store with its key. */
+  static KeyStore keyStore(String cn, List<GeneralName> names) throws Exception {
+    KeyPairGenerator kpg = KeyPairGenerator.getInstance("EC");
+    kpg.initialize(256);
+    KeyPair kp = kpg.generateKeyPair();
+    X500Name name = new X500Name("CN=" + cn);
+    Instant now = Instant.now();
+    JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(now.toEpochMilli()),
+        Date.from(now.minus(Duration.ofDays(1))), Date.from(now.plus(Duration.ofDays(30))), name, kp.getPublic());
+    b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names.toArray(GeneralName[]::new)));
+    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
+    X509Certificate cert = new JcaX509CertificateConverter()
+        .getCertificate(b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())));
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    ks.load(null, null);
+    ks.setKeyEntry("server", kp.getPrivate(), PASSWORD, new Certificate[] {cert});
+    return ks;
+  }
+
+  static SSLContext trusting(KeyStore serverKeys) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", serverKeys.getCertificate("server"));
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, tmf.getTrustManagers(), null);
+    return ctx;
+  }
+
+  /** Starts the server; each request gets the next status of {@code statuses} (the last repeats). */
+  URI start(KeyStore keys, int... statuses) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(ctx));
+    AtomicInteger n = new AtomicInteger();
+    server.createContext("/", exchange -> {
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          exchange.getRequestHeaders().getFirst("Content-Type"), body));
+      int status = statuses[Math.min(n.getAndIncrement(), statuses.length - 1)];
+      if (status == 0) {
+        try {
+          release.await(); // never answer until the test ends
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return;
+      }
+      if (status == 302) {
+        exchange.getResponseHeaders().add("Location", "/elsewhere");
+      }
+      byte[] answer = "ok".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+      exchange.sendResponseHeaders(status, answer.length);
+      exchange.getResponseBody().write(answer);
+      exchange.close();
+    });
+    server.setExecutor(executor);
+    server.start();
+    return URI.create("https://127.0.0.1:" + server.getAddress().getPort() + "/v1/tlsrpt");
+  }
+
+  static KeyStore localhostKeys() throws Exception {
+    return keyStore("localhost", List.of(new GeneralName(GeneralName.dNSName, "localhost"),
+        new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
+  }
+
+  static DeliveryResult await(java.util.concurrent.CompletionStage<DeliveryResult> stage) throws Exception {
+    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  }
+
+  static EncodedReport report() {
+    return MailtoReportDeliveryTest.report("Sender Example");
+  }
+
+  @Test
+  void postsTheGzipReportAndAcceptsA2xxStatus() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI uri = start(keys, 201);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    EncodedReport report = report();
+
+    DeliveryResult r = await(https.deliver(report, uri));
+
+    // RPT-26: any 2xx is success.
+    assertThat(r).isEqualTo(new DeliveryResult.Delivered(uri, "HTTP 201"));
+    assertThat(requests).singleElement().satisfies(req -> {
+      assertThat(req.method()).isEqualTo("POST");
+      assertThat(req.path()).isEqualTo("/v1/tlsrpt");
+      // RPT-25, RPT-29
+      assertThat(req.contentType()).isEqualTo("application/tlsrpt+gzip");
+      byte[] json;
+      try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(req.body()))) {
+        json = in.readAllBytes();
+      }
+      ReportParseOutcome parsed = ReportParser.builder().build().parse(json);
+      assertThat(((ReportParseOutcome.Parsed) parsed).compressed()).isFalse();
+      assertThat(((ReportParseOutcome.Parsed) parsed).report()).isEqualTo(report.report());
+    });
+  }
+
+  @Test
+  void errorStatusesFailRetryablyOrPermanently() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI uri = start(keys, 503, 400, 302, 429);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    assertThat(await(https.deliver(report(), uri)))
+        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+    assertThat(await(https.deliver(report(), uri)))
+        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isFalse());
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+      assertThat(f.retryable()).isFalse();
+      assertThat(f.message()).contains("302").contains("redirects are not followed");
+    });
+    assertThat(await(https.deliver(report(), uri)))
+        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+    // The redirect was not followed: one request per delivery.
+    assertThat(requests).hasSize(4).allMatch(req -> req.path().equals("/v1/tlsrpt"));
+  }
+
+  @Test
+  void untrustedCertificatesFailUnlessIgnored() throws Exception {
+    // RPT-25: validation is on by default, and may be switched off.
+    KeyStore keys = keyStore("wrong.example", List.of(new GeneralName(GeneralName.dNSName, "wrong.example")));
+    URI uri = start(keys, 200);
+    HttpsReportDelivery strict = HttpsReportDelivery.builder().executor(executor).build();
+    assertThat(await(strict.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+      assertThat(f.retryable()).isTrue();
+      assertThat(f.cause()).isNotNull();
+    });
+    assertThat(requests).isEmpty();
+
+    // Trusting the certificate is not enough: its name does not match 127.0.0.1.
+    HttpsReportDelivery trustedWrongName =
+        HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    assertThat(await(trustedWrongName.deliver(report(), uri))).isInstanceOf(DeliveryResult.Failed.class);
+    assertThat(requests).isEmpty();
+
+    HttpsReportDelivery lax = HttpsReportDelivery.builder().executor(executor).ignoreCertificateErrors().build();
+    assertThat(await(lax.deliver(report(), uri))).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(requests).hasSize(1);
+  }
+
+  @Test
+  void aServerThatNeverAnswersTimesOut() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI uri = start(keys, 0);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .requestTimeout(Duration.ofMillis(300)).build();
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+      assertThat(f.retryable()).isTrue();
+      assertThat(f.message()).contains("timed out");
+    });
+  }
+
+  @Test
+  void aClosedPortFailsRetryably() throws Exception {
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).build();
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    assertThat(await(https.deliver(report(), URI.create("https://127.0.0.1:" + port + "/"))))
+        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+  }
+
+  @Test
+  void trustOptionsAreExclusive() {
+    assertThatIllegalStateException().isThrownBy(
+        () -> HttpsReportDelivery.builder().ignoreCertificateErrors().sslContext(SSLContext.getDefault()));
+    assertThatIllegalStateException().isThrownBy(() -> HttpsReportDelivery.builder().build());
+  }
+}
