@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Something a resolver decided or observed. Failures carry the RFC 8460 result type a TLS-RPT
@@ -86,18 +87,18 @@ public sealed interface MtaStsEvent {
    * @param domain the domain
    * @param reason why it was fetched
    * @param outcome the failure
-   * @param cachedPolicyInUse whether a valid cached policy stays in use (CAC-6)
+   * @param cachedPolicy the valid cached policy that stays in use (CAC-6), or {@code null}
    * @param at when the fetch failed
    */
   record PolicyFetchFailed(PolicyDomain domain, FetchReason reason, PolicyFetchOutcome.Failed outcome,
-      boolean cachedPolicyInUse, Instant at) implements MtaStsEvent {
+      @Nullable StoredPolicy cachedPolicy, Instant at) implements MtaStsEvent {
     /**
      * Validates the components.
      *
      * @param domain the {@code domain} component
      * @param reason the {@code reason} component
      * @param outcome the {@code outcome} component
-     * @param cachedPolicyInUse the {@code cachedPolicyInUse} component
+     * @param cachedPolicy the {@code cachedPolicy} component
      * @param at the {@code at} component
      */
     public PolicyFetchFailed {
@@ -110,6 +111,15 @@ public sealed interface MtaStsEvent {
     @Override
     public Optional<TlsRptResultType> resultType() {
       return Optional.of(outcome.resultType());
+    }
+
+    /**
+     * Tells whether a valid cached policy stays in use.
+     *
+     * @return {@code true} when {@link #cachedPolicy()} is present
+     */
+    public boolean cachedPolicyInUse() {
+      return cachedPolicy != null;
     }
   }
 

@@ -422,7 +422,7 @@ public final class MtaStsResolver {
         }
         s.backoffUntil.put(id, nowMillis + backoffMillis);
       }
-      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, valid, now));
+      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, valid ? previous.stored() : null, now));
       LOG.info("MTA-STS policy fetch for {} (id {}) failed: {} {}", domain, id, failed.reason(), failed.message());
       if (valid) {
         return done(fromEntry(domain, previous, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt, cache,
@@ -661,7 +661,7 @@ public final class MtaStsResolver {
           s.refreshing = false;
           s.nextRefreshMillis = now.toEpochMilli() + refreshRetryMillis;
         }
-        emit(new MtaStsEvent.PolicyFetchFailed(domain, FetchReason.REFRESH, failed, true, now));
+        emit(new MtaStsEvent.PolicyFetchFailed(domain, FetchReason.REFRESH, failed, previous.stored(), now));
         LOG.warn("Proactive refresh of the MTA-STS policy of {} failed ({} {}); the cached policy expires in {}",
             domain, failed.reason(), failed.message(), left);
         emit(new MtaStsEvent.RefreshFailed(domain, previous.stored(), failed, left));
