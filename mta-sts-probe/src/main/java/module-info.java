@@ -1,0 +1,10 @@
+/**
+ * An SMTP STARTTLS probe for the owner's checker ({@code dev.mtasts.core.owner.SmtpProbe}).
+ */
+module dev.mtasts.probe {
+  requires static org.jspecify;
+  requires transitive dev.mtasts.core;
+  requires org.slf4j;
+
+  exports dev.mtasts.probe;
+}

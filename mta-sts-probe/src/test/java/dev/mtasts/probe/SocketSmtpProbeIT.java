@@ -1,0 +1,100 @@
+package dev.mtasts.probe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.TlsRptResultType;
+import dev.mtasts.core.owner.SmtpProbeResult;
+import dev.mtasts.testing.TestPki;
+import dev.mtasts.testing.TestSmtpServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The probe against a real STARTTLS SMTP server on loopback. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class SocketSmtpProbeIT {
+  static final String MX = "mx.example.test";
+  static TestPki pki;
+
+  @BeforeAll
+  static void createPki() {
+    pki = TestPki.create();
+  }
+
+  static SocketSmtpProbe probe(int port) {
+    return SocketSmtpProbe.builder().port(port).deadline(Duration.ofSeconds(5)).trustManager(pki.trustManager())
+        .addressResolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+  }
+
+  static SmtpProbeResult run(SocketSmtpProbe probe) {
+    return probe.probe(MX).toCompletableFuture().join();
+  }
+
+  @Test
+  void reportsTheChainOfAValidServerWithItsSni() throws IOException {
+    try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).issue().serverContext())) {
+      SmtpProbeResult r = run(probe(smtp.port()));
+      assertThat(r).isInstanceOfSatisfying(SmtpProbeResult.Completed.class, c -> {
+        assertThat(c.pkixFailure()).isNull();
+        assertThat(c.leaf().dnsNames()).containsExactly(MX);
+        assertThat(c.chain()).hasSize(2);
+        assertThat(c.protocol()).isIn("TLSv1.2", "TLSv1.3");
+      });
+      assertThat(smtp.sniNames()).containsExactly(MX);
+    }
+  }
+
+  @Test
+  void reportsAMissingStarttls() throws IOException {
+    try (TestSmtpServer smtp = TestSmtpServer.start(null)) {
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.NoStartTls.class,
+          n -> assertThat(n.response()).startsWith("250"));
+    }
+  }
+
+  @Test
+  void classifiesUntrustedAndExpiredChains() throws IOException {
+    try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).selfSigned().issue().serverContext())) {
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+          c -> assertThat(c.pkixFailure().resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_NOT_TRUSTED));
+    }
+    try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).expired().issue().serverContext())) {
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+          c -> assertThat(c.pkixFailure().resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_EXPIRED));
+    }
+  }
+
+  @Test
+  void aClosedPortIsUnreachable() throws IOException {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = s.getLocalPort();
+    }
+    assertThat(run(probe(port))).isInstanceOf(SmtpProbeResult.Unreachable.class);
+  }
+
+  @Test
+  void aSilentServerIsUnreachableWithinTheDeadline() throws IOException {
+    try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      SocketSmtpProbe probe = SocketSmtpProbe.builder().port(silent.getLocalPort()).deadline(Duration.ofSeconds(1))
+          .addressResolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
+      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Unreachable.class,
+          u -> assertThat(u.message()).contains("failed"));
+    }
+  }
+
+  @Test
+  void anUnknownHostIsUnreachable() {
+    SocketSmtpProbe probe = SocketSmtpProbe.builder().addressResolver(host -> {
+      throw new java.net.UnknownHostException(host);
+    }).build();
+    assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Unreachable.class,
+        u -> assertThat(u.message()).contains("does not resolve"));
+  }
+}
