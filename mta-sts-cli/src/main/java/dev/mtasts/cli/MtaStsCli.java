@@ -1,0 +1,84 @@
+package dev.mtasts.cli;
+
+import dev.mtasts.cli.internal.CheckCommand;
+import dev.mtasts.cli.internal.GenerateCommand;
+import dev.mtasts.cli.internal.LintCommand;
+import dev.mtasts.cli.internal.ResolveCommand;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint} and {@code resolve}.
+ *
+ * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error.
+ */
+@Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
+    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies.",
+    subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
+public final class MtaStsCli implements Runnable {
+  /** Exit code: errors found or invalid input. */
+  public static final int ERRORS = 1;
+  /** Exit code: usage error. */
+  public static final int USAGE = 2;
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  /** Creates the top-level command; picocli calls this. */
+  public MtaStsCli() {}
+
+  /**
+   * Runs the command line and exits with its exit code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /**
+   * Runs the command line.
+   *
+   * @param args the arguments
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      // Library warnings would clutter the report the command prints; --verbose turns them on.
+      boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "off");
+      System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+    CommandLine cmd = new CommandLine(new MtaStsCli());
+    cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
+    cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+    cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      commandLine.getErr().println("mta-sts: " + (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+          ? ex.getMessage() : ex.toString()));
+      return ERRORS;
+    });
+    return cmd.execute(args);
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint or resolve");
+  }
+
+  /** Reports the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = MtaStsCli.class.getPackage().getImplementationVersion();
+      return new String[] {"mta-sts " + (v != null ? v : "(development build)"),
+          "Java " + System.getProperty("java.version")};
+    }
+  }
+}

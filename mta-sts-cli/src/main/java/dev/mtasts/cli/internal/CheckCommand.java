@@ -1,0 +1,270 @@
+package dev.mtasts.cli.internal;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mtasts.cli.MtaStsCli;
+import dev.mtasts.core.MtaStsParseException;
+import dev.mtasts.core.MtaStsPolicy;
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.Severity;
+import dev.mtasts.core.fetch.CertificateSummary;
+import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.core.owner.CheckReport;
+import dev.mtasts.core.owner.Finding;
+import dev.mtasts.core.owner.FindingCode;
+import dev.mtasts.core.owner.MtaStsChecker;
+import dev.mtasts.core.owner.MxHostCheck;
+import dev.mtasts.core.owner.PolicyDrift;
+import dev.mtasts.core.owner.SmtpProbeResult;
+import dev.mtasts.fetch.ContentTypeMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mta-sts check}: check a domain's deployment end to end. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+    description = "Check a domain: _mta-sts records, the policy fetch, the policy host certificate, the _smtp._tls "
+        + "record, MX hosts against the policy, STARTTLS and certificates of every MX host, and drift.")
+public final class CheckCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DOMAIN", description = "the Policy Domain, such as example.com")
+  private String domain = "";
+
+  @Mixin
+  private NetworkOptions network = new NetworkOptions();
+
+  @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
+  private int smtpPort;
+
+  @Option(names = "--no-smtp", description = "do not contact the MX hosts")
+  private boolean noSmtp;
+
+  @Option(names = "--candidate", paramLabel = "FILE", description = "the policy file that should be served; report if it is not")
+  private @Nullable Path candidate;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      description = "where to remember the last id and policy seen, to catch a policy changed without a new id "
+          + "(default: $XDG_STATE_HOME/mta-sts or ~/.local/state/mta-sts)")
+  private @Nullable Path stateDir;
+
+  @Option(names = "--no-state", description = "neither read nor write the remembered id and policy")
+  private boolean noState;
+
+  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
+  private boolean json;
+
+  @Option(names = "--no-color", description = "never colour the output")
+  private boolean noColour;
+
+  @Option(names = "--verbose", description = "log what the library does to standard error")
+  private boolean verbose;
+
+  /** Creates the command; picocli calls this. */
+  public CheckCommand() {}
+
+  @Override
+  public Integer call() throws IOException {
+    PolicyDomain d = PolicyDomain.of(domain);
+    MtaStsPolicy expected = null;
+    if (candidate != null) {
+      try {
+        expected = MtaStsPolicy.parseLenient(Files.readAllBytes(candidate)).policy();
+      } catch (MtaStsParseException e) {
+        throw new IllegalArgumentException("--candidate " + candidate + " is not a valid policy: " + e.getMessage(), e);
+      }
+    }
+    MtaStsChecker.Builder b = MtaStsChecker.builder().dnsLookup(network.dns())
+        .policyFetcher(network.fetcher(ContentTypeMode.WARN));
+    if (!noSmtp) {
+      b.smtpProbe(network.probe(smtpPort));
+    }
+    ObservationStore state = noState ? null
+        : new ObservationStore(stateDir != null ? stateDir : ObservationStore.defaultDirectory());
+    PolicyDrift.Observation previous = state == null ? null : state.load(d);
+    CheckReport report = b.build().check(d, previous, expected).toCompletableFuture().join();
+    if (state != null && report.observation() != null) {
+      state.save(d, report.observation());
+    }
+    if (json) {
+      Json.print(spec.commandLine().getOut(), g -> json(g, report));
+    } else {
+      human(new Terminal(spec.commandLine().getOut(), noColour), report);
+    }
+    return report.hasErrors() ? MtaStsCli.ERRORS : 0;
+  }
+
+  private static void json(JsonGenerator g, CheckReport r) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("domain", r.domain().name());
+    g.writeStringField("checked_at", r.checkedAt().toString());
+    g.writeNumberField("errors", count(r, Severity.ERROR));
+    g.writeNumberField("warnings", count(r, Severity.WARNING));
+    Json.strings(g, "sts_records", r.stsRecords());
+    Json.strings(g, "sts_cname_chain", r.stsCnameChain());
+    Json.nullableString(g, "policy_id", r.policyId());
+    g.writeObjectFieldStart("policy_fetch");
+    g.writeStringField("url", r.fetch().uri().toString());
+    g.writeNumberField("elapsed_ms", r.fetch().elapsed().toMillis());
+    if (r.fetch() instanceof PolicyFetchOutcome.Fetched f) {
+      g.writeStringField("outcome", "fetched");
+      g.writeNumberField("status", f.status());
+      g.writeStringField("content_type", f.contentType());
+      g.writeNumberField("bytes", f.body().length);
+      Json.certificate(g, "certificate", f.certificate());
+    } else {
+      PolicyFetchOutcome.Failed f = (PolicyFetchOutcome.Failed) r.fetch();
+      g.writeStringField("outcome", "failed");
+      g.writeStringField("reason", f.reason().name());
+      g.writeStringField("result_type", f.resultType().token());
+      g.writeStringField("message", f.message());
+      g.writeNumberField("status", f.status());
+      Json.certificate(g, "certificate", f.certificate());
+    }
+    g.writeEndObject();
+    Json.policy(g, "policy", r.policy());
+    Json.strings(g, "tlsrpt_records", r.tlsRptRecords());
+    g.writeArrayFieldStart("mx_hosts");
+    for (MxHostCheck m : r.mxHosts()) {
+      g.writeStartObject();
+      g.writeStringField("host", m.mx().host());
+      g.writeNumberField("preference", m.mx().preference());
+      g.writeBooleanField("covered_by_policy", m.coveredByPolicy());
+      probe(g, m.probe());
+      g.writeEndObject();
+    }
+    g.writeEndArray();
+    Json.findings(g, r.findings());
+    g.writeEndObject();
+  }
+
+  private static void probe(JsonGenerator g, @Nullable SmtpProbeResult p) throws IOException {
+    g.writeFieldName("probe");
+    if (p == null) {
+      g.writeNull();
+      return;
+    }
+    g.writeStartObject();
+    if (p instanceof SmtpProbeResult.Completed c) {
+      g.writeStringField("outcome", "tls");
+      g.writeStringField("protocol", c.protocol());
+      g.writeBooleanField("trusted", c.pkixFailure() == null);
+      Json.nullableString(g, "failure", c.pkixFailure() == null ? null : c.pkixFailure().resultType().token());
+      Json.certificate(g, "certificate", c.leaf());
+    } else if (p instanceof SmtpProbeResult.NoStartTls n) {
+      g.writeStringField("outcome", "no_starttls");
+      g.writeStringField("message", n.response());
+    } else if (p instanceof SmtpProbeResult.TlsFailed t) {
+      g.writeStringField("outcome", "tls_failed");
+      g.writeStringField("message", t.message());
+    } else if (p instanceof SmtpProbeResult.Unreachable u) {
+      g.writeStringField("outcome", "unreachable");
+      g.writeStringField("message", u.message());
+    }
+    g.writeEndObject();
+  }
+
+  private static long count(CheckReport r, Severity s) {
+    return r.findings().stream().filter(f -> f.severity() == s).count();
+  }
+
+  private static void human(Terminal t, CheckReport r) {
+    t.plain("MTA-STS check of " + r.domain() + " at " + r.checkedAt());
+    t.heading("DNS record (" + r.domain().stsRecordName() + ")");
+    if (r.stsRecords().isEmpty()) {
+      t.line("none");
+    }
+    for (String v : r.stsRecords()) {
+      t.line(v);
+    }
+    if (!r.stsCnameChain().isEmpty()) {
+      t.line("via CNAME " + String.join(" -> ", r.stsCnameChain()));
+    }
+    t.heading("Policy file (" + r.fetch().uri() + ")");
+    if (r.fetch() instanceof PolicyFetchOutcome.Fetched f) {
+      t.line("status " + f.status() + ", " + (f.contentType().isEmpty() ? "no Content-Type" : f.contentType()) + ", "
+          + f.body().length + " bytes, " + f.elapsed().toMillis() + " ms");
+      certificate(t, f.certificate(), r);
+      MtaStsPolicy p = f.policy();
+      t.line("mode " + p.mode() + ", max_age " + p.maxAgeSeconds() + " (" + Duration.ofSeconds(p.maxAgeSeconds()).toDays()
+          + " days), mx " + p.mx());
+    } else {
+      PolicyFetchOutcome.Failed f = (PolicyFetchOutcome.Failed) r.fetch();
+      t.line("failed: " + f.reason() + " (" + f.resultType() + "): " + f.message());
+      if (f.certificate() != null) {
+        certificate(t, f.certificate(), r);
+      }
+    }
+    t.heading("TLS-RPT record (" + r.domain().tlsRptRecordName() + ")");
+    if (r.tlsRptRecords().isEmpty()) {
+      t.line("none");
+    }
+    for (String v : r.tlsRptRecords()) {
+      t.line(v);
+    }
+    t.heading("MX hosts");
+    for (MxHostCheck m : r.mxHosts()) {
+      t.line(m.mx().preference() + " " + (m.mx().isNullMx() ? ". (null MX)" : m.mx().host())
+          + (m.coveredByPolicy() ? "  " + t.ok("covered by the policy") : "  NOT covered by the policy")
+          + probeSummary(m.probe()));
+    }
+    List<Finding> issues = r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
+    List<Finding> advice = r.findings().stream().filter(f -> f.severity() == Severity.INFO).toList();
+    t.heading("Issues");
+    if (issues.isEmpty()) {
+      t.line(t.ok("none"));
+    }
+    findings(t, issues);
+    if (!advice.isEmpty()) {
+      t.heading("Recommendations");
+      findings(t, advice);
+    }
+    t.plain("");
+    long errors = count(r, Severity.ERROR);
+    long warnings = count(r, Severity.WARNING);
+    t.plain(errors + (errors == 1 ? " error, " : " errors, ") + warnings + (warnings == 1 ? " warning" : " warnings"));
+  }
+
+  private static void certificate(Terminal t, CertificateSummary c, CheckReport r) {
+    t.line("certificate " + c.dnsNames() + " from " + c.issuer() + ", expires " + c.notAfter() + " (in "
+        + c.timeToExpiry(r.checkedAt()).toDays() + " days)");
+  }
+
+  private static String probeSummary(@Nullable SmtpProbeResult p) {
+    if (p == null) {
+      return "";
+    }
+    if (p instanceof SmtpProbeResult.Completed c) {
+      return "; STARTTLS " + c.protocol() + ", certificate " + c.leaf().dnsNames()
+          + (c.pkixFailure() == null ? " trusted" : " " + c.pkixFailure().resultType());
+    }
+    if (p instanceof SmtpProbeResult.NoStartTls) {
+      return "; no STARTTLS";
+    }
+    if (p instanceof SmtpProbeResult.TlsFailed f) {
+      return "; TLS failed: " + f.message();
+    }
+    return "; unreachable: " + ((SmtpProbeResult.Unreachable) p).message();
+  }
+
+  private static void findings(Terminal t, List<Finding> findings) {
+    for (Finding f : findings) {
+      t.line(t.severity(f.severity()) + " " + f.code() + " (" + f.checklistId() + "): " + f.message());
+      t.line("        Fix: " + fix(f));
+    }
+  }
+
+  private static String fix(Finding f) {
+    return f.code() == FindingCode.STS_RECORD_INVALID || f.code() == FindingCode.POLICY_INVALID
+        ? f.fix() + " (see the problems above)" : f.fix();
+  }
+}

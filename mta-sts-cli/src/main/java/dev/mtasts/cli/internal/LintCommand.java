@@ -1,0 +1,155 @@
+package dev.mtasts.cli.internal;
+
+import dev.mtasts.cli.MtaStsCli;
+import dev.mtasts.core.ExtensionField;
+import dev.mtasts.core.MtaStsPolicy;
+import dev.mtasts.core.MtaStsRecord;
+import dev.mtasts.core.ParseMode;
+import dev.mtasts.core.ParseProblem;
+import dev.mtasts.core.ParseReport;
+import dev.mtasts.core.TlsRptRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code mta-sts lint}: check a policy file, or a {@code _mta-sts} or {@code _smtp._tls} record value. */
+@Command(name = "lint", mixinStandardHelpOptions = true,
+    description = "Check a policy file (FILE, or - for standard input), or a TXT record value with --record.")
+public final class LintCommand implements Callable<Integer> {
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Parameters(arity = "0..1", paramLabel = "FILE", description = "the policy file, or - for standard input")
+  private @Nullable String file;
+
+  @Option(names = "--record", paramLabel = "TXT", description = "a _mta-sts (v=STSv1) or _smtp._tls (v=TLSRPTv1) value")
+  private @Nullable String record;
+
+  @Option(names = "--strict", description = "read the policy exactly as RFC 8461 §3.2 says (default: as senders read it)")
+  private boolean strict;
+
+  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
+  private boolean json;
+
+  @Option(names = "--no-color", description = "never colour the output")
+  private boolean noColour;
+
+  @Option(names = "--verbose", description = "log what the library does to standard error")
+  private boolean verbose;
+
+  /** Creates the command; picocli calls this. */
+  public LintCommand() {}
+
+  @Override
+  public Integer call() throws IOException {
+    if ((file == null) == (record == null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give either FILE (or -) or --record TXT");
+    }
+    return record != null ? lintRecord(record) : lintPolicy(file);
+  }
+
+  private int lintPolicy(String name) throws IOException {
+    byte[] body;
+    if (name.equals("-")) {
+      InputStream in = System.in;
+      body = in.readNBytes(MtaStsPolicy.MAX_BODY_BYTES + 1);
+    } else {
+      try {
+        body = readBounded(Path.of(name));
+      } catch (NoSuchFileException e) {
+        throw new IllegalArgumentException("no such file: " + name);
+      }
+    }
+    ParseReport<MtaStsPolicy> report = MtaStsPolicy.lint(body, strict ? ParseMode.STRICT : ParseMode.LENIENT);
+    if (json) {
+      Json.print(spec.commandLine().getOut(), g -> {
+        g.writeStartObject();
+        g.writeBooleanField("valid", report.isValid());
+        Json.policy(g, "policy", report.value());
+        Json.problems(g, report.problems());
+        g.writeEndObject();
+      });
+    } else {
+      Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+      String what = (name.equals("-") ? "standard input" : name) + (strict ? " (strict)" : " (as senders read it)");
+      MtaStsPolicy p = report.value();
+      t.plain(report.isValid() ? t.ok("valid") + ": " + what : "invalid: " + what);
+      if (p != null) {
+        t.line("mode " + p.mode() + ", max_age " + p.maxAgeSeconds() + ", mx " + p.mx());
+      }
+      problems(t, report.problems());
+    }
+    return report.isValid() ? 0 : MtaStsCli.ERRORS;
+  }
+
+  private static byte[] readBounded(Path path) throws IOException {
+    try (InputStream in = Files.newInputStream(path)) {
+      return in.readNBytes(MtaStsPolicy.MAX_BODY_BYTES + 1);
+    }
+  }
+
+  private int lintRecord(String value) {
+    boolean tlsrpt = value.startsWith("v=TLSRPTv1");
+    ParseReport<?> report = tlsrpt ? TlsRptRecord.lint(value) : MtaStsRecord.lint(value);
+    if (json) {
+      Json.print(spec.commandLine().getOut(), g -> {
+        g.writeStartObject();
+        g.writeBooleanField("valid", report.isValid());
+        g.writeFieldName("record");
+        Object v = report.value();
+        if (v == null) {
+          g.writeNull();
+        } else {
+          g.writeStartObject();
+          List<ExtensionField> ext;
+          if (v instanceof TlsRptRecord r) {
+            g.writeStringField("type", "tlsrpt");
+            g.writeArrayFieldStart("rua");
+            for (URI u : r.rua()) {
+              g.writeString(u.toString());
+            }
+            g.writeEndArray();
+            ext = r.extensions();
+          } else {
+            MtaStsRecord r = (MtaStsRecord) v;
+            g.writeStringField("type", "sts");
+            g.writeStringField("id", r.id());
+            ext = r.extensions();
+          }
+          g.writeObjectFieldStart("extensions");
+          for (ExtensionField f : ext) {
+            g.writeStringField(f.name(), f.value());
+          }
+          g.writeEndObject();
+          g.writeEndObject();
+        }
+        Json.problems(g, report.problems());
+        g.writeEndObject();
+      });
+    } else {
+      Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+      String kind = tlsrpt ? "_smtp._tls record" : "_mta-sts record";
+      t.plain(report.isValid() ? t.ok("valid") + " " + kind + ": " + value : "invalid " + kind + ": " + value);
+      problems(t, report.problems());
+    }
+    return report.isValid() ? 0 : MtaStsCli.ERRORS;
+  }
+
+  private static void problems(Terminal t, List<ParseProblem> problems) {
+    for (ParseProblem p : problems) {
+      String where = p.line() > 0 ? "line " + p.line() + (p.column() > 0 ? ":" + p.column() : "") + " "
+          : p.column() > 0 ? "column " + p.column() + " " : "";
+      t.line(t.severity(p.severity()) + " " + where + p.code() + " (" + p.code().checklistId() + "): " + p.message());
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * The {@code mta-sts} command line. Its interface is the command line itself, documented in
+ * {@code docs/cli.md}; no package is exported.
+ */
+module dev.mtasts.cli {
+  requires static org.jspecify;
+  requires dev.mtasts.core;
+  requires dev.mtasts.dns;
+  requires dev.mtasts.fetch;
+  requires dev.mtasts.probe;
+  requires info.picocli;
+  requires com.fasterxml.jackson.core;
+  requires org.dnsjava;
+  requires org.slf4j;
+
+  opens dev.mtasts.cli to info.picocli;
+  opens dev.mtasts.cli.internal to info.picocli;
+}
