@@ -2,12 +2,15 @@ package dev.mtasts.fetch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpHandler;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Shared set-up and assertions for the fetch integration tests.
@@ -39,6 +42,31 @@ final class Fetches {
         .proxy(proxy.selector())
         .connectTimeout(Duration.ofSeconds(1))
         .deadline(DEADLINE);
+  }
+
+  /**
+   * What one fetch from a {@link PolicyHost} behind a {@link TunnelProxy} left behind.
+   *
+   * @param timed the outcome
+   * @param requests what the server received
+   * @param sniNames the SNI names of the handshakes the server saw
+   * @param tunnels the {@code CONNECT} targets the proxy saw
+   */
+  record Served(Timed timed, List<PolicyHost.Request> requests, List<String> sniNames, List<String> tunnels) {}
+
+  /** Fetches once from a host presenting {@code credential} and answering with {@code handler}. */
+  static Served serve(TestPki pki, TestPki.Credential credential, HttpHandler handler) throws Exception {
+    return serve(pki, credential, handler, b -> b);
+  }
+
+  /** As {@link #serve(TestPki, TestPki.Credential, HttpHandler)}, with fetcher options. */
+  static Served serve(TestPki pki, TestPki.Credential credential, HttpHandler handler,
+      UnaryOperator<HttpPolicyFetcher.Builder> options) throws Exception {
+    try (PolicyHost host = PolicyHost.start(credential, handler);
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      Timed timed = fetch(options.apply(fetcher(pki, proxy)).build());
+      return new Served(timed, host.requests(), host.sniNames(), proxy.targets());
+    }
   }
 
   static Timed fetch(PolicyFetcher fetcher) throws Exception {

@@ -4,7 +4,6 @@ import static dev.mtasts.fetch.Fetches.HOST;
 import static dev.mtasts.fetch.Fetches.assertFailed;
 import static dev.mtasts.fetch.Fetches.assertFetched;
 import static dev.mtasts.fetch.Fetches.fetch;
-import static dev.mtasts.fetch.Fetches.fetcher;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.fetch.CertificateSummary;
@@ -32,25 +31,19 @@ class PolicyFetchCertificateIT {
 
   private static PolicyFetchOutcome.Failed refused(TestPki.Credential credential, FetchFailure reason)
       throws Exception {
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), reason,
-          "sts-webpki-invalid");
-      assertThat(host.requests()).as("no request after a refused handshake").isEmpty();
-      assertThat(host.sniNames()).containsExactly(HOST);
-      assertThat(f.status()).isZero();
-      assertThat(f.certificate()).as("the leaf is reported").isEqualTo(CertificateSummary.of(credential.leaf()));
-      return f;
-    }
+    Fetches.Served served = Fetches.serve(pki, credential, PolicyHost.policy());
+    PolicyFetchOutcome.Failed f = assertFailed(served.timed(), reason, "sts-webpki-invalid");
+    assertThat(served.requests()).as("no request after a refused handshake").isEmpty();
+    assertThat(served.sniNames()).containsExactly(HOST);
+    assertThat(f.status()).isZero();
+    assertThat(f.certificate()).as("the leaf is reported").isEqualTo(CertificateSummary.of(credential.leaf()));
+    return f;
   }
 
   private static PolicyFetchOutcome.Fetched accepted(TestPki.Credential credential) throws Exception {
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
-      assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
-      return f;
-    }
+    PolicyFetchOutcome.Fetched f = assertFetched(Fetches.serve(pki, credential, PolicyHost.policy()).timed());
+    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
+    return f;
   }
 
   @Test

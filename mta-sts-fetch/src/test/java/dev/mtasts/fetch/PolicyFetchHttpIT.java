@@ -1,6 +1,5 @@
 package dev.mtasts.fetch;
 
-import static dev.mtasts.fetch.Fetches.DOMAIN;
 import static dev.mtasts.fetch.Fetches.HOST;
 import static dev.mtasts.fetch.Fetches.PATH;
 import static dev.mtasts.fetch.Fetches.assertFailed;
@@ -42,46 +41,53 @@ class PolicyFetchHttpIT {
     credential = pki.issue(TestPki.CertSpec.dns(HOST));
   }
 
+  private static Fetches.Served serve(HttpHandler handler) throws Exception {
+    return Fetches.serve(pki, credential, handler);
+  }
+
+  private static PolicyFetchOutcome.Fetched fetched(HttpHandler handler) throws Exception {
+    return assertFetched(serve(handler).timed());
+  }
+
   @Test
   void validPolicyIsFetchedFromTheWellKnownUrlWithSniAndTheCertificate() throws Exception {
     // FET-1, FET-2, FET-5
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
+    Fetches.Served served = serve(PolicyHost.policy());
+    PolicyFetchOutcome.Fetched f = assertFetched(served.timed());
 
-      assertThat(f.body()).isEqualTo(POLICY);
-      assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
-      assertThat(f.policy().mx()).containsExactly(MxPattern.of("mail.example.test"),
-          MxPattern.of("*.mx.example.test"));
-      assertThat(f.policy().maxAgeSeconds()).isEqualTo(86400);
-      assertThat(f.warnings()).isEmpty();
-      assertThat(f.contentType()).isEqualTo("text/plain");
-      assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
-      assertThat(f.certificate().dnsNames()).containsExactly(HOST);
+    assertThat(f.body()).isEqualTo(POLICY);
+    assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
+    assertThat(f.policy().mx()).containsExactly(MxPattern.of("mail.example.test"),
+        MxPattern.of("*.mx.example.test"));
+    assertThat(f.policy().maxAgeSeconds()).isEqualTo(86400);
+    assertThat(f.warnings()).isEmpty();
+    assertThat(f.contentType()).isEqualTo("text/plain");
+    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
+    assertThat(f.certificate().dnsNames()).containsExactly(HOST);
 
-      assertThat(proxy.targets()).containsExactly(HOST + ":443");
-      assertThat(host.sniNames()).containsExactly(HOST);
-      assertThat(host.requests()).singleElement().satisfies(r -> {
-        assertThat(r.method()).isEqualTo("GET");
-        assertThat(r.path()).isEqualTo(PATH);
-        assertThat(r.headers().getFirst("Host")).isEqualTo(HOST);
-        assertThat(r.tlsProtocol()).isEqualTo("TLSv1.3");
-      });
-    }
+    assertThat(served.tunnels()).containsExactly(HOST + ":443");
+    assertThat(served.sniNames()).containsExactly(HOST);
+    assertThat(served.requests()).singleElement().satisfies(r -> {
+      assertThat(r.method()).isEqualTo("GET");
+      assertThat(r.path()).isEqualTo(PATH);
+      assertThat(r.headers().getFirst("Host")).isEqualTo(HOST);
+      assertThat(r.tlsProtocol()).isEqualTo("TLSv1.3");
+    });
   }
 
   @Test
   void userAgentNamesTheLibraryAndItsVersion() throws Exception {
     String version = System.getProperty("mtasts.expected.version");
     assertThat(version).as("set by the build").isNotBlank();
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      assertFetched(fetch(fetcher(pki, proxy).build()));
-      assertFetched(fetch(fetcher(pki, proxy).userAgent("example-mta/2.1 (ops@example.test)").build()));
+    Fetches.Served byDefault = serve(PolicyHost.policy());
+    Fetches.Served configured = Fetches.serve(pki, credential, PolicyHost.policy(),
+        b -> b.userAgent("example-mta/2.1 (ops@example.test)"));
 
-      assertThat(host.requests()).extracting(r -> r.headers().getFirst("User-Agent"))
-          .containsExactly("mta-sts-java/" + version, "example-mta/2.1 (ops@example.test)");
-    }
+    // The integration tests run against the packaged jar, so this is the jar's version.
+    assertThat(byDefault.requests()).singleElement().extracting(r -> r.headers().getFirst("User-Agent"))
+        .isEqualTo("mta-sts-java/" + version);
+    assertThat(configured.requests()).singleElement().extracting(r -> r.headers().getFirst("User-Agent"))
+        .isEqualTo("example-mta/2.1 (ops@example.test)");
   }
 
   @Test
@@ -111,7 +117,7 @@ class PolicyFetchHttpIT {
   @ValueSource(ints = {301, 302, 303, 307, 308})
   void redirectIsNeverFollowed(int status) throws Exception {
     // FET-7
-    HttpHandler redirect = exchange -> {
+    Fetches.Served served = serve(exchange -> {
       if (exchange.getRequestURI().getPath().equals(PATH)) {
         exchange.getResponseHeaders().set("Location", "https://" + HOST + "/moved.txt");
         exchange.sendResponseHeaders(status, -1);
@@ -119,17 +125,13 @@ class PolicyFetchHttpIT {
       } else {
         PolicyHost.policy().handle(exchange);
       }
-    };
-    try (PolicyHost host = PolicyHost.start(credential, redirect);
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.REDIRECT,
-          "sts-policy-fetch-error");
+    });
+    PolicyFetchOutcome.Failed f = assertFailed(served.timed(), FetchFailure.REDIRECT, "sts-policy-fetch-error");
 
-      assertThat(f.status()).isEqualTo(status);
-      assertThat(f.message()).contains("/moved.txt");
-      assertThat(f.certificate()).isNotNull();
-      assertThat(host.requests()).extracting(PolicyHost.Request::path).containsExactly(PATH);
-    }
+    assertThat(f.status()).isEqualTo(status);
+    assertThat(f.message()).contains("/moved.txt");
+    assertThat(f.certificate()).isNotNull();
+    assertThat(served.requests()).extracting(PolicyHost.Request::path).containsExactly(PATH);
   }
 
   @ParameterizedTest
@@ -137,40 +139,31 @@ class PolicyFetchHttpIT {
   void anyStatusOtherThan200IsAFetchFailure(int status) throws Exception {
     // FET-6: even a 2xx other than 200, and even when the body holds a valid policy.
     byte[] body = status == 204 ? new byte[0] : POLICY;
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(status, "text/plain", body));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.HTTP_STATUS,
-          "sts-policy-fetch-error");
+    PolicyFetchOutcome.Failed f = assertFailed(serve(PolicyHost.respond(status, "text/plain", body)).timed(),
+        FetchFailure.HTTP_STATUS, "sts-policy-fetch-error");
 
-      assertThat(f.status()).isEqualTo(status);
-      assertThat(f.message()).contains(Integer.toString(status));
-    }
+    assertThat(f.status()).isEqualTo(status);
+    assertThat(f.message()).contains(Integer.toString(status));
   }
 
   @ParameterizedTest
   @ValueSource(strings = {"text/html", "application/octet-stream", "text/plain-ish", "text/plainx", ""})
   void otherMediaTypeIsRejectedByDefault(String contentType) throws Exception {
     // FET-9, SEC-5
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, contentType, POLICY));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.CONTENT_TYPE,
-          "sts-policy-invalid");
+    PolicyFetchOutcome.Failed f = assertFailed(serve(PolicyHost.respond(200, contentType, POLICY)).timed(),
+        FetchFailure.CONTENT_TYPE, "sts-policy-invalid");
 
-      assertThat(f.status()).isEqualTo(200);
-      assertThat(f.message()).contains("text/plain");
-    }
+    assertThat(f.status()).isEqualTo(200);
+    assertThat(f.message()).contains("text/plain");
   }
 
   @Test
   void missingMediaTypeIsRejectedByDefault() throws Exception {
     // FET-9
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, null, POLICY));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.CONTENT_TYPE,
-          "sts-policy-invalid");
+    PolicyFetchOutcome.Failed f = assertFailed(serve(PolicyHost.respond(200, null, POLICY)).timed(),
+        FetchFailure.CONTENT_TYPE, "sts-policy-invalid");
 
-      assertThat(f.message()).contains("no Content-Type");
-    }
+    assertThat(f.message()).contains("no Content-Type");
   }
 
   @ParameterizedTest
@@ -178,15 +171,12 @@ class PolicyFetchHttpIT {
   void warnModeAcceptsAnotherOrMissingMediaTypeWithAWarning(String contentType) throws Exception {
     // FET-9: SHOULD, so a sender may only warn.
     String header = contentType.equals("@none") ? null : contentType;
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, header, POLICY));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy)
-          .contentTypeMode(ContentTypeMode.WARN).build()));
+    PolicyFetchOutcome.Fetched f = assertFetched(Fetches.serve(pki, credential,
+        PolicyHost.respond(200, header, POLICY), b -> b.contentTypeMode(ContentTypeMode.WARN)).timed());
 
-      assertThat(f.contentType()).isEqualTo(header == null ? "" : header);
-      assertThat(f.warnings()).extracting(ParseProblem::code).containsExactly(ProblemCode.POLICY_CONTENT_TYPE);
-      assertThat(f.warnings().get(0).isError()).isFalse();
-    }
+    assertThat(f.contentType()).isEqualTo(header == null ? "" : header);
+    assertThat(f.warnings()).extracting(ParseProblem::code).containsExactly(ProblemCode.POLICY_CONTENT_TYPE);
+    assertThat(f.warnings().get(0).isError()).isFalse();
   }
 
   @ParameterizedTest
@@ -194,55 +184,42 @@ class PolicyFetchHttpIT {
       "text/plain ; charset=us-ascii ; format=flowed", "text/plain;foo=bar"})
   void textPlainWithAnyParametersIsAccepted(String contentType) throws Exception {
     // FET-9: only charset matters, other parameters are ignored
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, contentType, POLICY));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
+    PolicyFetchOutcome.Fetched f = fetched(PolicyHost.respond(200, contentType, POLICY));
 
-      assertThat(f.contentType()).isEqualTo(contentType);
-      assertThat(f.warnings()).isEmpty();
-    }
+    assertThat(f.contentType()).isEqualTo(contentType);
+    assertThat(f.warnings()).isEmpty();
   }
 
   @Test
   void anotherCharsetIsAcceptedWithAWarningAndTheBodyReadAsUtf8() throws Exception {
     // FET-9: the policy is UTF-8 whatever the label says (POL-17)
-    try (PolicyHost host = PolicyHost.start(credential,
-            PolicyHost.respond(200, "text/plain; charset=iso-8859-1", POLICY));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
+    PolicyFetchOutcome.Fetched f = fetched(PolicyHost.respond(200, "text/plain; charset=iso-8859-1", POLICY));
 
-      assertThat(f.warnings()).extracting(ParseProblem::code).containsExactly(ProblemCode.POLICY_CHARSET);
-      assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
-    }
+    assertThat(f.warnings()).extracting(ParseProblem::code).containsExactly(ProblemCode.POLICY_CHARSET);
+    assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
   }
 
   @Test
   void invalidPolicyFailsWithTheParseProblems() throws Exception {
     byte[] invalid = "version: STSv1\nmode: live\nmx: mail.example.test\nmax_age: 86400\n"
         .getBytes(StandardCharsets.UTF_8);
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, "text/plain", invalid));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()),
-          FetchFailure.INVALID_POLICY, "sts-policy-invalid");
+    PolicyFetchOutcome.Failed f = assertFailed(serve(PolicyHost.respond(200, "text/plain", invalid)).timed(),
+        FetchFailure.INVALID_POLICY, "sts-policy-invalid");
 
-      assertThat(f.problems()).extracting(ParseProblem::code).contains(ProblemCode.POLICY_INVALID_MODE);
-      assertThat(f.certificate()).isNotNull();
-    }
+    assertThat(f.problems()).extracting(ParseProblem::code).contains(ProblemCode.POLICY_INVALID_MODE);
+    assertThat(f.certificate()).isNotNull();
   }
 
   @Test
   void deviationsTheLenientReadingToleratesAreReportedAsWarnings() throws Exception {
     byte[] sloppy = "version: STSv1\nmode: testing\nmx: mail.example.test.\nmax_age: 86400\n\n"
         .getBytes(StandardCharsets.UTF_8);
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.respond(200, "text/plain", sloppy));
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
+    PolicyFetchOutcome.Fetched f = fetched(PolicyHost.respond(200, "text/plain", sloppy));
 
-      assertThat(f.body()).isEqualTo(sloppy);
-      assertThat(f.policy().mx()).containsExactly(MxPattern.of("mail.example.test"));
-      assertThat(f.warnings()).extracting(ParseProblem::code)
-          .contains(ProblemCode.POLICY_MX_TRAILING_DOT, ProblemCode.POLICY_BLANK_LINE);
-    }
+    assertThat(f.body()).isEqualTo(sloppy);
+    assertThat(f.policy().mx()).containsExactly(MxPattern.of("mail.example.test"));
+    assertThat(f.warnings()).extracting(ParseProblem::code)
+        .contains(ProblemCode.POLICY_MX_TRAILING_DOT, ProblemCode.POLICY_BLANK_LINE);
   }
 
   @Test
@@ -261,19 +238,16 @@ class PolicyFetchHttpIT {
   void elapsedTimeComesFromTheInjectedClock() throws Exception {
     AtomicLong reads = new AtomicLong();
     InstantSource clock = () -> Instant.EPOCH.plusSeconds(7 * reads.getAndIncrement());
-    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).clock(clock).build()));
+    PolicyFetchOutcome.Fetched f = assertFetched(Fetches.serve(pki, credential, PolicyHost.policy(),
+        b -> b.clock(clock)).timed());
 
-      assertThat(f.elapsed()).isEqualTo(Duration.ofSeconds(7));
-      assertThat(reads.get()).isEqualTo(2);
-    }
+    assertThat(f.elapsed()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(reads.get()).isEqualTo(2);
   }
 
   @Test
-  void bodyIsReadToItsEndAndKeptByteForByte() throws Exception {
-    // A body written in many small pieces arrives whole.
-    HttpHandler pieces = exchange -> {
+  void bodyWrittenInManySmallPiecesArrivesWhole() throws Exception {
+    PolicyFetchOutcome.Fetched f = fetched(exchange -> {
       exchange.getResponseHeaders().set("Content-Type", "text/plain");
       exchange.sendResponseHeaders(200, 0);
       try (OutputStream out = exchange.getResponseBody()) {
@@ -282,10 +256,7 @@ class PolicyFetchHttpIT {
           out.flush();
         }
       }
-    };
-    try (PolicyHost host = PolicyHost.start(credential, pieces);
-        TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      assertThat(assertFetched(fetch(fetcher(pki, proxy).build())).body()).isEqualTo(POLICY);
-    }
+    });
+    assertThat(f.body()).isEqualTo(POLICY);
   }
 }

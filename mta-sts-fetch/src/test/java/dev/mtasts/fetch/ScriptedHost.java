@@ -29,11 +29,8 @@ final class ScriptedHost implements AutoCloseable {
   }
 
   private final ServerSocket server;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "scripted-host");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService threads = Executors.newCachedThreadPool(
+      r -> PolicyHost.daemon(r, "scripted-host"));
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -65,6 +62,17 @@ final class ScriptedHost implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Runs a task on one of the host's threads, for a script that needs a second one. */
+  void spawn(Runnable task) {
+    threads.execute(task);
+  }
+
+  /** Closes {@code socket} with the host; for sockets a script opens itself. */
+  Socket track(Socket socket) {
+    sockets.add(socket);
+    return socket;
   }
 
   InetSocketAddress address() {

@@ -3,19 +3,12 @@ package dev.mtasts.fetch;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * A tiny HTTP {@code CONNECT} proxy on loopback that tunnels every {@code CONNECT} to one backend.
@@ -26,21 +19,13 @@ import java.util.concurrent.Executors;
  * passed on as a reset, an orderly close as a half-close.
  */
 final class TunnelProxy implements AutoCloseable {
-  private final ServerSocket server;
   private final InetSocketAddress backend;
-  private final ExecutorService threads = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "tunnel-proxy");
-    t.setDaemon(true);
-    return t;
-  });
   private final List<String> targets = new CopyOnWriteArrayList<>();
-  private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final ScriptedHost server;
 
-  private TunnelProxy(InetSocketAddress backend) throws IOException {
+  private TunnelProxy(InetSocketAddress backend) {
     this.backend = backend;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    threads.execute(this::acceptLoop);
+    this.server = ScriptedHost.start(this::serve);
   }
 
   /**
@@ -50,16 +35,12 @@ final class TunnelProxy implements AutoCloseable {
    * @return the running proxy
    */
   static TunnelProxy to(InetSocketAddress backend) {
-    try {
-      return new TunnelProxy(backend);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return new TunnelProxy(backend);
   }
 
   /** A selector that sends every request through this proxy. */
   ProxySelector selector() {
-    return ProxySelector.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()));
+    return ProxySelector.of(server.address());
   }
 
   /** The {@code host:port} of every {@code CONNECT} received. */
@@ -69,28 +50,10 @@ final class TunnelProxy implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    closeQuietly(server);
-    for (Socket s : sockets) {
-      closeQuietly(s);
-    }
-    threads.shutdownNow();
+    server.close();
   }
 
-  private void acceptLoop() {
-    while (!closed) {
-      Socket client;
-      try {
-        client = server.accept();
-      } catch (IOException e) {
-        return;
-      }
-      sockets.add(client);
-      threads.execute(() -> serve(client));
-    }
-  }
-
-  private void serve(Socket client) {
+  private void serve(Socket client) throws IOException {
     try {
       String head = ScriptedHost.readHead(client.getInputStream());
       String[] request = head.split("\r\n", 2)[0].split(" ");
@@ -101,13 +64,12 @@ final class TunnelProxy implements AutoCloseable {
         return;
       }
       targets.add(request[1]);
-      Socket upstream = new Socket();
-      sockets.add(upstream);
+      Socket upstream = server.track(new Socket());
       upstream.connect(backend, 5000);
       client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       client.getOutputStream().flush();
-      threads.execute(() -> pump(upstream, client));
+      server.spawn(() -> pump(upstream, client));
       pump(client, upstream);
     } catch (IOException e) {
       abort(client);
@@ -135,17 +97,9 @@ final class TunnelProxy implements AutoCloseable {
   private static void abort(Socket s) {
     try {
       s.setSoLinger(true, 0);
+      s.close();
     } catch (IOException e) {
       // already closed
-    }
-    closeQuietly(s);
-  }
-
-  private static void closeQuietly(AutoCloseable c) {
-    try {
-      c.close();
-    } catch (Exception e) {
-      // test teardown
     }
   }
 }

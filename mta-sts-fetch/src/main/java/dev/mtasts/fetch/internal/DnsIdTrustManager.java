@@ -130,18 +130,22 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    throw new CertificateException("the policy fetcher does not authenticate clients");
+    throw noClientAuthentication();
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("the policy fetcher does not authenticate clients");
+    throw noClientAuthentication();
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-    throw new CertificateException("the policy fetcher does not authenticate clients");
+    throw noClientAuthentication();
+  }
+
+  private static CertificateException noClientAuthentication() {
+    return new CertificateException("the policy fetcher does not authenticate clients");
   }
 
   @Override
