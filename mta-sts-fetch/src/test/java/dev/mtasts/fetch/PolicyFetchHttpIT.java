@@ -21,6 +21,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -258,5 +262,22 @@ class PolicyFetchHttpIT {
       }
     });
     assertThat(f.body()).isEqualTo(POLICY);
+  }
+
+  @Test
+  void oneFetcherServesConcurrentFetches() throws Exception {
+    // One HttpClient, one SSLContext and one trust manager shared by parallel fetches.
+    try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      HttpPolicyFetcher fetcher = fetcher(pki, proxy).build();
+      List<CompletableFuture<PolicyFetchOutcome>> all = new ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        all.add(fetcher.fetch(Fetches.DOMAIN).toCompletableFuture());
+      }
+      CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+
+      assertThat(all).allSatisfy(cf -> assertThat(cf.join()).isInstanceOf(PolicyFetchOutcome.Fetched.class));
+      assertThat(host.requests()).hasSize(20);
+    }
   }
 }

@@ -66,6 +66,9 @@ final class TunnelProxy implements AutoCloseable {
       targets.add(request[1]);
       Socket upstream = server.track(new Socket());
       upstream.connect(backend, 5000);
+      // Relay each read at once: with Nagle's algorithm, delayed ACKs would add 40 ms stalls.
+      upstream.setTcpNoDelay(true);
+      client.setTcpNoDelay(true);
       client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       client.getOutputStream().flush();

@@ -53,6 +53,7 @@ public final class PolicyFetch {
   private volatile @Nullable CompletableFuture<HttpResponse<Body>> exchange;
   private volatile @Nullable CappedBodySubscriber body;
   private volatile boolean responseStarted;
+  private volatile @Nullable Head head;
 
   private PolicyFetch(FetchSettings settings, PolicyDomain domain) {
     this.settings = settings;
@@ -106,19 +107,23 @@ public final class PolicyFetch {
   /** Decides, from the status and headers alone, whether the body is worth reading. */
   private BodySubscriber<Body> subscriberFor(int status, HttpHeaders headers) {
     responseStarted = true;
-    if (outcome.isDone() || rejection(status, headers) != null) {
-      return new SkippingBodySubscriber(new Body.Skipped());
-    }
+    BodySubscriber<Body> subscriber;
     long declared = declaredLength(headers);
-    if (declared > settings.maxBodyBytes()) {
-      return new SkippingBodySubscriber(new Body.TooLarge(declared, true));
+    if (outcome.isDone() || rejection(status, headers) != null) {
+      // Read a short error page to its end; cut a long one off.
+      subscriber = new DiscardingBodySubscriber(new Body.Skipped(), settings.maxBodyBytes());
+    } else if (declared > settings.maxBodyBytes()) {
+      subscriber = new DiscardingBodySubscriber(new Body.TooLarge(declared, true), 0);
+    } else {
+      CappedBodySubscriber s = new CappedBodySubscriber(settings.maxBodyBytes(), declared);
+      body = s;
+      if (outcome.isDone()) {
+        s.cancel();
+      }
+      subscriber = s;
     }
-    CappedBodySubscriber s = new CappedBodySubscriber(settings.maxBodyBytes(), declared);
-    body = s;
-    if (outcome.isDone()) {
-      s.cancel();
-    }
-    return s;
+    head = new Head(status, headers, subscriber.getBody().toCompletableFuture());
+    return subscriber;
   }
 
   private static long declaredLength(HttpHeaders headers) {
@@ -128,6 +133,9 @@ public final class PolicyFetch {
       return -1;
     }
   }
+
+  /** The status and headers of the response, and what its body subscriber produces. */
+  private record Head(int status, HttpHeaders headers, CompletableFuture<Body> body) {}
 
   /** A failure decided by the status line and headers. */
   private record Rejection(FetchFailure reason, String message) {}
@@ -166,6 +174,11 @@ public final class PolicyFetch {
         return;
       }
       Throwable t = thrown == null ? new IllegalStateException("no response and no exception") : thrown;
+      PolicyFetchOutcome decided = decidedBeforeTheFailure();
+      if (decided != null) {
+        complete(decided);
+        return;
+      }
       CappedBodySubscriber s = body;
       FailureClassifier.Classified c = FailureClassifier.classify(t, new FailureClassifier.Context(
           host, responseStarted, s == null ? 0 : s.received(), settings.connectTimeout(),
@@ -178,6 +191,32 @@ public final class PolicyFetch {
     } catch (RuntimeException e) {
       outcome.completeExceptionally(e);
     }
+  }
+
+  /**
+   * Returns the failure the status, headers or body cap had decided when the exchange then
+   * failed anyway: cancelling an HTTP/2 stream can fail the whole exchange, although the body
+   * subscriber had its answer. The certificate is unknown here, since only a complete response
+   * carries the TLS session.
+   */
+  private @Nullable PolicyFetchOutcome decidedBeforeTheFailure() {
+    Head h = head;
+    if (h == null || !h.body().isDone() || h.body().isCompletedExceptionally()) {
+      return null;
+    }
+    Body b = h.body().join();
+    Rejection rejection = rejection(h.status(), h.headers());
+    if (rejection != null) {
+      return failed(rejection.reason(), rejection.message(), h.status(), null, List.of(), null);
+    }
+    return b instanceof Body.TooLarge tl ? tooLarge(tl, h.status(), null) : null;
+  }
+
+  private PolicyFetchOutcome.Failed tooLarge(Body.TooLarge tl, int status, @Nullable CertificateSummary certificate) {
+    String size = tl.declared() ? "declares a Content-Length of " + tl.bytes() + " bytes"
+        : "sent more than " + settings.maxBodyBytes() + " bytes (" + tl.bytes() + " when reading stopped)";
+    return failed(FetchFailure.BODY_TOO_LARGE, "the policy body " + size + "; the limit is "
+        + settings.maxBodyBytes() + " bytes (FET-10)", status, certificate, List.of(), null);
   }
 
   private PolicyFetchOutcome evaluate(HttpResponse<Body> response) {
@@ -209,10 +248,7 @@ public final class PolicyFetch {
     }
     Body b = response.body();
     if (b instanceof Body.TooLarge tl) {
-      String size = tl.declared() ? "declares a Content-Length of " + tl.bytes() + " bytes"
-          : "sent more than " + settings.maxBodyBytes() + " bytes (" + tl.bytes() + " when reading stopped)";
-      return failed(FetchFailure.BODY_TOO_LARGE, "the policy body " + size + "; the limit is "
-          + settings.maxBodyBytes() + " bytes (FET-10)", status, certificate, List.of(), null);
+      return tooLarge(tl, status, certificate);
     }
     if (!(b instanceof Body.Bytes bytes)) {
       throw new IllegalStateException("a 200 text/plain response whose body was not read: " + b);

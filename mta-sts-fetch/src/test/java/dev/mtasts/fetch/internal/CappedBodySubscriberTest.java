@@ -138,15 +138,40 @@ class CappedBodySubscriberTest {
   }
 
   @Test
-  void skippingSubscriberCancelsAtOnceAndReadsNothing() {
-    SkippingBodySubscriber s = new SkippingBodySubscriber(new Body.Skipped());
+  void discardingSubscriberReadsAShortBodyToItsEnd() {
+    // An error page is read whole, so the exchange ends normally and the connection stays usable.
+    DiscardingBodySubscriber s = new DiscardingBodySubscriber(new Body.Skipped(), 100);
     Recording sub = new Recording();
     s.onSubscribe(sub);
-    s.onNext(List.of(ByteBuffer.wrap(new byte[100])));
-    s.onError(new IOException("late"));
+    s.onNext(List.of(ByteBuffer.wrap(new byte[60])));
+    s.onNext(List.of(ByteBuffer.wrap(new byte[40])));
+    s.onComplete();
+    assertThat(sub.cancels).isZero();
+    assertThat(sub.requested).isEqualTo(3);
+    assertThat(s.getBody().toCompletableFuture().join()).isEqualTo(new Body.Skipped());
+  }
+
+  @Test
+  void discardingSubscriberCutsALongBodyOffAndKeepsItsAnswerThroughAnError() {
+    DiscardingBodySubscriber s = new DiscardingBodySubscriber(new Body.Skipped(), 100);
+    Recording sub = new Recording();
+    s.onSubscribe(sub);
+    s.onNext(List.of(ByteBuffer.wrap(new byte[101])));
+    s.onNext(List.of(ByteBuffer.wrap(new byte[1000])));
+    s.onError(new IOException("Stream 1 cancelled"));
+    assertThat(sub.cancels).isEqualTo(1);
+    assertThat(sub.requested).isEqualTo(1);
+    assertThat(s.getBody().toCompletableFuture().join()).isEqualTo(new Body.Skipped());
+  }
+
+  @Test
+  void discardingSubscriberWithNoAllowanceCancelsAtOnce() {
+    DiscardingBodySubscriber s = new DiscardingBodySubscriber(new Body.TooLarge(10_000_000, true), 0);
+    Recording sub = new Recording();
+    s.onSubscribe(sub);
     assertThat(sub.cancels).isEqualTo(1);
     assertThat(sub.requested).isZero();
-    assertThat(s.getBody().toCompletableFuture().join()).isEqualTo(new Body.Skipped());
+    assertThat(s.getBody().toCompletableFuture().join()).isEqualTo(new Body.TooLarge(10_000_000, true));
   }
 
   @Test
