@@ -82,8 +82,14 @@ public final class PolicyFetch {
     DeadlineTask deadline = new DeadlineTask(this);
     delayed(settings.deadline(), settings.executor()).execute(deadline);
     outcome.whenComplete((o, t) -> deadline.disarm());
-    CompletableFuture<HttpResponse<Body>> cf = settings.client().sendAsync(request, info -> subscriberFor(
-        info.statusCode(), info.headers()));
+    CompletableFuture<HttpResponse<Body>> cf;
+    try {
+      cf = settings.client().sendAsync(request, info -> subscriberFor(info.statusCode(), info.headers()));
+    } catch (RuntimeException e) {
+      // A programming error (the client refused the request); never a network failure.
+      outcome.completeExceptionally(e);
+      return outcome;
+    }
     exchange = cf;
     if (outcome.isDone()) {
       cf.cancel(true);
@@ -110,8 +116,8 @@ public final class PolicyFetch {
     BodySubscriber<Body> subscriber;
     long declared = declaredLength(headers);
     if (outcome.isDone() || rejection(status, headers) != null) {
-      // Read a short error page to its end; cut a long one off.
-      subscriber = new DiscardingBodySubscriber(new Body.Skipped(), settings.maxBodyBytes());
+      // Read a short error page to its end; cut a long one off, and anything after the deadline.
+      subscriber = new DiscardingBodySubscriber(new Body.Skipped(), outcome.isDone() ? 0 : settings.maxBodyBytes());
     } else if (declared > settings.maxBodyBytes()) {
       subscriber = new DiscardingBodySubscriber(new Body.TooLarge(declared, true), 0);
     } else {
