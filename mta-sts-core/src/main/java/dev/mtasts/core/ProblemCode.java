@@ -68,6 +68,12 @@ public enum ProblemCode {
   /** Both LF and CRLF line endings are used. */
   POLICY_MIXED_LINE_ENDINGS("POL-1", "mixed LF and CRLF line endings"),
 
+  // ---- Policy fetch (RFC 8461 §3.2, §3.3) ----
+  /** The policy response has no {@code Content-Type}, or one other than {@code text/plain}. */
+  POLICY_CONTENT_TYPE("FET-9", "media type is not text/plain"),
+  /** The policy response's {@code Content-Type} names a charset other than UTF-8 or US-ASCII. */
+  POLICY_CHARSET("FET-9", "charset is neither utf-8 nor us-ascii"),
+
   // ---- _mta-sts TXT record (RFC 8461 §3.1) ----
   /** The record is longer than any DNS answer can carry. */
   STS_RECORD_TOO_LARGE("TXT-2", "record too large"),

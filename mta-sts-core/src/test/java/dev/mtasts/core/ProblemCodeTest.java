@@ -19,7 +19,7 @@ class ProblemCodeTest {
 
   @Test
   void everyCodeNamesAChecklistItemThatExists() throws Exception {
-    Pattern id = Pattern.compile("(TXT|POL|RPT)-\\d+");
+    Pattern id = Pattern.compile("(TXT|POL|RPT|FET)-\\d+");
     String checklist = Corpus.present()
         ? Files.readString(Corpus.dir().resolveSibling("spec").resolve("rfc-checklist.md")) : null;
     for (ProblemCode code : ProblemCode.values()) {

@@ -1,9 +1,16 @@
 package dev.mtasts.core.fetch;
 
+import dev.mtasts.core.DnsIdMatcher;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import javax.security.auth.x500.X500Principal;
 
 /**
  * What a policy or MX host presented: enough to report and check a certificate without keeping
@@ -37,6 +44,38 @@ public record CertificateSummary(
     Objects.requireNonNull(notAfter, "notAfter");
     Objects.requireNonNull(sha256Fingerprint, "sha256Fingerprint");
     dnsNames = List.copyOf(dnsNames);
+  }
+
+  /**
+   * Summarizes a certificate.
+   *
+   * @param certificate the certificate, usually the leaf a server presented
+   * @return its subject and issuer in RFC 2253 form, its DNS-IDs (as
+   *     {@link DnsIdMatcher#dnsIds(X509Certificate)} reads them), its validity and the SHA-256 of
+   *     its DER encoding
+   * @throws IllegalArgumentException if the certificate cannot be DER-encoded
+   */
+  public static CertificateSummary of(X509Certificate certificate) {
+    Objects.requireNonNull(certificate, "certificate");
+    byte[] der;
+    try {
+      der = certificate.getEncoded();
+    } catch (CertificateEncodingException e) {
+      throw new IllegalArgumentException("the certificate cannot be DER-encoded: " + e.getMessage(), e);
+    }
+    byte[] digest;
+    try {
+      digest = MessageDigest.getInstance("SHA-256").digest(der);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java platform has SHA-256", e);
+    }
+    return new CertificateSummary(
+        certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
+        certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
+        DnsIdMatcher.dnsIds(certificate),
+        certificate.getNotBefore().toInstant(),
+        certificate.getNotAfter().toInstant(),
+        HexFormat.of().formatHex(digest));
   }
 
   /**

@@ -40,11 +40,11 @@ public final class DomainNames {
           return i == to ? "the name ends with a dot" : "the name has an empty label";
         }
         if (labelLen > MAX_LABEL_LENGTH) {
-          return "label '" + s.subSequence(labelStart, i) + "' is " + labelLen
+          return "label " + Text.quote(s.subSequence(labelStart, i)) + " is " + labelLen
               + " characters long; the limit is " + MAX_LABEL_LENGTH;
         }
         if (s.charAt(labelStart) == '-' || s.charAt(i - 1) == '-') {
-          return "label '" + s.subSequence(labelStart, i) + "' starts or ends with '-'";
+          return "label " + Text.quote(s.subSequence(labelStart, i)) + " starts or ends with '-'";
         }
         labelStart = i + 1;
         continue;

@@ -1,0 +1,462 @@
+package dev.mtasts.fetch;
+
+import dev.mtasts.core.MtaStsPolicy;
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.fetch.internal.DnsIdTrustManager;
+import dev.mtasts.fetch.internal.FetchSettings;
+import dev.mtasts.fetch.internal.MonotonicClock;
+import dev.mtasts.fetch.internal.PolicyFetch;
+import dev.mtasts.fetch.internal.UserAgent;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Fetches MTA-STS policies over HTTPS exactly as RFC 8461 §3.3 requires, on
+ * {@link java.net.http.HttpClient}.
+ *
+ * <ul>
+ *   <li>GET {@code https://mta-sts.<A-label domain>/.well-known/mta-sts.txt} (FET-1), TLS 1.2 or
+ *       later (FET-14) with SNI naming the policy host (FET-5); HTTP/2 when the server offers it,
+ *       HTTP/1.1 otherwise.
+ *   <li>PKIX validation by the configured trust manager (by default the JDK's trust store), then
+ *       the name {@code mta-sts.<domain>} checked against DNS-IDs only, never the common name,
+ *       with a wildcard only as the whole left-most label (FET-2, FET-3, FET-15); see
+ *       {@link dev.mtasts.core.DnsIdMatcher}. A refused certificate aborts the handshake, so no
+ *       request is ever sent to such a host. Revocation is not checked unless the trust manager
+ *       does (FET-4).
+ *   <li>Redirects are never followed (FET-7), only status 200 is accepted (FET-6), and the media
+ *       type must be {@code text/plain} ({@link ContentTypeMode}, FET-9).
+ *   <li>No HTTP caching of any kind (FET-8): {@code HttpClient} has no cache, no conditional
+ *       header ({@code If-None-Match}, {@code If-Modified-Since}) is ever sent, and
+ *       {@code Cache-Control}, {@code Expires} and {@code ETag} in responses are ignored.
+ *   <li>Bounded (FET-10, SEC-8): a connect timeout, and an overall deadline that covers connect,
+ *       TLS, headers <em>and</em> body, enforced by the fetcher itself, which cancels the exchange
+ *       when it passes; the body is capped while it streams and never buffered past the cap.
+ * </ul>
+ *
+ * <p>Every failure completes the stage normally with a {@link PolicyFetchOutcome.Failed} whose
+ * {@link dev.mtasts.core.fetch.FetchFailure} maps to an RFC 8460 result type.
+ *
+ * <pre>{@code
+ * HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder()
+ *     .deadline(Duration.ofSeconds(30))
+ *     .build();
+ * fetcher.fetch(PolicyDomain.of("example.com")).thenAccept(outcome -> {
+ *   if (outcome instanceof PolicyFetchOutcome.Fetched f) {
+ *     use(f.policy());
+ *   } else if (outcome instanceof PolicyFetchOutcome.Failed f) {
+ *     report(f.resultType(), f.message()); // e.g. sts-webpki-invalid
+ *   }
+ * });
+ * }</pre>
+ *
+ * <p>Instances are immutable and thread-safe; build one and share it. Threads: the
+ * {@code HttpClient} runs its own selector thread, and without a configured
+ * {@linkplain Builder#executor(Executor) executor} it also uses its own pool; the deadline is
+ * timed by the JDK's {@link java.util.concurrent.CompletableFuture#delayedExecutor delayed
+ * executor} and fires on the configured executor (by default the JDK's async pool). Outcomes
+ * complete on those threads.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+ */
+public final class HttpPolicyFetcher implements PolicyFetcher {
+  /** The default connect timeout: 10 seconds. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+  /** The default overall deadline: 1 minute, as RFC 8461 §3.3 suggests (FET-10). */
+  public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(1);
+
+  private final FetchSettings settings;
+
+  private HttpPolicyFetcher(FetchSettings settings) {
+    this.settings = settings;
+  }
+
+  /**
+   * Returns a builder.
+   *
+   * @return a new builder with every option at its default
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns a fetcher with every option at its default: the JDK's trust store and proxy
+   * selector, a 10-second connect timeout, a 1-minute deadline, a 64 KiB body cap and
+   * {@code text/plain} required.
+   *
+   * @return a new fetcher
+   */
+  public static HttpPolicyFetcher create() {
+    return builder().build();
+  }
+
+  /**
+   * Returns the {@code User-Agent} sent unless another is configured.
+   *
+   * @return {@code mta-sts-java/<version>}
+   */
+  public static String defaultUserAgent() {
+    return UserAgent.defaultValue();
+  }
+
+  /**
+   * Fetches the policy of {@code domain}; see the class description for every rule applied.
+   *
+   * @param domain the Policy Domain
+   * @return the outcome; completes normally for every network, TLS, HTTP and parse failure
+   * @throws NullPointerException if {@code domain} is null
+   */
+  @Override
+  public CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain) {
+    Objects.requireNonNull(domain, "domain");
+    return PolicyFetch.start(settings, domain).minimalCompletionStage();
+  }
+
+  /**
+   * Returns the connect timeout.
+   *
+   * @return the configured or default value
+   */
+  public Duration connectTimeout() {
+    return settings.connectTimeout();
+  }
+
+  /**
+   * Returns the overall deadline of one fetch.
+   *
+   * @return the configured or default value
+   */
+  public Duration deadline() {
+    return settings.deadline();
+  }
+
+  /**
+   * Returns the body cap.
+   *
+   * @return the largest body accepted, in bytes
+   */
+  public int maxBodyBytes() {
+    return settings.maxBodyBytes();
+  }
+
+  /**
+   * Returns what happens to a response that is not {@code text/plain}.
+   *
+   * @return the configured or default mode
+   */
+  public ContentTypeMode contentTypeMode() {
+    return settings.contentTypeMode();
+  }
+
+  /**
+   * Returns the {@code User-Agent} header value sent.
+   *
+   * @return the configured or default value
+   */
+  public String userAgent() {
+    return settings.userAgent();
+  }
+
+  /** For tests: the client, to check its TLS parameters. */
+  HttpClient httpClient() {
+    return settings.client();
+  }
+
+  @Override
+  public String toString() {
+    return "HttpPolicyFetcher[connectTimeout=" + settings.connectTimeout() + ", deadline="
+        + settings.deadline() + ", maxBodyBytes=" + settings.maxBodyBytes() + ", contentTypeMode="
+        + settings.contentTypeMode() + ", userAgent=" + settings.userAgent() + "]";
+  }
+
+  /**
+   * Configures an {@link HttpPolicyFetcher}. Every option may be set at most once; setters
+   * check their argument at once and throw for a bad value or a second call.
+   */
+  public static final class Builder {
+    private @Nullable Duration connectTimeout;
+    private @Nullable Duration deadline;
+    private int maxBodyBytes = -1;
+    private @Nullable ContentTypeMode contentTypeMode;
+    private @Nullable ProxySelector proxy;
+    private @Nullable X509TrustManager trustManager;
+    private @Nullable SSLContext sslContext;
+    private @Nullable Executor executor;
+    private @Nullable InstantSource clock;
+    private @Nullable String userAgent;
+
+    private Builder() {}
+
+    /**
+     * Sets the TCP connect timeout (including a proxy tunnel's set-up). The overall
+     * {@linkplain #deadline(Duration) deadline} applies on top.
+     *
+     * @param timeout a positive duration; default {@link HttpPolicyFetcher#DEFAULT_CONNECT_TIMEOUT}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code timeout} is zero or negative
+     * @throws IllegalStateException if the connect timeout was already set
+     */
+    public Builder connectTimeout(Duration timeout) {
+      requireUnset(connectTimeout, "connect timeout");
+      connectTimeout = positive(timeout, "connect timeout");
+      return this;
+    }
+
+    /**
+     * Sets the overall deadline of one fetch: connect, TLS handshake, request, headers and the
+     * whole body. When it passes the exchange is cancelled and the fetch fails with
+     * {@link dev.mtasts.core.fetch.FetchFailure#TIMEOUT} (FET-10).
+     *
+     * @param deadline a positive duration; default {@link HttpPolicyFetcher#DEFAULT_DEADLINE}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code deadline} is zero or negative
+     * @throws IllegalStateException if the deadline was already set
+     */
+    public Builder deadline(Duration deadline) {
+      requireUnset(this.deadline, "deadline");
+      this.deadline = positive(deadline, "deadline");
+      return this;
+    }
+
+    /**
+     * Sets the largest body accepted. A larger body fails the fetch with
+     * {@link dev.mtasts.core.fetch.FetchFailure#BODY_TOO_LARGE} as soon as its declared length or
+     * the bytes received pass the cap (FET-10).
+     *
+     * @param bytes from 1 to {@link MtaStsPolicy#MAX_BODY_BYTES} (the default), which is also the
+     *     most a policy may have
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bytes} is out of range
+     * @throws IllegalStateException if the cap was already set
+     */
+    public Builder maxBodyBytes(int bytes) {
+      if (maxBodyBytes != -1) {
+        throw new IllegalStateException("the body cap was already set to " + maxBodyBytes + " bytes");
+      }
+      if (bytes < 1 || bytes > MtaStsPolicy.MAX_BODY_BYTES) {
+        throw new IllegalArgumentException("the body cap must be from 1 to " + MtaStsPolicy.MAX_BODY_BYTES
+            + " bytes: " + bytes);
+      }
+      maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Sets what happens to a response whose media type is not {@code text/plain}.
+     *
+     * @param mode the mode; default {@link ContentTypeMode#REQUIRE}
+     * @return this builder
+     * @throws IllegalStateException if the mode was already set
+     */
+    public Builder contentTypeMode(ContentTypeMode mode) {
+      requireUnset(contentTypeMode, "content type mode");
+      contentTypeMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /**
+     * Sets the proxy selector. HTTPS goes through an HTTP proxy as a {@code CONNECT} tunnel, so
+     * TLS, SNI and the certificate check are still end to end with the policy host.
+     *
+     * @param selector the selector, such as {@link ProxySelector#of(java.net.InetSocketAddress)}
+     *     or {@link java.net.http.HttpClient.Builder#NO_PROXY}; default: the JDK's
+     *     {@link ProxySelector#getDefault()}, which follows the {@code https.proxyHost} system
+     *     properties
+     * @return this builder
+     * @throws IllegalStateException if the proxy was already set
+     */
+    public Builder proxy(ProxySelector selector) {
+      requireUnset(proxy, "proxy selector");
+      proxy = Objects.requireNonNull(selector, "selector");
+      return this;
+    }
+
+    /**
+     * Sets the trust manager that validates the policy host's chain (PKIX); the fetcher adds
+     * the DNS-ID name check itself. Use it to trust a private root, or to enable revocation
+     * checking (FET-4) with a trust manager built from {@code PKIXBuilderParameters}.
+     *
+     * @param trustManager the trust manager; default: the JDK's default trust store. Should be
+     *     an {@link javax.net.ssl.X509ExtendedTrustManager} (as the JDK's are) so that TLS
+     *     algorithm constraints and stapled OCSP responses are taken into account
+     * @return this builder
+     * @throws IllegalStateException if a trust manager or an SSL context was already set
+     */
+    public Builder trustManager(X509TrustManager trustManager) {
+      requireUnset(this.trustManager, "trust manager");
+      if (sslContext != null) {
+        throw new IllegalStateException("an SSLContext was already set; set either a trust manager or an SSLContext");
+      }
+      this.trustManager = Objects.requireNonNull(trustManager, "trustManager");
+      return this;
+    }
+
+    /**
+     * Replaces the TLS context entirely, for a provider or settings the fetcher cannot build
+     * itself. The fetcher cannot wrap the trust manager of a given context, so:
+     * {@code HttpClient} applies the JDK's own host name check during the handshake, and the
+     * fetcher checks the DNS-ID rule after the response, before the body is used (a certificate
+     * valid only by its common name then fails with
+     * {@link dev.mtasts.core.fetch.FetchFailure#CERTIFICATE_NAME_MISMATCH}, but only after the
+     * request was sent); certificate failures are classified from the exceptions JSSE throws.
+     * Prefer {@link #trustManager(X509TrustManager)} when only the trusted roots differ.
+     *
+     * @param context an initialized context supporting TLS 1.2 or 1.3
+     * @return this builder
+     * @throws IllegalArgumentException if the context supports neither TLS 1.2 nor TLS 1.3
+     * @throws IllegalStateException if an SSL context or a trust manager was already set
+     */
+    public Builder sslContext(SSLContext context) {
+      requireUnset(sslContext, "SSLContext");
+      if (trustManager != null) {
+        throw new IllegalStateException("a trust manager was already set; set either a trust manager or an SSLContext");
+      }
+      Objects.requireNonNull(context, "context");
+      allowedProtocols(context);
+      sslContext = context;
+      return this;
+    }
+
+    /**
+     * Sets the executor the {@code HttpClient} runs its tasks on and the deadline fires on.
+     *
+     * @param executor the executor; default: the {@code HttpClient}'s own pool, and the JDK's
+     *     async pool for the deadline
+     * @return this builder
+     * @throws IllegalStateException if the executor was already set
+     */
+    public Builder executor(Executor executor) {
+      requireUnset(this.executor, "executor");
+      this.executor = Objects.requireNonNull(executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the clock that measures {@link PolicyFetchOutcome#elapsed()}. It does not time the
+     * deadline, which is always real time.
+     *
+     * @param clock the clock; default: a monotonic clock based on {@link System#nanoTime()}
+     * @return this builder
+     * @throws IllegalStateException if the clock was already set
+     */
+    public Builder clock(InstantSource clock) {
+      requireUnset(this.clock, "clock");
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the {@code User-Agent} header value.
+     *
+     * @param userAgent visible ASCII and spaces; default {@link HttpPolicyFetcher#defaultUserAgent()}
+     * @return this builder
+     * @throws IllegalArgumentException if the value is blank or has other characters
+     * @throws IllegalStateException if the User-Agent was already set
+     */
+    public Builder userAgent(String userAgent) {
+      requireUnset(this.userAgent, "User-Agent");
+      this.userAgent = UserAgent.check(Objects.requireNonNull(userAgent, "userAgent"));
+      return this;
+    }
+
+    /**
+     * Builds the fetcher and its {@code HttpClient}.
+     *
+     * @return a new fetcher
+     * @throws IllegalStateException if the JDK's default trust store cannot be loaded
+     */
+    public HttpPolicyFetcher build() {
+      Duration connect = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
+      SSLContext context = sslContext == null ? dnsIdContext(trustManager) : sslContext;
+      SSLParameters tls = new SSLParameters();
+      tls.setProtocols(allowedProtocols(context));
+      HttpClient.Builder http = HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_2)
+          .followRedirects(HttpClient.Redirect.NEVER)
+          .connectTimeout(connect)
+          .sslContext(context)
+          .sslParameters(tls);
+      if (proxy != null) {
+        http.proxy(proxy);
+      }
+      if (executor != null) {
+        http.executor(executor);
+      }
+      return new HttpPolicyFetcher(new FetchSettings(http.build(), connect,
+          deadline == null ? DEFAULT_DEADLINE : deadline,
+          maxBodyBytes == -1 ? MtaStsPolicy.MAX_BODY_BYTES : maxBodyBytes,
+          contentTypeMode == null ? ContentTypeMode.REQUIRE : contentTypeMode,
+          userAgent == null ? UserAgent.defaultValue() : userAgent,
+          clock == null ? new MonotonicClock() : clock,
+          executor));
+    }
+
+    private static SSLContext dnsIdContext(@Nullable X509TrustManager configured) {
+      try {
+        X509TrustManager pkix = configured == null ? defaultTrustManager() : configured;
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new DnsIdTrustManager(pkix)}, null);
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
+      }
+    }
+
+    private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
+      TrustManagerFactory f = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      f.init((KeyStore) null);
+      for (TrustManager tm : f.getTrustManagers()) {
+        if (tm instanceof X509TrustManager x) {
+          return x;
+        }
+      }
+      throw new IllegalStateException("the JDK's default trust manager factory has no X509TrustManager");
+    }
+
+    /** TLS 1.2 and later only (FET-14): drops SSL, TLS 1.0, TLS 1.1 and DTLS. */
+    private static String[] allowedProtocols(SSLContext context) {
+      List<String> allowed = new ArrayList<>();
+      for (String p : context.getSupportedSSLParameters().getProtocols()) {
+        if (p.startsWith("TLSv") && !p.equals("TLSv1") && !p.equals("TLSv1.1")) {
+          allowed.add(p);
+        }
+      }
+      if (allowed.isEmpty()) {
+        throw new IllegalArgumentException("the SSLContext supports neither TLS 1.2 nor TLS 1.3 (FET-14)");
+      }
+      return allowed.toArray(String[]::new);
+    }
+
+    private static void requireUnset(@Nullable Object value, String what) {
+      if (value != null) {
+        throw new IllegalStateException("the " + what + " was already set to " + value);
+      }
+    }
+
+    private static Duration positive(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isZero() || d.isNegative()) {
+        throw new IllegalArgumentException("the " + what + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

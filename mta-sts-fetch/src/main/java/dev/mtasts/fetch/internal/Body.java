@@ -1,0 +1,25 @@
+package dev.mtasts.fetch.internal;
+
+/**
+ * What the body subscriber produced for a response.
+ */
+public sealed interface Body {
+
+  /**
+   * The whole body, within the limit.
+   *
+   * @param bytes the body
+   */
+  record Bytes(byte[] bytes) implements Body {}
+
+  /** The body was not read, because the status or the headers already decided the outcome. */
+  record Skipped() implements Body {}
+
+  /**
+   * The body is larger than the limit; reading stopped (or never started) there.
+   *
+   * @param bytes the bytes seen when reading stopped, or the declared {@code Content-Length}
+   * @param declared whether {@code bytes} is the declared length rather than bytes received
+   */
+  record TooLarge(long bytes, boolean declared) implements Body {}
+}

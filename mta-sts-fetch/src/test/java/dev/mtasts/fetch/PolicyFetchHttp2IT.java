@@ -1,0 +1,69 @@
+package dev.mtasts.fetch;
+
+import static dev.mtasts.fetch.Fetches.HOST;
+import static dev.mtasts.fetch.Fetches.assertFailed;
+import static dev.mtasts.fetch.Fetches.assertFetched;
+import static dev.mtasts.fetch.Fetches.fetch;
+import static dev.mtasts.fetch.Fetches.fetcher;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.MtaStsMode;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The fetch over HTTP/2, negotiated with ALPN through the proxy tunnel (Jetty as the server). */
+@Timeout(60)
+class PolicyFetchHttp2IT {
+  private static final byte[] POLICY = PolicyHost.POLICY.getBytes(StandardCharsets.UTF_8);
+  private static TestPki pki;
+  private static TestPki.Credential credential;
+
+  @BeforeAll
+  static void pki() {
+    pki = TestPki.create("mta-sts http2 test root");
+    credential = pki.issue(TestPki.CertSpec.dns(HOST));
+  }
+
+  @Test
+  void policyIsFetchedOverHttp2() throws Exception {
+    try (Http2PolicyHost host = Http2PolicyHost.start(credential, 200, "text/plain; charset=utf-8", POLICY);
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
+
+      assertThat(host.versions()).containsExactly("HTTP/2.0");
+      assertThat(f.body()).isEqualTo(POLICY);
+      assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
+      assertThat(f.warnings()).isEmpty();
+    }
+  }
+
+  @Test
+  void statusOtherThan200IsAFailureOverHttp2() throws Exception {
+    // FET-6
+    try (Http2PolicyHost host = Http2PolicyHost.start(credential, 404, "text/plain", POLICY);
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.HTTP_STATUS,
+          "sts-policy-fetch-error");
+
+      assertThat(f.status()).isEqualTo(404);
+      assertThat(host.versions()).containsExactly("HTTP/2.0");
+    }
+  }
+
+  @Test
+  void oversizedBodyResetsTheStreamOverHttp2() throws Exception {
+    // FET-10: the cap applies while the DATA frames stream
+    byte[] large = new byte[10 * 1024 * 1024];
+    Arrays.fill(large, (byte) 'x');
+    try (Http2PolicyHost host = Http2PolicyHost.start(credential, 200, "text/plain", large);
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.BODY_TOO_LARGE, "sts-policy-fetch-error");
+      assertThat(host.versions()).containsExactly("HTTP/2.0");
+    }
+  }
+}

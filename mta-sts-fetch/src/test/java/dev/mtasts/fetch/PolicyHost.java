@@ -1,0 +1,172 @@
+package dev.mtasts.fetch;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsExchange;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.StandardConstants;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A policy host on loopback: the JDK's {@link HttpsServer} (HTTP/1.1) presenting a test
+ * certificate, recording the SNI names of every handshake and every request it answers.
+ */
+final class PolicyHost implements AutoCloseable {
+  /** A valid policy, as the fixtures serve it. */
+  static final String POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.test\r\n"
+      + "mx: *.mx.example.test\r\nmax_age: 86400\r\n";
+
+  private final HttpsServer server;
+  private final ExecutorService handlers;
+  private final List<String> sniNames = new CopyOnWriteArrayList<>();
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+
+  /**
+   * One request as the server saw it.
+   *
+   * @param method the method
+   * @param path the request path
+   * @param headers the request headers
+   * @param tlsProtocol the negotiated TLS version
+   */
+  record Request(String method, String path, Headers headers, String tlsProtocol) {}
+
+  private PolicyHost(TestPki.Credential credential, String @Nullable [] protocols, HttpHandler handler)
+      throws IOException {
+    handlers = Executors.newCachedThreadPool(r -> daemon(r, "policy-host"));
+    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setHttpsConfigurator(new HttpsConfigurator(credential.serverContext()) {
+      @Override
+      public void configure(HttpsParameters params) {
+        SSLParameters p = getSSLContext().getDefaultSSLParameters();
+        p.setSNIMatchers(List.of(new RecordingSniMatcher()));
+        if (protocols != null) {
+          p.setProtocols(protocols);
+        }
+        params.setSSLParameters(p);
+      }
+    });
+    server.createContext("/", exchange -> {
+      HttpsExchange https = (HttpsExchange) exchange;
+      requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+          exchange.getRequestHeaders(), https.getSSLSession().getProtocol()));
+      handler.handle(exchange);
+    });
+    server.setExecutor(handlers);
+    server.start();
+  }
+
+  /**
+   * Starts a host presenting {@code credential}.
+   *
+   * @param credential the certificate and key
+   * @param handler what it answers
+   * @return the running host
+   */
+  static PolicyHost start(TestPki.Credential credential, HttpHandler handler) {
+    return start(credential, null, handler);
+  }
+
+  /**
+   * Starts a host presenting {@code credential} that speaks only the given TLS versions.
+   *
+   * @param credential the certificate and key
+   * @param protocols the enabled TLS versions, or {@code null} for the JDK defaults
+   * @param handler what it answers
+   * @return the running host
+   */
+  static PolicyHost start(TestPki.Credential credential, String @Nullable [] protocols, HttpHandler handler) {
+    try {
+      return new PolicyHost(credential, protocols, handler);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  InetSocketAddress address() {
+    return server.getAddress();
+  }
+
+  List<String> sniNames() {
+    return List.copyOf(sniNames);
+  }
+
+  List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    handlers.shutdownNow();
+  }
+
+  /**
+   * Answers every request with a status, an optional content type and a body of known length.
+   *
+   * @param status the status
+   * @param contentType the {@code Content-Type}, or {@code null} for none
+   * @param body the body
+   * @return the handler
+   */
+  static HttpHandler respond(int status, @Nullable String contentType, byte[] body) {
+    return exchange -> {
+      drain(exchange);
+      if (contentType != null) {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+      }
+      exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    };
+  }
+
+  /**
+   * Answers every request with the valid {@link #POLICY} as {@code text/plain}.
+   *
+   * @return the handler
+   */
+  static HttpHandler policy() {
+    return respond(200, "text/plain", POLICY.getBytes(StandardCharsets.UTF_8));
+  }
+
+  static void drain(HttpExchange exchange) throws IOException {
+    exchange.getRequestBody().readAllBytes();
+  }
+
+  static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private final class RecordingSniMatcher extends SNIMatcher {
+    RecordingSniMatcher() {
+      super(StandardConstants.SNI_HOST_NAME);
+    }
+
+    @Override
+    public boolean matches(SNIServerName name) {
+      sniNames.add(new SNIHostName(name.getEncoded()).getAsciiName());
+      return true;
+    }
+  }
+}

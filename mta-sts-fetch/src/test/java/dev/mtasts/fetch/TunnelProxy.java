@@ -1,0 +1,108 @@
+package dev.mtasts.fetch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ProxySelector;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A tiny HTTP {@code CONNECT} proxy on loopback that tunnels every {@code CONNECT} to one backend.
+ *
+ * <p>It lets a test fetch the real URL {@code https://mta-sts.example.test/...} (port 443, the
+ * real SNI, {@code Host} and certificate name) while the bytes go to a test server on an
+ * ephemeral loopback port; Java 17 has no pluggable name resolver. A reset from either side is
+ * passed on as a reset, an orderly close as a half-close.
+ */
+final class TunnelProxy implements AutoCloseable {
+  private final InetSocketAddress backend;
+  private final List<String> targets = new CopyOnWriteArrayList<>();
+  private final ScriptedHost server;
+
+  private TunnelProxy(InetSocketAddress backend) {
+    this.backend = backend;
+    this.server = ScriptedHost.start(this::serve);
+  }
+
+  /**
+   * Starts a proxy whose every tunnel leads to {@code backend}.
+   *
+   * @param backend the loopback server
+   * @return the running proxy
+   */
+  static TunnelProxy to(InetSocketAddress backend) {
+    return new TunnelProxy(backend);
+  }
+
+  /** A selector that sends every request through this proxy. */
+  ProxySelector selector() {
+    return ProxySelector.of(server.address());
+  }
+
+  /** The {@code host:port} of every {@code CONNECT} received. */
+  List<String> targets() {
+    return List.copyOf(targets);
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  private void serve(Socket client) throws IOException {
+    try {
+      String head = ScriptedHost.readHead(client.getInputStream());
+      String[] request = head.split("\r\n", 2)[0].split(" ");
+      if (request.length != 3 || !request[0].equals("CONNECT")) {
+        client.getOutputStream().write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        client.close();
+        return;
+      }
+      targets.add(request[1]);
+      Socket upstream = server.track(new Socket());
+      upstream.connect(backend, 5000);
+      // Relay each read at once: with Nagle's algorithm, delayed ACKs would add 40 ms stalls.
+      upstream.setTcpNoDelay(true);
+      client.setTcpNoDelay(true);
+      client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
+          .getBytes(StandardCharsets.US_ASCII));
+      client.getOutputStream().flush();
+      server.spawn(() -> pump(upstream, client));
+      pump(client, upstream);
+    } catch (IOException e) {
+      abort(client);
+    }
+  }
+
+  /** Copies one direction; EOF becomes a half-close, an error a reset of both sides. */
+  private static void pump(Socket from, Socket to) {
+    byte[] buffer = new byte[16384];
+    try {
+      InputStream in = from.getInputStream();
+      OutputStream out = to.getOutputStream();
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        out.write(buffer, 0, n);
+        out.flush();
+      }
+      to.shutdownOutput();
+    } catch (IOException e) {
+      abort(from);
+      abort(to);
+    }
+  }
+
+  private static void abort(Socket s) {
+    try {
+      s.setSoLinger(true, 0);
+      s.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}

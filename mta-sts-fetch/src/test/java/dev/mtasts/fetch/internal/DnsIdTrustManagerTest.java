@@ -1,0 +1,111 @@
+package dev.mtasts.fetch.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.mtasts.core.fetch.CertificateSummary;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.fetch.TestPki;
+import java.net.Socket;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509TrustManager;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The trust manager's decisions without a handshake: the PKIX delegate here is a plain
+ * {@link X509TrustManager} (so it needs no handshake session); the real-server tests cover the
+ * extended path.
+ */
+class DnsIdTrustManagerTest {
+  private static final String HOST = "mta-sts.example.test";
+  private static TestPki pki;
+  private static DnsIdTrustManager tm;
+
+  @BeforeAll
+  static void setUp() {
+    pki = TestPki.create("trust manager test root");
+    X509TrustManager pkix = pki.trustManager();
+    tm = new DnsIdTrustManager(new X509TrustManager() {
+      @Override
+      public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkClientTrusted(chain, authType);
+      }
+
+      @Override
+      public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+        pkix.checkServerTrusted(chain, authType);
+      }
+
+      @Override
+      public X509Certificate[] getAcceptedIssuers() {
+        return pkix.getAcceptedIssuers();
+      }
+    });
+  }
+
+  private static SSLEngine engine(@Nullable String host) throws Exception {
+    return host == null ? SSLContext.getDefault().createSSLEngine()
+        : SSLContext.getDefault().createSSLEngine(host, 443);
+  }
+
+  private static PolicyHostCertificateException refusal(TestPki.Credential c, @Nullable String host)
+      throws Exception {
+    SSLEngine engine = engine(host);
+    PolicyHostCertificateException e = catchThrowableOfType(PolicyHostCertificateException.class,
+        () -> tm.checkServerTrusted(c.chain().toArray(X509Certificate[]::new), "ECDHE_ECDSA", engine));
+    assertThat(e).as("refused").isNotNull();
+    assertThat(e.certificate()).isEqualTo(CertificateSummary.of(c.leaf()));
+    return e;
+  }
+
+  @Test
+  void validChainForThePeerHostPasses() throws Exception {
+    // FET-2, FET-3
+    for (TestPki.Credential c : new TestPki.Credential[] {pki.issue(TestPki.CertSpec.dns(HOST)),
+        pki.issue(TestPki.CertSpec.dns("*.example.test"))}) {
+      assertThatCode(() -> tm.checkServerTrusted(c.chain().toArray(X509Certificate[]::new), "ECDHE_ECDSA",
+          engine(HOST))).doesNotThrowAnyException();
+    }
+  }
+
+  @Test
+  void eachRefusalCarriesItsReason() throws Exception {
+    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST).expired()), HOST).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_EXPIRED);
+    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST).notYetValid()), HOST).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_EXPIRED);
+    assertThat(refusal(pki.selfSigned(TestPki.CertSpec.dns(HOST)), HOST).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_NOT_TRUSTED);
+    assertThat(refusal(pki.issue(TestPki.CertSpec.dns("mta-sts.other.test")), HOST).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
+    assertThat(refusal(pki.issue(TestPki.CertSpec.commonNameOnly(HOST)), HOST).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
+  }
+
+  @Test
+  void unknownPeerHostIsAMismatch() throws Exception {
+    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST)), null).reason())
+        .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
+  }
+
+  @Test
+  void checksWithoutAnEngineAndClientChecksAreRefused() throws Exception {
+    X509Certificate[] chain = pki.issue(TestPki.CertSpec.dns(HOST)).chain().toArray(X509Certificate[]::new);
+    SSLEngine engine = engine(HOST);
+    assertThat(catchThrowableOfType(CertificateException.class,
+        () -> tm.checkServerTrusted(chain, "ECDHE_ECDSA"))).isNotNull();
+    assertThat(catchThrowableOfType(CertificateException.class,
+        () -> tm.checkServerTrusted(chain, "ECDHE_ECDSA", new Socket()))).isNotNull();
+    assertThat(catchThrowableOfType(CertificateException.class,
+        () -> tm.checkClientTrusted(chain, "ECDHE_ECDSA", engine))).isNotNull();
+    assertThat(catchThrowableOfType(CertificateException.class,
+        () -> tm.checkClientTrusted(chain, "ECDHE_ECDSA"))).isNotNull();
+    assertThat(tm.getAcceptedIssuers()).containsExactly(pki.root());
+  }
+}
