@@ -38,7 +38,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>PKIX validation by the configured trust manager (by default the JDK's trust store), then
  *       the name {@code mta-sts.<domain>} checked against DNS-IDs only, never the common name,
  *       with a wildcard only as the whole left-most label (FET-2, FET-3, FET-15); see
- *       {@link dev.mtasts.core.DnsIdMatcher}. A refused certificate aborts the handshake, so no
+ *       {@link dev.mtasts.core.tls.CertificateNames}. A refused certificate aborts the handshake, so no
  *       request is ever sent to such a host. Revocation is not checked unless the trust manager
  *       does (FET-4).
  *   <li>Redirects are never followed (FET-7), only status 200 is accepted (FET-6), and the media

@@ -7,6 +7,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.testing.TestPki;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,12 +56,12 @@ final class Fetches {
   record Served(Timed timed, List<PolicyHost.Request> requests, List<String> sniNames, List<String> tunnels) {}
 
   /** Fetches once from a host presenting {@code credential} and answering with {@code handler}. */
-  static Served serve(TestPki pki, TestPki.Credential credential, HttpHandler handler) throws Exception {
+  static Served serve(TestPki pki, TestPki.Issued credential, HttpHandler handler) throws Exception {
     return serve(pki, credential, handler, b -> b);
   }
 
-  /** As {@link #serve(TestPki, TestPki.Credential, HttpHandler)}, with fetcher options. */
-  static Served serve(TestPki pki, TestPki.Credential credential, HttpHandler handler,
+  /** As {@link #serve(TestPki, TestPki.Issued, HttpHandler)}, with fetcher options. */
+  static Served serve(TestPki pki, TestPki.Issued credential, HttpHandler handler,
       UnaryOperator<HttpPolicyFetcher.Builder> options) throws Exception {
     try (PolicyHost host = PolicyHost.start(credential, handler);
         TunnelProxy proxy = TunnelProxy.to(host.address())) {

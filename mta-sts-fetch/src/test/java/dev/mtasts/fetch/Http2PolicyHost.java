@@ -1,16 +1,17 @@
 package dev.mtasts.fetch;
 
-import java.net.InetSocketAddress;
+import dev.mtasts.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http2.HTTP2Cipher;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
+import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -33,7 +34,7 @@ final class Http2PolicyHost implements AutoCloseable {
   private final List<String> versions = new CopyOnWriteArrayList<>();
   private final AtomicInteger writeFailures = new AtomicInteger();
 
-  private Http2PolicyHost(TestPki.Credential credential, int status, String contentType, byte[] body)
+  private Http2PolicyHost(TestPki.Issued credential, int status, String contentType, byte[] body)
       throws Exception {
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
@@ -82,7 +83,7 @@ final class Http2PolicyHost implements AutoCloseable {
    * @param body the body
    * @return the running host
    */
-  static Http2PolicyHost start(TestPki.Credential credential, int status, String contentType, byte[] body) {
+  static Http2PolicyHost start(TestPki.Issued credential, int status, String contentType, byte[] body) {
     try {
       return new Http2PolicyHost(credential, status, contentType, body);
     } catch (Exception e) {

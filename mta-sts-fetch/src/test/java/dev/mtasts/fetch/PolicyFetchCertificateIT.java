@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.testing.TestPki;
 import java.time.Instant;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,27 +30,27 @@ class PolicyFetchCertificateIT {
     pki = TestPki.create("mta-sts certificate test root");
   }
 
-  private static PolicyFetchOutcome.Failed refused(TestPki.Credential credential, FetchFailure reason)
+  private static PolicyFetchOutcome.Failed refused(TestPki.Issued credential, FetchFailure reason)
       throws Exception {
     Fetches.Served served = Fetches.serve(pki, credential, PolicyHost.policy());
     PolicyFetchOutcome.Failed f = assertFailed(served.timed(), reason, "sts-webpki-invalid");
     assertThat(served.requests()).as("no request after a refused handshake").isEmpty();
     assertThat(served.sniNames()).containsExactly(HOST);
     assertThat(f.status()).isZero();
-    assertThat(f.certificate()).as("the leaf is reported").isEqualTo(CertificateSummary.of(credential.leaf()));
+    assertThat(f.certificate()).as("the leaf is reported").isEqualTo(CertificateSummary.of(credential.certificate()));
     return f;
   }
 
-  private static PolicyFetchOutcome.Fetched accepted(TestPki.Credential credential) throws Exception {
+  private static PolicyFetchOutcome.Fetched accepted(TestPki.Issued credential) throws Exception {
     PolicyFetchOutcome.Fetched f = assertFetched(Fetches.serve(pki, credential, PolicyHost.policy()).timed());
-    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
+    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.certificate()));
     return f;
   }
 
   @Test
   void expiredCertificateIsRefused() throws Exception {
     // FET-2: MUST NOT be expired
-    PolicyFetchOutcome.Failed f = refused(pki.issue(TestPki.CertSpec.dns(HOST).expired()),
+    PolicyFetchOutcome.Failed f = refused(pki.leaf().dnsNames(HOST).expired().issue(),
         FetchFailure.CERTIFICATE_EXPIRED);
     assertThat(f.certificate().notAfter()).isBefore(Instant.now());
     assertThat(f.message()).contains(HOST);
@@ -58,7 +59,7 @@ class PolicyFetchCertificateIT {
   @Test
   void notYetValidCertificateIsRefused() throws Exception {
     // FET-2: RFC 5280 validity
-    PolicyFetchOutcome.Failed f = refused(pki.issue(TestPki.CertSpec.dns(HOST).notYetValid()),
+    PolicyFetchOutcome.Failed f = refused(pki.leaf().dnsNames(HOST).notYetValid().issue(),
         FetchFailure.CERTIFICATE_EXPIRED);
     assertThat(f.certificate().notBefore()).isAfter(Instant.now());
   }
@@ -66,14 +67,14 @@ class PolicyFetchCertificateIT {
   @Test
   void selfSignedCertificateIsNotTrusted() throws Exception {
     // FET-2: MUST chain to a trusted root
-    refused(pki.selfSigned(TestPki.CertSpec.dns(HOST)), FetchFailure.CERTIFICATE_NOT_TRUSTED);
+    refused(pki.leaf().dnsNames(HOST).selfSigned().issue(), FetchFailure.CERTIFICATE_NOT_TRUSTED);
   }
 
   @Test
   void certificateFromAnotherRootIsNotTrusted() throws Exception {
     // FET-2
     TestPki stranger = TestPki.create("an untrusted root");
-    PolicyFetchOutcome.Failed f = refused(stranger.issue(TestPki.CertSpec.dns(HOST)),
+    PolicyFetchOutcome.Failed f = refused(stranger.leaf().dnsNames(HOST).issue(),
         FetchFailure.CERTIFICATE_NOT_TRUSTED);
     assertThat(f.certificate().issuer()).contains("an untrusted root");
   }
@@ -81,8 +82,8 @@ class PolicyFetchCertificateIT {
   @Test
   void certificateForAnotherHostIsAMismatch() throws Exception {
     // FET-2, FET-13: valid for mta-sts.<domain>, not for a provider's own host
-    PolicyFetchOutcome.Failed f = refused(pki.issue(TestPki.CertSpec.dns("mta-sts.provider.test",
-        "example.test")), FetchFailure.CERTIFICATE_NAME_MISMATCH);
+    PolicyFetchOutcome.Failed f = refused(pki.leaf().dnsNames("mta-sts.provider.test",
+        "example.test").issue(), FetchFailure.CERTIFICATE_NAME_MISMATCH);
     assertThat(f.certificate().dnsNames()).containsExactly("mta-sts.provider.test", "example.test");
     assertThat(f.message()).contains(HOST).contains("mta-sts.provider.test");
   }
@@ -90,7 +91,7 @@ class PolicyFetchCertificateIT {
   @Test
   void commonNameWithoutDnsIdIsAMismatch() throws Exception {
     // FET-3: no CN fallback, though the JDK's own HTTPS check would accept this certificate
-    PolicyFetchOutcome.Failed f = refused(pki.issue(TestPki.CertSpec.commonNameOnly(HOST)),
+    PolicyFetchOutcome.Failed f = refused(pki.leaf().commonName(HOST).issue(),
         FetchFailure.CERTIFICATE_NAME_MISMATCH);
     assertThat(f.certificate().dnsNames()).isEmpty();
     assertThat(f.certificate().subject()).contains("CN=" + HOST);
@@ -100,14 +101,14 @@ class PolicyFetchCertificateIT {
   @Test
   void wildcardForTheWholeLeftMostLabelIsAccepted() throws Exception {
     // FET-3
-    PolicyFetchOutcome.Fetched f = accepted(pki.issue(TestPki.CertSpec.dns("*.example.test")));
+    PolicyFetchOutcome.Fetched f = accepted(pki.leaf().dnsNames("*.example.test").issue());
     assertThat(f.certificate().dnsNames()).containsExactly("*.example.test");
   }
 
   @Test
   void dnsIdsAreComparedCaseInsensitivelyAndAnyOfThemMayMatch() throws Exception {
     // FET-3: RFC 6125 §6.4.1
-    accepted(pki.issue(TestPki.CertSpec.dns("www.example.test", "MTA-STS.Example.TEST")));
+    accepted(pki.leaf().dnsNames("www.example.test", "MTA-STS.Example.TEST").issue());
   }
 
   @ParameterizedTest
@@ -115,14 +116,14 @@ class PolicyFetchCertificateIT {
       "mta-sts.*.test", "*.*.test"})
   void wildcardOtherThanTheWholeLeftMostLabelOrOneLabelDeepIsAMismatch(String dnsId) throws Exception {
     // FET-3: a wildcard matches exactly one label, and only as the complete left-most label
-    refused(pki.issue(TestPki.CertSpec.dns(dnsId)), FetchFailure.CERTIFICATE_NAME_MISMATCH);
+    refused(pki.leaf().dnsNames(dnsId).issue(), FetchFailure.CERTIFICATE_NAME_MISMATCH);
   }
 
   @Test
   void configuredSslContextStillGetsTheDnsIdRuleAfterTheHandshake() throws Exception {
     // FET-15: with a caller's SSLContext the JDK checks the name (with its CN fallback) during
     // the handshake; the fetcher's own DNS-ID check still refuses a CN-only certificate.
-    TestPki.Credential cnOnly = pki.issue(TestPki.CertSpec.commonNameOnly(HOST));
+    TestPki.Issued cnOnly = pki.leaf().commonName(HOST).issue();
     try (PolicyHost host = PolicyHost.start(cnOnly, PolicyHost.policy());
         TunnelProxy proxy = TunnelProxy.to(host.address())) {
       HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder()
@@ -133,7 +134,7 @@ class PolicyFetchCertificateIT {
       PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher), FetchFailure.CERTIFICATE_NAME_MISMATCH,
           "sts-webpki-invalid");
 
-      assertThat(f.certificate()).isEqualTo(CertificateSummary.of(cnOnly.leaf()));
+      assertThat(f.certificate()).isEqualTo(CertificateSummary.of(cnOnly.certificate()));
       assertThat(host.requests()).as("the JDK let the handshake through").hasSize(1);
     }
   }
@@ -142,11 +143,11 @@ class PolicyFetchCertificateIT {
   @ValueSource(strings = {"valid", "expired", "other-host", "self-signed"})
   void configuredSslContextClassifiesTheJdksCertificateFailures(String kind) throws Exception {
     // FET-2, FET-3 with a caller's SSLContext: classified from what JSSE throws.
-    TestPki.Credential credential = switch (kind) {
-      case "valid" -> pki.issue(TestPki.CertSpec.dns(HOST));
-      case "expired" -> pki.issue(TestPki.CertSpec.dns(HOST).expired());
-      case "other-host" -> pki.issue(TestPki.CertSpec.dns("mta-sts.provider.test"));
-      default -> pki.selfSigned(TestPki.CertSpec.dns(HOST));
+    TestPki.Issued credential = switch (kind) {
+      case "valid" -> pki.leaf().dnsNames(HOST).issue();
+      case "expired" -> pki.leaf().dnsNames(HOST).expired().issue();
+      case "other-host" -> pki.leaf().dnsNames("mta-sts.provider.test").issue();
+      default -> pki.leaf().dnsNames(HOST).selfSigned().issue();
     };
     try (PolicyHost host = PolicyHost.start(credential, PolicyHost.policy());
         TunnelProxy proxy = TunnelProxy.to(host.address())) {

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.MtaStsMode;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.testing.TestPki;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +22,12 @@ import org.junit.jupiter.api.Timeout;
 class PolicyFetchHttp2IT {
   private static final byte[] POLICY = PolicyHost.POLICY.getBytes(StandardCharsets.UTF_8);
   private static TestPki pki;
-  private static TestPki.Credential credential;
+  private static TestPki.Issued credential;
 
   @BeforeAll
   static void pki() {
     pki = TestPki.create("mta-sts http2 test root");
-    credential = pki.issue(TestPki.CertSpec.dns(HOST));
+    credential = pki.leaf().dnsNames(HOST).issue();
   }
 
   @Test

@@ -16,6 +16,7 @@ import dev.mtasts.core.ProblemCode;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.testing.TestPki;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -37,12 +38,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class PolicyFetchHttpIT {
   private static final byte[] POLICY = PolicyHost.POLICY.getBytes(StandardCharsets.UTF_8);
   private static TestPki pki;
-  private static TestPki.Credential credential;
+  private static TestPki.Issued credential;
 
   @BeforeAll
   static void pki() {
     pki = TestPki.create("mta-sts http test root");
-    credential = pki.issue(TestPki.CertSpec.dns(HOST));
+    credential = pki.leaf().dnsNames(HOST).issue();
   }
 
   private static Fetches.Served serve(HttpHandler handler) throws Exception {
@@ -66,7 +67,7 @@ class PolicyFetchHttpIT {
     assertThat(f.policy().maxAgeSeconds()).isEqualTo(86400);
     assertThat(f.warnings()).isEmpty();
     assertThat(f.contentType()).isEqualTo("text/plain");
-    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.leaf()));
+    assertThat(f.certificate()).isEqualTo(CertificateSummary.of(credential.certificate()));
     assertThat(f.certificate().dnsNames()).containsExactly(HOST);
 
     assertThat(served.tunnels()).containsExactly(HOST + ":443");

@@ -11,6 +11,7 @@ import com.sun.net.httpserver.HttpHandler;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -43,14 +44,14 @@ class PolicyFetchLimitsIT {
   private static final byte[] POLICY = PolicyHost.POLICY.getBytes(StandardCharsets.UTF_8);
   private static final int TEN_MB = 10 * 1024 * 1024;
   private static TestPki pki;
-  private static TestPki.Credential credential;
+  private static TestPki.Issued credential;
   /** Paces the trickling server; server behaviour only, never part of a verdict. */
   private static ScheduledExecutorService pacer;
 
   @BeforeAll
   static void setUp() {
     pki = TestPki.create("mta-sts limits test root");
-    credential = pki.issue(TestPki.CertSpec.dns(HOST));
+    credential = pki.leaf().dnsNames(HOST).issue();
     pacer = Executors.newSingleThreadScheduledExecutor(r -> PolicyHost.daemon(r, "pacer"));
   }
 

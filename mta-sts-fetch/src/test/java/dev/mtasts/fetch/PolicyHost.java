@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
+import dev.mtasts.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -48,7 +49,7 @@ final class PolicyHost implements AutoCloseable {
    */
   record Request(String method, String path, Headers headers, String tlsProtocol) {}
 
-  private PolicyHost(TestPki.Credential credential, String @Nullable [] protocols, HttpHandler handler)
+  private PolicyHost(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler)
       throws IOException {
     handlers = Executors.newCachedThreadPool(r -> daemon(r, "policy-host"));
     server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -80,7 +81,7 @@ final class PolicyHost implements AutoCloseable {
    * @param handler what it answers
    * @return the running host
    */
-  static PolicyHost start(TestPki.Credential credential, HttpHandler handler) {
+  static PolicyHost start(TestPki.Issued credential, HttpHandler handler) {
     return start(credential, null, handler);
   }
 
@@ -92,7 +93,7 @@ final class PolicyHost implements AutoCloseable {
    * @param handler what it answers
    * @return the running host
    */
-  static PolicyHost start(TestPki.Credential credential, String @Nullable [] protocols, HttpHandler handler) {
+  static PolicyHost start(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler) {
     try {
       return new PolicyHost(credential, protocols, handler);
     } catch (IOException e) {

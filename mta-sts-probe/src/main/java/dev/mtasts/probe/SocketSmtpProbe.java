@@ -203,7 +203,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
       }
       List<CertificateSummary> summaries = new ArrayList<>(chain.length);
       for (X509Certificate c : chain) {
-        summaries.add(CertificateNames.summarize(c));
+        summaries.add(CertificateSummary.of(c));
       }
       try {
         send(ssl.getOutputStream(), "QUIT");

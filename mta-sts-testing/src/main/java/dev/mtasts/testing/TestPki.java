@@ -298,6 +298,15 @@ public final class TestPki {
     }
 
     /**
+     * Returns the password of {@link #keyStore()} and its key entry.
+     *
+     * @return {@code changeit}, a fresh copy
+     */
+    public char[] password() {
+      return "changeit".toCharArray();
+    }
+
+    /**
      * Returns a key store holding the key and chain under the alias {@code server}, password
      * {@code changeit}.
      *

@@ -87,7 +87,7 @@ public final class LintCommand implements Callable<Integer> {
       if (p != null) {
         t.line("mode " + p.mode() + ", max_age " + p.maxAgeSeconds() + ", mx " + p.mx());
       }
-      problems(t, report.problems());
+      problems(t, report.problems(), false);
     }
     return report.isValid() ? 0 : MtaStsCli.ERRORS;
   }
@@ -140,14 +140,14 @@ public final class LintCommand implements Callable<Integer> {
       Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
       String kind = tlsrpt ? "_smtp._tls record" : "_mta-sts record";
       t.plain(report.isValid() ? t.ok("valid") + " " + kind + ": " + value : "invalid " + kind + ": " + value);
-      problems(t, report.problems());
+      problems(t, report.problems(), true);
     }
     return report.isValid() ? 0 : MtaStsCli.ERRORS;
   }
 
-  private static void problems(Terminal t, List<ParseProblem> problems) {
+  private static void problems(Terminal t, List<ParseProblem> problems, boolean singleLine) {
     for (ParseProblem p : problems) {
-      String where = p.line() > 0 ? "line " + p.line() + (p.column() > 0 ? ":" + p.column() : "") + " "
+      String where = p.line() > 0 && !singleLine ? "line " + p.line() + (p.column() > 0 ? ":" + p.column() : "") + " "
           : p.column() > 0 ? "column " + p.column() + " " : "";
       t.line(t.severity(p.severity()) + " " + where + p.code() + " (" + p.code().checklistId() + "): " + p.message());
     }

@@ -118,7 +118,7 @@ public final class NetworkOptions {
             }
             break;
           }
-        } catch (TextParseException | UnknownHostException e) {
+        } catch (TextParseException e) {
           throw new UnknownHostException(host + ": " + e.getMessage());
         }
       }

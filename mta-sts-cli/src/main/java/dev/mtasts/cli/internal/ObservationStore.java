@@ -1,6 +1,5 @@
 package dev.mtasts.cli.internal;
 
-import dev.mtasts.core.MtaStsParseException;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.owner.PolicyDrift;
@@ -39,8 +38,8 @@ final class ObservationStore {
         return null;
       }
       return new PolicyDrift.Observation(text.substring(3, nl), MtaStsPolicy.parse(text.substring(nl + 1)));
-    } catch (IOException | MtaStsParseException | IllegalArgumentException e) {
-      // No earlier check, or a damaged file: drift against history is then simply not checked.
+    } catch (IOException | IllegalArgumentException e) {
+      // No earlier check, or a damaged file (MtaStsParseException is an IllegalArgumentException): drift against history is then simply not checked.
       return null;
     }
   }

@@ -1,6 +1,6 @@
 package dev.mtasts.core.fetch;
 
-import dev.mtasts.core.DnsIdMatcher;
+import dev.mtasts.core.tls.CertificateNames;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.CertificateEncodingException;
@@ -51,7 +51,7 @@ public record CertificateSummary(
    *
    * @param certificate the certificate, usually the leaf a server presented
    * @return its subject and issuer in RFC 2253 form, its DNS-IDs (as
-   *     {@link DnsIdMatcher#dnsIds(X509Certificate)} reads them), its validity and the SHA-256 of
+   *     {@link CertificateNames#dnsNames(X509Certificate)} reads them), its validity and the SHA-256 of
    *     its DER encoding
    * @throws IllegalArgumentException if the certificate cannot be DER-encoded
    */
@@ -72,7 +72,7 @@ public record CertificateSummary(
     return new CertificateSummary(
         certificate.getSubjectX500Principal().getName(X500Principal.RFC2253),
         certificate.getIssuerX500Principal().getName(X500Principal.RFC2253),
-        DnsIdMatcher.dnsIds(certificate),
+        CertificateNames.dnsNames(certificate),
         certificate.getNotBefore().toInstant(),
         certificate.getNotAfter().toInstant(),
         HexFormat.of().formatHex(digest));

@@ -1,17 +1,11 @@
 package dev.mtasts.core.tls;
 
-import dev.mtasts.core.fetch.CertificateSummary;
-import java.net.IDN;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
+import dev.mtasts.core.MxPattern;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * Matches a certificate against a host name the way RFC 8461 requires: against DNS-ID subject
@@ -60,12 +54,8 @@ public final class CertificateNames {
    * @return {@code true} on a match
    */
   public static boolean matches(X509Certificate certificate, String host) {
-    String h = normalizeHost(host);
-    if (h == null) {
-      return false;
-    }
     for (String name : dnsNames(certificate)) {
-      if (nameMatches(name, h)) {
+      if (nameMatches(name, host)) {
         return true;
       }
     }
@@ -81,63 +71,30 @@ public final class CertificateNames {
    * @return {@code true} on a match; partial wildcards such as {@code m*.example.com} never match
    */
   public static boolean nameMatches(String presented, String host) {
-    String h = normalizeHost(host);
-    if (h == null) {
+    if (!isWellFormed(presented)) {
       return false;
     }
-    String p = presented.endsWith(".") ? presented.substring(0, presented.length() - 1) : presented;
-    p = p.toLowerCase(Locale.ROOT);
-    if (p.isEmpty() || !isAscii(p)) {
-      return false;
-    }
-    if (p.startsWith("*.")) {
-      String suffix = p.substring(1); // ".example.com"
-      if (suffix.indexOf('*') >= 0 || suffix.length() < 2) {
-        return false;
-      }
-      int firstDot = h.indexOf('.');
-      return firstDot > 0 && h.substring(firstDot).equals(suffix);
-    }
-    return p.indexOf('*') < 0 && p.equals(h);
-  }
-
-  /**
-   * Summarizes a certificate for reports and checkers.
-   *
-   * @param certificate the certificate
-   * @return its subject, issuer, DNS names, validity and SHA-256 fingerprint
-   */
-  public static CertificateSummary summarize(X509Certificate certificate) {
-    String fingerprint;
+    MxPattern pattern;
     try {
-      fingerprint = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
-    } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
-      fingerprint = "";
+      // The same rule as an MTA-STS mx pattern: ASCII case-insensitive, and a wildcard is only the
+      // whole left-most label, matching exactly one label (FET-3, MXM-8).
+      pattern = MxPattern.of(presented);
+    } catch (IllegalArgumentException e) {
+      return false;
     }
-    return new CertificateSummary(certificate.getSubjectX500Principal().getName(),
-        certificate.getIssuerX500Principal().getName(), dnsNames(certificate),
-        certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant(), fingerprint);
+    return pattern.matches(host);
   }
 
-  /** Lower-case A-label form without the trailing dot, or null when not a usable name. */
-  private static String normalizeHost(String host) {
-    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
-    if (h.isEmpty()) {
-      return null;
+  /** LDH labels, dots and {@code *} only, no trailing dot: presented names are A-labels. */
+  private static boolean isWellFormed(String id) {
+    int n = id.length();
+    if (n == 0 || id.charAt(n - 1) == '.') {
+      return false;
     }
-    if (!isAscii(h)) {
-      try {
-        h = IDN.toASCII(h, IDN.USE_STD3_ASCII_RULES);
-      } catch (IllegalArgumentException e) {
-        return null;
-      }
-    }
-    return h.toLowerCase(Locale.ROOT);
-  }
-
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) >= 0x80) {
+    for (int i = 0; i < n; i++) {
+      char c = id.charAt(i);
+      boolean ldh = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+      if (!ldh && c != '.' && c != '*') {
         return false;
       }
     }

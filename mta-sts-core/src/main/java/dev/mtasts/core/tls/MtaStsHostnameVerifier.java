@@ -3,6 +3,7 @@ package dev.mtasts.core.tls;
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.delivery.MxCandidate;
 import dev.mtasts.core.delivery.TlsRequirement;
+import dev.mtasts.core.fetch.CertificateSummary;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
@@ -68,7 +69,7 @@ public final class MtaStsHostnameVerifier implements HostnameVerifier {
       return true;
     }
     TlsFailure failure = TlsFailure.hostMismatch(leaf, candidate.host());
-    listener.failed(candidate, failure, CertificateNames.summarize(leaf));
+    listener.failed(candidate, failure, CertificateSummary.of(leaf));
     return candidate.requirement() != TlsRequirement.STS_ENFORCE;
   }
 

@@ -119,7 +119,7 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
     if (chain == null || chain.length == 0) {
       throw new IllegalArgumentException("empty certificate chain");
     }
-    CertificateSummary summary = CertificateNames.summarize(chain[0]);
+    CertificateSummary summary = CertificateSummary.of(chain[0]);
     try {
       pkix.checkServerTrusted(chain, authType);
     } catch (CertificateException e) {

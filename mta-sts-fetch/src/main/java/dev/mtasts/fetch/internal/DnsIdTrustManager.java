@@ -1,6 +1,6 @@
 package dev.mtasts.fetch.internal;
 
-import dev.mtasts.core.DnsIdMatcher;
+import dev.mtasts.core.tls.CertificateNames;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import java.net.Socket;
@@ -71,7 +71,7 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
    */
   static void checkName(@Nullable String host, X509Certificate certificate, CertificateSummary leaf)
       throws PolicyHostCertificateException {
-    if (host == null || !DnsIdMatcher.matches(certificate, host)) {
+    if (host == null || !CertificateNames.matches(certificate, host)) {
       throw new PolicyHostCertificateException(FetchFailure.CERTIFICATE_NAME_MISMATCH,
           nameMismatchMessage(host == null ? "the policy host" : host, leaf), leaf, null);
     }

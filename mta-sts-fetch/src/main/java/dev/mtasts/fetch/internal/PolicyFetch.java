@@ -1,6 +1,6 @@
 package dev.mtasts.fetch.internal;
 
-import dev.mtasts.core.DnsIdMatcher;
+import dev.mtasts.core.tls.CertificateNames;
 import dev.mtasts.core.LenientPolicy;
 import dev.mtasts.core.MtaStsParseException;
 import dev.mtasts.core.MtaStsPolicy;
@@ -233,7 +233,7 @@ public final class PolicyFetch {
           + " came without a verified server certificate", status, null, List.of(), null);
     }
     CertificateSummary certificate = CertificateSummary.of(leaf);
-    if (!DnsIdMatcher.matches(leaf, host)) {
+    if (!CertificateNames.matches(leaf, host)) {
       // Unreachable with the fetcher's own trust manager; a configured SSLContext gets here.
       return failed(FetchFailure.CERTIFICATE_NAME_MISMATCH,
           DnsIdTrustManager.nameMismatchMessage(host, certificate), status, certificate, List.of(), null);

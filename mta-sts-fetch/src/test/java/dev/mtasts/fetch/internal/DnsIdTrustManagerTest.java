@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
-import dev.mtasts.fetch.TestPki;
+import dev.mtasts.testing.TestPki;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
@@ -54,49 +54,49 @@ class DnsIdTrustManagerTest {
         : SSLContext.getDefault().createSSLEngine(host, 443);
   }
 
-  private static PolicyHostCertificateException refusal(TestPki.Credential c, @Nullable String host)
+  private static PolicyHostCertificateException refusal(TestPki.Issued c, @Nullable String host)
       throws Exception {
     SSLEngine engine = engine(host);
     PolicyHostCertificateException e = catchThrowableOfType(PolicyHostCertificateException.class,
-        () -> tm.checkServerTrusted(c.chain().toArray(X509Certificate[]::new), "ECDHE_ECDSA", engine));
+        () -> tm.checkServerTrusted(c.chain(), "ECDHE_ECDSA", engine));
     assertThat(e).as("refused").isNotNull();
-    assertThat(e.certificate()).isEqualTo(CertificateSummary.of(c.leaf()));
+    assertThat(e.certificate()).isEqualTo(CertificateSummary.of(c.certificate()));
     return e;
   }
 
   @Test
   void validChainForThePeerHostPasses() throws Exception {
     // FET-2, FET-3
-    for (TestPki.Credential c : new TestPki.Credential[] {pki.issue(TestPki.CertSpec.dns(HOST)),
-        pki.issue(TestPki.CertSpec.dns("*.example.test"))}) {
-      assertThatCode(() -> tm.checkServerTrusted(c.chain().toArray(X509Certificate[]::new), "ECDHE_ECDSA",
+    for (TestPki.Issued c : new TestPki.Issued[] {pki.leaf().dnsNames(HOST).issue(),
+        pki.leaf().dnsNames("*.example.test").issue()}) {
+      assertThatCode(() -> tm.checkServerTrusted(c.chain(), "ECDHE_ECDSA",
           engine(HOST))).doesNotThrowAnyException();
     }
   }
 
   @Test
   void eachRefusalCarriesItsReason() throws Exception {
-    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST).expired()), HOST).reason())
+    assertThat(refusal(pki.leaf().dnsNames(HOST).expired().issue(), HOST).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_EXPIRED);
-    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST).notYetValid()), HOST).reason())
+    assertThat(refusal(pki.leaf().dnsNames(HOST).notYetValid().issue(), HOST).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_EXPIRED);
-    assertThat(refusal(pki.selfSigned(TestPki.CertSpec.dns(HOST)), HOST).reason())
+    assertThat(refusal(pki.leaf().dnsNames(HOST).selfSigned().issue(), HOST).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_NOT_TRUSTED);
-    assertThat(refusal(pki.issue(TestPki.CertSpec.dns("mta-sts.other.test")), HOST).reason())
+    assertThat(refusal(pki.leaf().dnsNames("mta-sts.other.test").issue(), HOST).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
-    assertThat(refusal(pki.issue(TestPki.CertSpec.commonNameOnly(HOST)), HOST).reason())
+    assertThat(refusal(pki.leaf().commonName(HOST).issue(), HOST).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
   }
 
   @Test
   void unknownPeerHostIsAMismatch() throws Exception {
-    assertThat(refusal(pki.issue(TestPki.CertSpec.dns(HOST)), null).reason())
+    assertThat(refusal(pki.leaf().dnsNames(HOST).issue(), null).reason())
         .isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
   }
 
   @Test
   void checksWithoutAnEngineAndClientChecksAreRefused() throws Exception {
-    X509Certificate[] chain = pki.issue(TestPki.CertSpec.dns(HOST)).chain().toArray(X509Certificate[]::new);
+    X509Certificate[] chain = pki.leaf().dnsNames(HOST).issue().chain();
     SSLEngine engine = engine(HOST);
     assertThat(catchThrowableOfType(CertificateException.class,
         () -> tm.checkServerTrusted(chain, "ECDHE_ECDSA"))).isNotNull();
@@ -106,6 +106,6 @@ class DnsIdTrustManagerTest {
         () -> tm.checkClientTrusted(chain, "ECDHE_ECDSA", engine))).isNotNull();
     assertThat(catchThrowableOfType(CertificateException.class,
         () -> tm.checkClientTrusted(chain, "ECDHE_ECDSA"))).isNotNull();
-    assertThat(tm.getAcceptedIssuers()).containsExactly(pki.root());
+    assertThat(tm.getAcceptedIssuers()).containsExactly(pki.caCertificate());
   }
 }
