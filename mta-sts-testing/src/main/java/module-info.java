@@ -9,6 +9,7 @@ module dev.mtasts.testing {
   requires org.bouncycastle.pkix;
   requires org.slf4j;
   requires org.opentest4j;
+  requires transitive jdk.httpserver;
 
   exports dev.mtasts.testing;
 }

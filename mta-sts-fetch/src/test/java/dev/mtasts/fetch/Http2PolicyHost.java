@@ -1,5 +1,6 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.testing.PolicyHost;
 import dev.mtasts.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;

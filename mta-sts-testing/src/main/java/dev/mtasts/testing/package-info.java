@@ -2,7 +2,9 @@
  * Fakes and fixtures for testing MTA-STS integrations without a network:
  * {@link dev.mtasts.testing.FakeDnsLookup}, {@link dev.mtasts.testing.FakePolicyFetcher},
  * {@link dev.mtasts.testing.ManualClock}, {@link dev.mtasts.testing.QueueingExecutor},
- * {@link dev.mtasts.testing.TestPki} and {@link dev.mtasts.testing.TestSmtpServer}.
+ * {@link dev.mtasts.testing.TestPki}, {@link dev.mtasts.testing.TestSmtpServer},
+ * {@link dev.mtasts.testing.KnotServer}, {@link dev.mtasts.testing.PolicyHost} (an HTTPS policy host),
+ * {@link dev.mtasts.testing.TunnelProxy} (a CONNECT proxy) and {@link dev.mtasts.testing.ScriptedHost}.
  */
 @NullMarked
 package dev.mtasts.testing;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.testing.PolicyHost;
 import dev.mtasts.testing.TestPki;
 import java.net.Socket;
 import java.security.cert.CertificateException;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.testing.PolicyHost;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;

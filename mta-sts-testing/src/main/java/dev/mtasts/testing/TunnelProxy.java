@@ -1,4 +1,4 @@
-package dev.mtasts.fetch;
+package dev.mtasts.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * ephemeral loopback port; Java 17 has no pluggable name resolver. A reset from either side is
  * passed on as a reset, an orderly close as a half-close.
  */
-final class TunnelProxy implements AutoCloseable {
+public final class TunnelProxy implements AutoCloseable {
   private final InetSocketAddress backend;
   private final List<String> targets = new CopyOnWriteArrayList<>();
   private final ScriptedHost server;
@@ -34,18 +34,35 @@ final class TunnelProxy implements AutoCloseable {
    * @param backend the loopback server
    * @return the running proxy
    */
-  static TunnelProxy to(InetSocketAddress backend) {
+  public static TunnelProxy to(InetSocketAddress backend) {
     return new TunnelProxy(backend);
   }
 
-  /** A selector that sends every request through this proxy. */
-  ProxySelector selector() {
+  /**
+   * Returns a selector that sends every request through this proxy.
+   *
+   * @return the selector
+   */
+  public ProxySelector selector() {
     return ProxySelector.of(server.address());
   }
 
-  /** The {@code host:port} of every {@code CONNECT} received. */
-  List<String> targets() {
+  /**
+   * Returns the {@code host:port} of every {@code CONNECT} received.
+   *
+   * @return a snapshot
+   */
+  public List<String> targets() {
     return List.copyOf(targets);
+  }
+
+  /**
+   * Returns the address of the proxy itself.
+   *
+   * @return 127.0.0.1 and the port
+   */
+  public InetSocketAddress address() {
+    return server.address();
   }
 
   @Override

@@ -1,4 +1,4 @@
-package dev.mtasts.fetch;
+package dev.mtasts.testing;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsExchange;
 import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
-import dev.mtasts.testing.TestPki;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -29,9 +28,9 @@ import org.jspecify.annotations.Nullable;
  * A policy host on loopback: the JDK's {@link HttpsServer} (HTTP/1.1) presenting a test
  * certificate, recording the SNI names of every handshake and every request it answers.
  */
-final class PolicyHost implements AutoCloseable {
+public final class PolicyHost implements AutoCloseable {
   /** A valid policy, as the fixtures serve it. */
-  static final String POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.test\r\n"
+  public static final String POLICY = "version: STSv1\r\nmode: enforce\r\nmx: mail.example.test\r\n"
       + "mx: *.mx.example.test\r\nmax_age: 86400\r\n";
 
   private final HttpsServer server;
@@ -47,7 +46,7 @@ final class PolicyHost implements AutoCloseable {
    * @param headers the request headers
    * @param tlsProtocol the negotiated TLS version
    */
-  record Request(String method, String path, Headers headers, String tlsProtocol) {}
+  public record Request(String method, String path, Headers headers, String tlsProtocol) {}
 
   private PolicyHost(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler)
       throws IOException {
@@ -81,7 +80,7 @@ final class PolicyHost implements AutoCloseable {
    * @param handler what it answers
    * @return the running host
    */
-  static PolicyHost start(TestPki.Issued credential, HttpHandler handler) {
+  public static PolicyHost start(TestPki.Issued credential, HttpHandler handler) {
     return start(credential, null, handler);
   }
 
@@ -93,7 +92,7 @@ final class PolicyHost implements AutoCloseable {
    * @param handler what it answers
    * @return the running host
    */
-  static PolicyHost start(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler) {
+  public static PolicyHost start(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler) {
     try {
       return new PolicyHost(credential, protocols, handler);
     } catch (IOException e) {
@@ -101,15 +100,30 @@ final class PolicyHost implements AutoCloseable {
     }
   }
 
-  InetSocketAddress address() {
+  /**
+   * Returns the address the host listens on.
+   *
+   * @return 127.0.0.1 and the port
+   */
+  public InetSocketAddress address() {
     return server.getAddress();
   }
 
-  List<String> sniNames() {
+  /**
+   * Returns the SNI host names of every handshake, in order.
+   *
+   * @return a snapshot
+   */
+  public List<String> sniNames() {
     return List.copyOf(sniNames);
   }
 
-  List<Request> requests() {
+  /**
+   * Returns every request answered, in order.
+   *
+   * @return a snapshot
+   */
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
@@ -127,7 +141,7 @@ final class PolicyHost implements AutoCloseable {
    * @param body the body
    * @return the handler
    */
-  static HttpHandler respond(int status, @Nullable String contentType, byte[] body) {
+  public static HttpHandler respond(int status, @Nullable String contentType, byte[] body) {
     return exchange -> {
       drain(exchange);
       if (contentType != null) {
@@ -145,15 +159,28 @@ final class PolicyHost implements AutoCloseable {
    *
    * @return the handler
    */
-  static HttpHandler policy() {
+  public static HttpHandler policy() {
     return respond(200, "text/plain", POLICY.getBytes(StandardCharsets.UTF_8));
   }
 
-  static void drain(HttpExchange exchange) throws IOException {
+  /**
+   * Reads and discards the request body.
+   *
+   * @param exchange the exchange
+   * @throws IOException if reading fails
+   */
+  public static void drain(HttpExchange exchange) throws IOException {
     exchange.getRequestBody().readAllBytes();
   }
 
-  static Thread daemon(Runnable r, String name) {
+  /**
+   * Creates a daemon thread, so that a fixture never keeps a test JVM alive.
+   *
+   * @param r what the thread runs
+   * @param name the thread name
+   * @return the unstarted thread
+   */
+  public static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
     return t;

@@ -1,4 +1,4 @@
-package dev.mtasts.fetch;
+package dev.mtasts.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,10 +21,16 @@ import javax.net.ssl.SSLSocket;
  * library will not produce: a reset in the middle of a body, a peer that never speaks, a peer
  * that does not speak TLS. Sockets stay open until the script closes them or the host closes.
  */
-final class ScriptedHost implements AutoCloseable {
+public final class ScriptedHost implements AutoCloseable {
   /** What to do with one accepted connection. */
   @FunctionalInterface
-  interface Script {
+  public interface Script {
+    /**
+     * Handles one connection.
+     *
+     * @param socket the accepted socket
+     * @throws IOException when the peer goes away
+     */
     void run(Socket socket) throws IOException;
   }
 
@@ -56,7 +62,13 @@ final class ScriptedHost implements AutoCloseable {
     });
   }
 
-  static ScriptedHost start(Script script) {
+  /**
+   * Starts a host on an ephemeral loopback port.
+   *
+   * @param script what to do with each connection
+   * @return the running host
+   */
+  public static ScriptedHost start(Script script) {
     try {
       return new ScriptedHost(script);
     } catch (IOException e) {
@@ -64,18 +76,32 @@ final class ScriptedHost implements AutoCloseable {
     }
   }
 
-  /** Runs a task on one of the host's threads, for a script that needs a second one. */
-  void spawn(Runnable task) {
+  /**
+   * Runs a task on one of the host's threads, for a script that needs a second one.
+   *
+   * @param task the task
+   */
+  public void spawn(Runnable task) {
     threads.execute(task);
   }
 
-  /** Closes {@code socket} with the host; for sockets a script opens itself. */
-  Socket track(Socket socket) {
+  /**
+   * Closes {@code socket} with the host; for sockets a script opens itself.
+   *
+   * @param socket the socket
+   * @return the same socket
+   */
+  public Socket track(Socket socket) {
     sockets.add(socket);
     return socket;
   }
 
-  InetSocketAddress address() {
+  /**
+   * Returns the address the host listens on.
+   *
+   * @return 127.0.0.1 and the port
+   */
+  public InetSocketAddress address() {
     return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
   }
 
@@ -102,7 +128,7 @@ final class ScriptedHost implements AutoCloseable {
    *
    * @return the script
    */
-  static Script silent() {
+  public static Script silent() {
     return socket -> { };
   }
 
@@ -114,7 +140,7 @@ final class ScriptedHost implements AutoCloseable {
    * @return the TLS socket, handshake done
    * @throws IOException if the handshake fails
    */
-  static SSLSocket tls(Socket socket, SSLContext context) throws IOException {
+  public static SSLSocket tls(Socket socket, SSLContext context) throws IOException {
     SSLSocket ssl = (SSLSocket) context.getSocketFactory().createSocket(socket, null, true);
     ssl.startHandshake();
     return ssl;
@@ -127,7 +153,7 @@ final class ScriptedHost implements AutoCloseable {
    * @return the head
    * @throws IOException if the stream ends first or the head is too long
    */
-  static String readHead(InputStream in) throws IOException {
+  public static String readHead(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int last4 = 0;
     while (last4 != 0x0d0a0d0a) {
@@ -147,7 +173,7 @@ final class ScriptedHost implements AutoCloseable {
    * @param socket the TCP socket under any TLS layer
    * @throws IOException if closing fails
    */
-  static void reset(Socket socket) throws IOException {
+  public static void reset(Socket socket) throws IOException {
     socket.setSoLinger(true, 0);
     socket.close();
   }
