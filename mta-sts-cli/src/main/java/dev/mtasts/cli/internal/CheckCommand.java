@@ -60,14 +60,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-state", description = "neither read nor write the remembered id and policy")
   private boolean noState;
 
-  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
-  private boolean json;
-
-  @Option(names = "--no-color", description = "never colour the output")
-  private boolean noColour;
-
-  @Option(names = "--verbose", description = "log what the library does to standard error")
-  private boolean verbose;
+  @Mixin
+  private OutputOptions output = new OutputOptions();
 
   /** Creates the command; picocli calls this. */
   public CheckCommand() {}
@@ -95,10 +89,10 @@ public final class CheckCommand implements Callable<Integer> {
     if (state != null && report.observation() != null) {
       state.save(d, report.observation());
     }
-    if (json) {
+    if (output.json) {
       Json.print(spec.commandLine().getOut(), g -> json(g, report));
     } else {
-      human(new Terminal(spec.commandLine().getOut(), noColour), report);
+      human(output.terminal(spec.commandLine().getOut()), report);
     }
     return report.hasErrors() ? MtaStsCli.ERRORS : 0;
   }

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code mta-sts generate}: the policy file, the DNS records, zone lines and a checklist. Works offline. */
@@ -45,14 +46,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--ttl", defaultValue = "3600", description = "TTL of the zone-file lines in seconds (default: ${DEFAULT-VALUE})")
   private long ttl;
 
-  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
-  private boolean json;
-
-  @Option(names = "--no-color", description = "never colour the output")
-  private boolean noColour;
-
-  @Option(names = "--verbose", description = "log what the library does to standard error")
-  private boolean verbose;
+  @Mixin
+  private OutputOptions output = new OutputOptions();
 
   /** Creates the command; picocli calls this. */
   public GenerateCommand() {}
@@ -76,7 +71,7 @@ public final class GenerateCommand implements Callable<Integer> {
       b.addRua(uri);
     }
     GeneratedPolicy g = b.build().generate();
-    if (json) {
+    if (output.json) {
       Json.print(spec.commandLine().getOut(), gen -> {
         gen.writeStartObject();
         gen.writeStringField("domain", g.domain().name());
@@ -95,7 +90,7 @@ public final class GenerateCommand implements Callable<Integer> {
       });
       return 0;
     }
-    Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+    Terminal t = output.terminal(spec.commandLine().getOut());
     t.plain("MTA-STS for " + g.domain() + " (mode " + g.policy().mode() + ", max_age " + g.policy().maxAgeSeconds()
         + ", mx " + g.policy().mx().stream().map(MxPattern::toString).toList() + ")");
     t.heading("Policy file: serve at " + g.policyUrl() + " as text/plain");

@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -38,14 +39,8 @@ public final class LintCommand implements Callable<Integer> {
   @Option(names = "--strict", description = "read the policy exactly as RFC 8461 §3.2 says (default: as senders read it)")
   private boolean strict;
 
-  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
-  private boolean json;
-
-  @Option(names = "--no-color", description = "never colour the output")
-  private boolean noColour;
-
-  @Option(names = "--verbose", description = "log what the library does to standard error")
-  private boolean verbose;
+  @Mixin
+  private OutputOptions output = new OutputOptions();
 
   /** Creates the command; picocli calls this. */
   public LintCommand() {}
@@ -71,7 +66,7 @@ public final class LintCommand implements Callable<Integer> {
       }
     }
     ParseReport<MtaStsPolicy> report = MtaStsPolicy.lint(body, strict ? ParseMode.STRICT : ParseMode.LENIENT);
-    if (json) {
+    if (output.json) {
       Json.print(spec.commandLine().getOut(), g -> {
         g.writeStartObject();
         g.writeBooleanField("valid", report.isValid());
@@ -80,7 +75,7 @@ public final class LintCommand implements Callable<Integer> {
         g.writeEndObject();
       });
     } else {
-      Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+      Terminal t = output.terminal(spec.commandLine().getOut());
       String what = (name.equals("-") ? "standard input" : name) + (strict ? " (strict)" : " (as senders read it)");
       MtaStsPolicy p = report.value();
       t.plain(report.isValid() ? t.ok("valid") + ": " + what : "invalid: " + what);
@@ -101,7 +96,7 @@ public final class LintCommand implements Callable<Integer> {
   private int lintRecord(String value) {
     boolean tlsrpt = value.startsWith("v=TLSRPTv1");
     ParseReport<?> report = tlsrpt ? TlsRptRecord.lint(value) : MtaStsRecord.lint(value);
-    if (json) {
+    if (output.json) {
       Json.print(spec.commandLine().getOut(), g -> {
         g.writeStartObject();
         g.writeBooleanField("valid", report.isValid());
@@ -137,7 +132,7 @@ public final class LintCommand implements Callable<Integer> {
         g.writeEndObject();
       });
     } else {
-      Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+      Terminal t = output.terminal(spec.commandLine().getOut());
       String kind = tlsrpt ? "_smtp._tls record" : "_mta-sts record";
       t.plain(report.isValid() ? t.ok("valid") + " " + kind + ": " + value : "invalid " + kind + ": " + value);
       problems(t, report.problems(), true);

@@ -28,14 +28,8 @@ public final class ResolveCommand implements Callable<Integer> {
   @Mixin
   private NetworkOptions network = new NetworkOptions();
 
-  @Option(names = "--json", description = "print JSON (see docs/cli.md)")
-  private boolean json;
-
-  @Option(names = "--no-color", description = "never colour the output")
-  private boolean noColour;
-
-  @Option(names = "--verbose", description = "log what the library does to standard error")
-  private boolean verbose;
+  @Mixin
+  private OutputOptions output = new OutputOptions();
 
   /** Creates the command; picocli calls this. */
   public ResolveCommand() {}
@@ -46,11 +40,11 @@ public final class ResolveCommand implements Callable<Integer> {
     MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(network.dns())
         .policyFetcher(network.fetcher(ContentTypeMode.REQUIRE)).backgroundRecheck(false).build();
     PolicyResolution r = resolver.resolve(d).toCompletableFuture().join();
-    if (json) {
+    if (output.json) {
       Json.print(spec.commandLine().getOut(), g -> json(g, r));
       return 0;
     }
-    Terminal t = new Terminal(spec.commandLine().getOut(), noColour);
+    Terminal t = output.terminal(spec.commandLine().getOut());
     if (r instanceof PolicyResolution.Active a) {
       t.plain(t.ok("policy applies") + ": " + d + " mode " + a.policy().mode() + ", mx " + a.policy().mx()
           + ", id " + a.policyId() + ", valid until " + a.expiresAt());
