@@ -456,7 +456,7 @@ public final class MtaStsResolver {
       if (s.entry == null || !s.entry.stored().fetchedAt().isAfter(now)) {
         s.entry = entry;
         s.loaded = true;
-        s.nextRefreshMillis = nextRefresh(now.toEpochMilli());
+        s.nextRefreshMillis = nextRefresh(now.toEpochMilli(), entry.expiresMillis());
       }
     }
     return entry;
@@ -490,10 +490,17 @@ public final class MtaStsResolver {
     return Math.min(nowMillis + recheckMillis, entry.expiresMillis());
   }
 
-  private long nextRefresh(long fromMillis) {
+  /**
+   * When to re-fetch a policy fetched at {@code fromMillis}: after the refresh interval, but never
+   * later than half its lifetime, so that a short {@code max_age} is refreshed well before it
+   * expires (CAC-8, §10.2), with the jitter scaled down accordingly.
+   */
+  private long nextRefresh(long fromMillis, long expiresMillis) {
+    long interval = Math.min(refreshMillis, Math.max(0, (expiresMillis - fromMillis) / 2));
+    long spread = Math.min(jitterMillis, interval / 4);
     RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
-    long jitter = jitterMillis == 0 ? 0 : r.nextLong(-jitterMillis, jitterMillis + 1);
-    return fromMillis + refreshMillis + jitter;
+    long jitter = spread == 0 ? 0 : r.nextLong(-spread, spread + 1);
+    return fromMillis + interval + jitter;
   }
 
   private static CompletionStage<Decision> done(PolicyResolution r, long hotUntilMillis) {
@@ -551,7 +558,7 @@ public final class MtaStsResolver {
       s.loaded = true;
       if (entry != null && (s.entry == null || s.entry.stored().fetchedAt().isBefore(stored.fetchedAt()))) {
         s.entry = entry;
-        s.nextRefreshMillis = nextRefresh(stored.fetchedAt().toEpochMilli());
+        s.nextRefreshMillis = nextRefresh(stored.fetchedAt().toEpochMilli(), entry.expiresMillis());
       }
     }
   }

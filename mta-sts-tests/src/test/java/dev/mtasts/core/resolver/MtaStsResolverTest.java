@@ -337,6 +337,50 @@ class MtaStsResolverTest {
   }
 
   @Nested
+  class OwnerUpdates {
+    @Test
+    void anIdPublishedBeforeItsPolicyCachesWhatIsServedAndTheRefreshCatchesTheRealChange() {
+      // CAC-13: owners should update the policy before the id; when they do it the other way round
+      // the sender caches the old body under the new id, and the next refresh adopts the real one.
+      ResolverFixture f = new ResolverFixture(b -> b.refreshJitter(Duration.ZERO)).publish("1", POLICY_ENFORCE);
+      f.resolve();
+      f.dns.putTxt(STS, "v=STSv1; id=2");
+      f.clock.advance(Duration.ofMinutes(10));
+      PolicyResolution.Active early = active(f.resolve());
+      assertThat(early.policyId()).isEqualTo("2");
+      assertThat(early.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
+      f.fetcher.serve(DOMAIN, POLICY_TESTING);
+      f.clock.advance(Duration.ofHours(12));
+      assertThat(f.refresh().changedWithoutNewId()).isEqualTo(1);
+      assertThat(active(f.resolve()).policy().mode()).isEqualTo(MtaStsMode.TESTING);
+    }
+
+    @Test
+    void optingOutWithANonePolicyAndANewIdEndsEnforcement() {
+      // CAC-14: mode none with a short max_age and a new id.
+      ResolverFixture f = new ResolverFixture(b -> b.txtRecheckInterval(Duration.ZERO)).publish("1", POLICY_ENFORCE);
+      f.resolve();
+      f.publish("2", POLICY_NONE.replace("86400", "3600"));
+      assertThat(noPolicy(f.resolve()).reason()).isEqualTo(NoPolicyReason.MODE_NONE);
+      f.dns.removeTxt(STS);
+      f.clock.advance(Duration.ofHours(1));
+      assertThat(noPolicy(f.resolve()).reason()).as("after max_age and without a record").isEqualTo(NoPolicyReason.NO_RECORD);
+    }
+
+    @Test
+    void thePolicyDomainIsTheDomainGivenNeverACnameTarget() {
+      // APP-10, TXT-14: only _mta-sts.<the domain given> is looked up.
+      ResolverFixture f = new ResolverFixture().publish("1", POLICY_ENFORCE);
+      f.resolve("alias.example.org");
+      assertThat(f.dns.txtQueries("_mta-sts.alias.example.org")).isEqualTo(1);
+      assertThat(f.dns.txtQueries("_mta-sts.example.org")).isZero();
+      f.resolve("sub.example.com");
+      assertThat(f.dns.txtQueries("_mta-sts.sub.example.com")).isEqualTo(1);
+      assertThat(f.dns.txtQueries(STS)).isZero();
+    }
+  }
+
+  @Nested
   class Recheck {
     @Test
     void recheckBeforeFailureLooksUpTheTxtRecordNowAndFetchesANewId() {
@@ -403,6 +447,18 @@ class MtaStsResolverTest {
       assertThat(f.refresh().attempted()).as("retried after the retry interval only").isZero();
       f.clock.advance(Duration.ofMinutes(1));
       assertThat(f.refresh().attempted()).isEqualTo(1);
+    }
+
+    @Test
+    void aShortMaxAgeIsRefreshedAtHalfItsLifetimeNotAfterItExpired() {
+      // CAC-8, §10.2: a daily refresh would come too late for a one-day policy.
+      ResolverFixture f = new ResolverFixture(b -> b.refreshJitter(Duration.ofHours(1)).random(new java.util.Random(3)))
+          .publish("1", POLICY_ENFORCE);
+      f.resolve();
+      f.clock.advance(Duration.ofHours(11).minusMinutes(1));
+      assertThat(f.refresh().attempted()).as("not before 12 h minus the 1 h jitter").isZero();
+      f.clock.advance(Duration.ofHours(2).plusMinutes(2));
+      assertThat(f.refresh()).isEqualTo(new RefreshSummary(1, 1, 0, 0));
     }
 
     @Test
