@@ -64,17 +64,17 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
   @Override
   public <V> ScheduledFuture<V> schedule(Callable<V> callable, long delay, TimeUnit unit) {
-    throw new UnsupportedOperationException();
+    throw new UnsupportedOperationException("not needed by these tests");
   }
 
   @Override
   public ScheduledFuture<?> scheduleAtFixedRate(Runnable c, long i, long p, TimeUnit u) {
-    throw new UnsupportedOperationException();
+    throw new UnsupportedOperationException("not needed by these tests");
   }
 
   @Override
   public ScheduledFuture<?> scheduleWithFixedDelay(Runnable c, long i, long d, TimeUnit u) {
-    throw new UnsupportedOperationException();
+    throw new UnsupportedOperationException("not needed by these tests");
   }
 
   @Override
@@ -147,12 +147,12 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public Object get() {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("not needed by these tests");
     }
 
     @Override
     public Object get(long timeout, TimeUnit unit) {
-      throw new UnsupportedOperationException();
+      throw new UnsupportedOperationException("not needed by these tests");
     }
   }
 }

@@ -80,32 +80,32 @@ class HttpPolicyFetcherTest {
 
       @Override
       protected SSLSocketFactory engineGetSocketFactory() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
 
       @Override
       protected SSLServerSocketFactory engineGetServerSocketFactory() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
 
       @Override
       protected SSLEngine engineCreateSSLEngine() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
 
       @Override
       protected SSLEngine engineCreateSSLEngine(String host, int port) {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
 
       @Override
       protected SSLSessionContext engineGetServerSessionContext() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
 
       @Override
       protected SSLSessionContext engineGetClientSessionContext() {
-        throw new UnsupportedOperationException();
+        throw new UnsupportedOperationException("not needed by these tests");
       }
     }, null, "TLSv1.1") { };
     assertThatIllegalArgumentException().isThrownBy(() -> HttpPolicyFetcher.builder().sslContext(tls11Only))
