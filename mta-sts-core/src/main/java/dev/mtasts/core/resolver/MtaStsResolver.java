@@ -420,6 +420,8 @@ public final class MtaStsResolver {
         if (s.backoffUntil == null) {
           s.backoffUntil = new HashMap<>(2);
         }
+        // Ids come and go; forget the backoffs that are over so the map stays small.
+        s.backoffUntil.values().removeIf(until -> until <= nowMillis);
         s.backoffUntil.put(id, nowMillis + backoffMillis);
       }
       emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, valid ? previous.stored() : null, now));
@@ -627,7 +629,9 @@ public final class MtaStsResolver {
   /**
    * Re-fetches every cached policy whose refresh is due, whatever the TXT record says (CAC-8),
    * and reports failures (CAC-9). Policies in mode {@code none} are not refreshed. The first call
-   * also loads every stored entry, so that refreshes continue after a restart.
+   * also loads every stored entry, so that refreshes continue after a restart. Each call also
+   * forgets in-memory state that holds nothing valid (expired policies, old "no record" answers),
+   * so memory follows the domains in use; call it periodically, or use {@link #scheduleRefreshes}.
    *
    * @return what was done
    */
@@ -639,6 +643,11 @@ public final class MtaStsResolver {
         DomainState.Entry entry;
         synchronized (s) {
           entry = s.entry;
+          if (isStale(s, now)) {
+            // Nothing valid to keep and nothing in flight: the store (if any) still has the entry.
+            states.remove(s.domain.name(), s);
+            continue;
+          }
           if (entry == null || s.refreshing || entry.policy().mode() == MtaStsMode.NONE
               || !entry.validAt(now) || s.nextRefreshMillis > now) {
             continue;
@@ -655,6 +664,15 @@ public final class MtaStsResolver {
         return new RefreshSummary(refreshes.size(), counts[0], counts[1], counts[2]);
       });
     }, executor);
+  }
+
+  /** Whether a domain's state holds nothing worth keeping in memory; called under its lock. */
+  private static boolean isStale(DomainState s, long now) {
+    DomainState.Hot h = s.hot;
+    boolean hotExpired = h == null || h.untilMillis() <= now;
+    boolean noValidEntry = s.entry == null || !s.entry.validAt(now);
+    boolean noBackoff = s.backoffUntil == null || s.backoffUntil.values().stream().allMatch(t -> t <= now);
+    return noValidEntry && hotExpired && noBackoff && s.inflight == null && s.recheckInflight == null && !s.refreshing;
   }
 
   /** Completes with 0 (unchanged), 1 (changed without new id) or 2 (failed). */

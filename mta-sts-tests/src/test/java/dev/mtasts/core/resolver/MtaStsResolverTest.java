@@ -462,6 +462,19 @@ class MtaStsResolverTest {
     }
 
     @Test
+    void refreshRoundsForgetStateThatHoldsNothingValid() {
+      ResolverFixture f = new ResolverFixture().publish("1", POLICY_ENFORCE);
+      f.resolve();
+      f.resolve("nopolicy.example");
+      assertThat(f.resolver.cached(dev.mtasts.core.PolicyDomain.of(DOMAIN))).isPresent();
+      f.clock.advance(Duration.ofDays(2));
+      f.refresh();
+      assertThat(f.resolver.cached(dev.mtasts.core.PolicyDomain.of(DOMAIN))).as("expired: forgotten").isEmpty();
+      // Forgetting changes nothing a caller sees: the next resolution fetches again as it must.
+      assertThat(active(f.resolve()).source()).isEqualTo(PolicySource.FETCHED);
+    }
+
+    @Test
     void nonePoliciesAreNotRefreshed() {
       // CAC-9, CAC-10: no refresh and no alerts for mode none.
       ResolverFixture f = new ResolverFixture(b -> b.refreshJitter(Duration.ZERO)).publish("1", POLICY_NONE.replace("86400", "604800"));
