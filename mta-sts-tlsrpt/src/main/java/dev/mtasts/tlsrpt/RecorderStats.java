@@ -4,7 +4,9 @@ package dev.mtasts.tlsrpt;
  * Counters that tell how {@link TlsRptRecorder} treated the sessions it was given, including those
  * it could not count in a report because of its memory bounds.
  *
- * @param recordedSessions sessions counted in a report (successes plus failures)
+ * @param recordedSessions sessions counted in a report (successes plus failures); like every
+ *     counter here, it counts what this instance was given, not the sessions it restored from its
+ *     state directory
  * @param ignoredReportDeliveries sessions that delivered reports and were therefore not counted
  *     (RPT-24)
  * @param sessionsOverPolicyLimit sessions not counted because their day already had the maximum
@@ -13,7 +15,8 @@ package dev.mtasts.tlsrpt;
  *     {@link SessionOutcome.Failure#DETAIL_LIMIT_REASON_CODE} entry because their policy or day had
  *     the maximum number of distinct failure details; they are included in
  *     {@code recordedSessions}
- * @param lateSessions sessions not counted because their day had already been closed
+ * @param lateSessions sessions not counted because their day had already been closed, or the
+ *     recorder had been closed
  * @param discardedSessions sessions counted in a day that was dropped unreported because more days
  *     than the maximum were open (nobody closed them)
  * @param openDays the number of days currently open

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.TlsRptRecord;
 import dev.mtasts.core.TxtRecordSelection;
 import dev.mtasts.core.dns.DnsLookup;
@@ -8,16 +9,22 @@ import dev.mtasts.tlsrpt.ReportSchedulerListener.Outcome;
 import dev.mtasts.tlsrpt.delivery.DeliveryResult;
 import dev.mtasts.tlsrpt.delivery.ReportDelivery;
 import dev.mtasts.tlsrpt.internal.SetOnce;
+import dev.mtasts.tlsrpt.internal.StateDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -56,6 +63,21 @@ import org.slf4j.LoggerFactory;
  * leaves it to domain owners (DNSSEC, long TTLs). Temporary lookup failures are retried like
  * delivery failures; a missing or invalid record means the domain gets no report.
  *
+ * <p><b>Durable state.</b> With {@link Builder#stateDirectory(Path)} every report waiting to be
+ * sent or retried is kept in its own file, written atomically (temporary file, force, atomic
+ * rename, force of the directory) whenever its state changes: when the report is built (before the
+ * recorder deletes the day's counts), when an attempt starts, when the {@code rua} is looked up,
+ * as soon as an endpoint accepts it, and when a retry is scheduled; the file is deleted when the
+ * scheduler is done with the report. A new scheduler on the same directory resumes every saved
+ * report with its history: the report's exact bytes and {@code report-id}, the next attempt time,
+ * the number of attempts made, the first attempt time (the 24-hour retry period of RPT-27 counts
+ * from it, across restarts) and the endpoints that accepted it, which are not sent to again
+ * (RPT-5). A crash can repeat at most what the files do not know yet: a delivery that an endpoint
+ * accepted while the process died before saving that fact. A file that cannot be read is renamed
+ * to {@code <name>.corrupt-<millis>} and logged; the other reports still load. At most
+ * {@code maxPoliciesPerDay * maxOpenDays} of the recorder's limits are read, the newest first.
+ * The directory is locked: a second scheduler on it fails to build until the first is closed.
+ *
  * <p><b>Threads.</b> The scheduler starts none. Either call {@link #runDue(Instant)} from your own
  * loop, or let {@link #start(ScheduledExecutorService, Duration)} call it periodically on your
  * executor. DNS lookups and deliveries run on the executors of the SPI implementations.
@@ -67,13 +89,17 @@ import org.slf4j.LoggerFactory;
  *     .dnsLookup(dns)
  *     .addDelivery(HttpsReportDelivery.builder().executor(executor).build())
  *     .addDelivery(mailDelivery)
+ *     .stateDirectory(Path.of("/var/lib/mta/tlsrpt"))   // optional: waiting reports survive restarts
  *     .build();
- * scheduler.start(scheduledExecutor, Duration.ofMinutes(1));
+ * ScheduledFuture<?> task = scheduler.start(scheduledExecutor, Duration.ofMinutes(1));
+ * ...
+ * task.cancel(false);
+ * scheduler.close();   // on shutdown
  * }</pre>
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-5">RFC 8460 §5</a>
  */
-public final class ReportScheduler {
+public final class ReportScheduler implements AutoCloseable {
   /** The default for the fixed part of {@link Builder#sendDelay(Duration, Duration)}. */
   public static final Duration DEFAULT_MIN_SEND_DELAY = Duration.ofMinutes(30);
   /** The default for the random part of {@link Builder#sendDelay(Duration, Duration)}. */
@@ -84,6 +110,7 @@ public final class ReportScheduler {
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofHours(24);
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportScheduler.class);
+  private static final String STATE_KIND = "report";
 
   private final TlsRptRecorder recorder;
   private final ReporterIdentity reporter;
@@ -100,6 +127,14 @@ public final class ReportScheduler {
   private final Object lock = new Object();
   /** Guarded by {@code lock}. */
   private final List<Job> jobs = new ArrayList<>();
+  /** The files of the waiting reports; null without a state directory. */
+  private final @Nullable StateDirectory state;
+  /** Calls of runDue and attempts under way; guarded by {@code lock}. */
+  private int busy;
+  /** Guarded by {@code lock}. */
+  private boolean closed;
+  /** The state directory was released; guarded by {@code lock}. */
+  private boolean released;
 
   private ReportScheduler(Builder b) {
     this.recorder = Objects.requireNonNull(b.recorder, "recorder");
@@ -113,6 +148,8 @@ public final class ReportScheduler {
     this.retryPeriod = b.retryPeriod;
     this.listener = b.listener == null ? new ReportSchedulerListener() {} : b.listener;
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
+    this.state = b.stateDirectory == null ? null
+        : StateDirectory.open(b.stateDirectory, STATE_KIND, "TLS-RPT scheduler", this::restore);
   }
 
   /**
@@ -133,11 +170,78 @@ public final class ReportScheduler {
    */
   public CompletionStage<Void> runDue(Instant now) {
     Objects.requireNonNull(now, "now");
-    List<DailyAggregate> closed = recorder.closeDaysBefore(LocalDate.ofInstant(now, ZoneOffset.UTC));
-    List<Job> created = new ArrayList<>(closed.size());
-    List<Job> due = new ArrayList<>();
     synchronized (lock) {
-      for (DailyAggregate a : closed) {
+      if (closed) {
+        return CompletableFuture.completedFuture(null);
+      }
+      busy++;
+    }
+    try {
+      List<Job> created = new ArrayList<>();
+      recorder.closeDaysBefore(LocalDate.ofInstant(now, ZoneOffset.UTC), closedDays -> createJobs(closedDays, created));
+      List<Job> due = new ArrayList<>();
+      List<Job> expired = new ArrayList<>();
+      synchronized (lock) {
+        for (Job job : jobs) {
+          if (job.inFlight || job.nextAttempt.isAfter(now)) {
+            continue;
+          }
+          job.inFlight = true;
+          Instant first = job.firstAttempt;
+          if (first != null && now.isAfter(first.plus(retryPeriod))) {
+            // Only after a restart or a late call: the retry period is over (RPT-27).
+            expired.add(job);
+            continue;
+          }
+          job.attempts++;
+          if (first == null) {
+            job.firstAttempt = now;
+          }
+          due.add(job);
+        }
+        busy += due.size();
+      }
+      for (Job job : created) {
+        notify(l -> l.scheduled(job.report, job.nextAttempt));
+      }
+      for (Job job : expired) {
+        boolean delivered;
+        synchronized (lock) {
+          delivered = !job.accepted.isEmpty();
+        }
+        finish(job, delivered ? Outcome.DELIVERED : Outcome.NOT_DELIVERED, "the retry period of " + retryPeriod
+            + " after the first attempt at " + job.firstAttempt + " is over after " + job.attempts + " attempts");
+      }
+      List<CompletableFuture<Void>> running = new ArrayList<>(due.size());
+      for (Job job : due) {
+        persist(job);
+        running.add(attempt(job, now).whenComplete((v, e) -> done()));
+      }
+      return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+    } finally {
+      done();
+    }
+  }
+
+  /**
+   * Builds the jobs of the closed days and saves them, before the recorder deletes the days' counts.
+   * A day and domain that already has a job (restored after a crash that came between the two) is
+   * not built again.
+   *
+   * @return whether every job was saved
+   */
+  private boolean createJobs(List<DailyAggregate> closedDays, List<Job> created) {
+    synchronized (lock) {
+      Set<String> existing = new HashSet<>();
+      for (Job j : jobs) {
+        existing.add(j.day + " " + j.report.policyDomain().name());
+      }
+      for (DailyAggregate a : closedDays) {
+        if (existing.contains(a.day() + " " + a.policyDomain().name())) {
+          LOG.info("TLS-RPT report of {} for {} was saved before a restart; the recorder's copy of its counts "
+              + "is dropped", a.policyDomain(), a.day());
+          continue;
+        }
         try {
           Job job = newJob(a);
           jobs.add(job);
@@ -146,25 +250,51 @@ public final class ReportScheduler {
           LOG.error("TLS-RPT report of {} for {} cannot be built and is dropped", a.policyDomain(), a.day(), e);
         }
       }
-      for (Job job : jobs) {
-        if (!job.inFlight && !job.nextAttempt.isAfter(now)) {
-          job.inFlight = true;
-          job.attempts++;
-          if (job.firstAttempt == null) {
-            job.firstAttempt = now;
-          }
-          due.add(job);
-        }
+    }
+    boolean saved = true;
+    for (Job job : created) {
+      saved &= persist(job);
+    }
+    return saved;
+  }
+
+  /** Ends a call of runDue or an attempt; releases the state directory after close(). */
+  private void done() {
+    boolean release;
+    synchronized (lock) {
+      busy--;
+      release = closed && busy == 0 && !released;
+      if (release) {
+        released = true;
       }
     }
-    for (Job job : created) {
-      notify(l -> l.scheduled(job.report, job.nextAttempt));
+    if (release && state != null) {
+      state.release();
     }
-    List<CompletableFuture<Void>> running = new ArrayList<>(due.size());
-    for (Job job : due) {
-      running.add(attempt(job, now));
+  }
+
+  /**
+   * Stops the scheduler: later calls of {@link #runDue(Instant)} do nothing, so the recorder keeps
+   * its days. Attempts under way finish and save their outcome; then the state directory is
+   * released, and a new scheduler may resume the waiting reports from it. Cancel the task of
+   * {@link #start(ScheduledExecutorService, Duration)} as well. Idempotent; does not block.
+   */
+  @Override
+  public void close() {
+    boolean release;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      release = busy == 0 && !released;
+      if (release) {
+        released = true;
+      }
     }
-    return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+    if (release && state != null) {
+      state.release();
+    }
   }
 
   /**
@@ -223,7 +353,115 @@ public final class ReportScheduler {
     EncodedReport report = EncodedReport.encode(TlsRptReport.of(reporter, aggregate, reportId), uniqueId);
     long jitterMillis = jitter.isZero() ? 0 : random.nextLong(jitter.toMillis() + 1);
     Instant sendAt = aggregate.dateRange().end().plus(minDelay).plusMillis(jitterMillis);
-    return new Job(report, sendAt);
+    return new Job(report, aggregate.day(), sendAt);
+  }
+
+  /**
+   * Saves a job's current state, unless it is finished; writes of one job are serialized and each
+   * takes the newest state.
+   *
+   * @return whether the state is saved (or there is no state directory)
+   */
+  private boolean persist(Job job) {
+    StateDirectory s = state;
+    if (s == null) {
+      return true;
+    }
+    synchronized (job) {
+      List<Map.Entry<String, String>> fields = new ArrayList<>();
+      synchronized (lock) {
+        if (job.finished || released) {
+          return true;
+        }
+        fields.add(Map.entry("day", job.day.toString()));
+        fields.add(Map.entry("unique-id", job.report.uniqueId()));
+        fields.add(Map.entry("policy-domain", job.report.policyDomain().name()));
+        fields.add(Map.entry("submitter", job.report.submitter()));
+        fields.add(Map.entry("file-name", job.report.fileName()));
+        fields.add(Map.entry("next-attempt", job.nextAttempt.toString()));
+        if (job.firstAttempt != null) {
+          fields.add(Map.entry("first-attempt", job.firstAttempt.toString()));
+        }
+        fields.add(Map.entry("attempts", Integer.toString(job.attempts)));
+        fields.add(Map.entry("lookup", job.pending == null ? "needed" : "done"));
+        for (URI u : job.pending == null ? Set.<URI>of() : job.pending) {
+          fields.add(Map.entry("pending", u.toString()));
+        }
+        for (URI u : job.accepted) {
+          fields.add(Map.entry("accepted", u.toString()));
+        }
+      }
+      try {
+        s.write(job.key(), StateDirectory.encode(STATE_KIND, fields, job.report.content()));
+        return true;
+      } catch (IOException | RuntimeException e) {
+        LOG.error("TLS-RPT report {} cannot be saved in {}; it goes on in memory, but a restart would resume "
+            + "it from an older state, if any", job.report.fileName(), s.directory(), e);
+        return false;
+      }
+    }
+  }
+
+  /** Reads the saved jobs; called by the constructor. */
+  private void restore(StateDirectory s) {
+    List<Job> restored = s.loadAll(STATE_KIND, recorder.maxStoredReports(), ReportScheduler::decodeJob);
+    for (Job job : restored) {
+      if (job.pending != null && job.pending.isEmpty()) {
+        // Done before the restart, but the process died before deleting the file.
+        try {
+          s.delete(job.key());
+        } catch (IOException e) {
+          LOG.warn("Cannot delete the state of finished TLS-RPT report {}", job.report.fileName(), e);
+        }
+        continue;
+      }
+      jobs.add(job);
+    }
+    if (!jobs.isEmpty()) {
+      LOG.info("Restored {} waiting TLS-RPT report(s) from {}", jobs.size(), s.directory());
+    }
+  }
+
+  /** Reads one job file, checking that it is consistent. */
+  private static Job decodeJob(String key, StateDirectory.Envelope e) {
+    LocalDate day = LocalDate.parse(e.one("day"));
+    String uniqueId = e.one("unique-id");
+    if (!key.equals(day + "-" + uniqueId)) {
+      throw new IllegalArgumentException("the file holds report " + day + "-" + uniqueId + ", not " + key);
+    }
+    TlsRptReport report = StateReports.parse(e.body());
+    PolicyDomain domain = PolicyDomain.of(e.one("policy-domain"));
+    if (!DateRange.utcDay(day).equals(report.dateRange()) || report.reportId() == null
+        || report.policies().isEmpty()
+        || !report.policies().stream().allMatch(p -> domain.name().equals(p.policy().policyDomain()))) {
+      throw new IllegalArgumentException("the report does not match its header (day " + day + ", domain "
+          + domain + ")");
+    }
+    EncodedReport encoded = new EncodedReport(report, domain, e.one("submitter"), uniqueId, e.one("file-name"),
+        e.body());
+    Job job = new Job(encoded, day, Instant.parse(e.one("next-attempt")));
+    List<String> first = e.all("first-attempt");
+    if (first.size() > 1) {
+      throw new IllegalArgumentException("more than one first-attempt");
+    }
+    job.firstAttempt = first.isEmpty() ? null : Instant.parse(first.get(0));
+    job.attempts = Integer.parseInt(e.one("attempts"));
+    if (job.attempts < 0 || (job.attempts > 0) != (job.firstAttempt != null)) {
+      throw new IllegalArgumentException("attempts and first-attempt disagree");
+    }
+    String lookup = e.one("lookup");
+    if (lookup.equals("done")) {
+      job.pending = new LinkedHashSet<>();
+      for (String u : e.all("pending")) {
+        job.pending.add(StateReports.uri(u));
+      }
+    } else if (!lookup.equals("needed") || !e.all("pending").isEmpty()) {
+      throw new IllegalArgumentException("bad lookup state '" + lookup + "'");
+    }
+    for (String u : e.all("accepted")) {
+      job.accepted.add(StateReports.uri(u));
+    }
+    return job;
   }
 
   private CompletableFuture<Void> attempt(Job job, Instant now) {
@@ -251,10 +489,16 @@ public final class ReportScheduler {
         retryOrGiveUp(job, now, l.detail);
         return CompletableFuture.<Void>completedFuture(null);
       }
+      boolean looked;
       synchronized (lock) {
-        if (job.pending == null) {
+        looked = job.pending == null;
+        if (looked) {
           job.pending = new LinkedHashSet<>(l.uris);
+          job.pending.removeAll(job.accepted);
         }
+      }
+      if (looked) {
+        persist(job);
       }
       return deliverAll(job, now);
     }).exceptionally(e -> {
@@ -310,14 +554,24 @@ public final class ReportScheduler {
     }
     List<CompletableFuture<DeliveryResult>> results = new ArrayList<>(targets.size());
     for (URI u : targets) {
-      results.add(deliverOne(job.report, u));
+      results.add(deliverOne(job.report, u).thenApply(r -> {
+        if (r instanceof DeliveryResult.Delivered) {
+          // Saved at once, so that a restart does not send to this endpoint again (RPT-5).
+          synchronized (lock) {
+            job.accepted.add(u);
+            Objects.requireNonNull(job.pending).remove(u);
+          }
+          persist(job);
+        }
+        return r;
+      }));
     }
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
       List<DeliveryResult> done = new ArrayList<>(results.size());
       for (CompletableFuture<DeliveryResult> f : results) {
         done.add(f.join());
       }
-      settle(job, done, now);
+      settle(job, targets, done, now);
     });
   }
 
@@ -338,7 +592,7 @@ public final class ReportScheduler {
     });
   }
 
-  private void settle(Job job, List<DeliveryResult> results, Instant now) {
+  private void settle(Job job, List<URI> targets, List<DeliveryResult> results, Instant now) {
     for (DeliveryResult r : results) {
       if (r instanceof DeliveryResult.Delivered ok) {
         notify(l -> l.delivered(job.report, ok));
@@ -351,16 +605,13 @@ public final class ReportScheduler {
     int delivered;
     synchronized (lock) {
       Set<URI> pending = Objects.requireNonNull(job.pending);
-      for (DeliveryResult r : results) {
-        if (r instanceof DeliveryResult.Delivered) {
-          job.delivered++;
-          pending.remove(r.rua());
-        } else if (r instanceof DeliveryResult.Failed f && !f.retryable()) {
-          pending.remove(r.rua());
+      for (int i = 0; i < results.size(); i++) {
+        if (results.get(i) instanceof DeliveryResult.Failed f && !f.retryable()) {
+          pending.remove(targets.get(i));
         }
       }
       remaining = !pending.isEmpty();
-      delivered = job.delivered;
+      delivered = job.accepted.size();
     }
     if (remaining) {
       retryOrGiveUp(job, now, "delivery failed for some endpoints");
@@ -375,7 +626,7 @@ public final class ReportScheduler {
     int attempt;
     boolean delivered;
     synchronized (lock) {
-      delivered = job.delivered > 0;
+      delivered = !job.accepted.isEmpty();
       long factor = 1L << Math.min(job.attempts - 1, 30);
       next = now.plus(initialBackoff.multipliedBy(factor));
       Instant deadline = Objects.requireNonNull(job.firstAttempt).plus(retryPeriod);
@@ -391,14 +642,29 @@ public final class ReportScheduler {
       finish(job, delivered ? Outcome.DELIVERED : Outcome.NOT_DELIVERED,
           why + "; retry period of " + retryPeriod + " over after " + attempt + " attempts");
     } else {
+      persist(job);
       Instant at = next;
       notify(l -> l.retryScheduled(job.report, at, attempt));
     }
   }
 
   private void finish(Job job, Outcome outcome, String detail) {
-    synchronized (lock) {
-      jobs.remove(job);
+    StateDirectory s = state;
+    synchronized (job) {
+      boolean delete;
+      synchronized (lock) {
+        jobs.remove(job);
+        job.finished = true;
+        delete = !released;
+      }
+      if (s != null && delete) {
+        try {
+          s.delete(job.key());
+        } catch (IOException e) {
+          // A restart resumes the report from its saved state; it never resends to an endpoint that accepted it.
+          LOG.warn("Cannot delete the state of finished TLS-RPT report {}", job.report.fileName(), e);
+        }
+      }
     }
     if (outcome == Outcome.DELIVERED) {
       LOG.debug("TLS-RPT report {} {}: {}", job.report.fileName(), outcome, detail);
@@ -416,20 +682,32 @@ public final class ReportScheduler {
     }
   }
 
-  /** One report on its way; mutable state guarded by {@code lock}. */
+  /**
+   * One report on its way; mutable state guarded by {@code lock}. Its monitor serializes the
+   * writes and the deletion of its file, and is always taken before {@code lock}.
+   */
   private static final class Job {
     final EncodedReport report;
+    final LocalDate day;
     Instant nextAttempt;
     @Nullable Instant firstAttempt;
     int attempts;
-    int delivered;
     boolean inFlight;
+    boolean finished;
     /** The endpoints still to deliver to; null until the record was looked up. */
     @Nullable Set<URI> pending;
+    /** The endpoints that accepted the report (RPT-5). */
+    final Set<URI> accepted = new LinkedHashSet<>();
 
-    Job(EncodedReport report, Instant sendAt) {
+    Job(EncodedReport report, LocalDate day, Instant sendAt) {
       this.report = report;
+      this.day = day;
       this.nextAttempt = sendAt;
+    }
+
+    /** The key of its state file: the day first, so that the newest sort first. */
+    String key() {
+      return day + "-" + report.uniqueId();
     }
   }
 
@@ -474,6 +752,7 @@ public final class ReportScheduler {
     private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
     private @Nullable ReportSchedulerListener listener;
     private @Nullable InstantSource clock;
+    private @Nullable Path stateDirectory;
     private final SetOnce set = new SetOnce();
 
     private Builder() {}
@@ -607,11 +886,29 @@ public final class ReportScheduler {
     }
 
     /**
-     * Builds the scheduler.
+     * Keeps every report waiting to be sent or retried in a directory, with its attempt history,
+     * so that a restart resumes it; see the class description. The scheduler owns the files
+     * {@code tlsrpt-report-<day>-<unique-id>.state} and {@code tlsrpt-report.lock} there; the
+     * recorder may use the same directory. Give the recorder a state directory too, or the open
+     * days are lost on a restart.
+     *
+     * @param directory the directory; created if missing
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder stateDirectory(Path directory) {
+      set.mark("stateDirectory");
+      this.stateDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Builds the scheduler, restoring the saved reports if it has a state directory.
      *
      * @return the scheduler
      * @throws IllegalStateException if the recorder, reporter, DNS lookup or every delivery is
-     *     missing
+     *     missing, or another scheduler, in this or another process, uses the state directory
+     * @throws UncheckedIOException if the state directory cannot be created, locked or listed
      */
     public ReportScheduler build() {
       if (recorder == null || reporter == null || dns == null || deliveries.isEmpty()) {

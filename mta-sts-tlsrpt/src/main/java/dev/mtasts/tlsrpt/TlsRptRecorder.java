@@ -1,22 +1,36 @@
 package dev.mtasts.tlsrpt;
 
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.tlsrpt.internal.SetOnce;
+import dev.mtasts.tlsrpt.internal.StateDirectory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,11 +75,42 @@ import org.slf4j.LoggerFactory;
  * {@link RecorderStats#ignoredReportDeliveries()}. (It must also deliver them despite MTA-STS or
  * DANE failures.) HTTPS deliveries are not SMTP sessions and are never seen here.
  *
+ * <p><b>Durable state.</b> With {@link Builder#stateDirectory(Path)} the counts of the open days
+ * survive restarts. {@link #flush()} writes each day that changed since the last flush to its own
+ * file, atomically (temporary file, force, atomic rename, force of the directory) and with a
+ * checksum; call it yourself, let {@link #startFlushing(ScheduledExecutorService, Duration)} call
+ * it on your executor, and call {@link #close()} on shutdown, which flushes one last time. A new
+ * recorder on the same directory starts with the saved counts, and sessions recorded after the
+ * restart add to them. Each file holds the absolute counts of its day, never a difference, and
+ * is read only when a recorder is built, so nothing is counted twice.
+ *
+ * <p>A crash (a killed process, a power loss) loses at most the sessions recorded since the last
+ * completed flush began: every session whose {@code record} call returned before a
+ * {@code flush()} was called is in the files once that flush returns; a session recorded while a
+ * flush runs may or may not be. Each day's file holds the counts of one flush; a crash during a
+ * flush that writes several days (around midnight) may leave some days as this flush saw them and
+ * others as the previous one did. A file that cannot be read (bad checksum, truncated, not a
+ * recorder file, larger than 16 MiB) is renamed to {@code <name>.corrupt-<millis>}, logged, and
+ * the other files still load; the recorder never fails to start because of a file's content. When
+ * {@link ReportScheduler} closes a day, the day's file is deleted only once the scheduler has
+ * saved the reports (if it has a state directory of its own), so a closed day is never lost
+ * between the two; after a crash in between, the scheduler recognises the reports it already has
+ * and the day is not reported twice. The directory is locked: a second recorder on the same
+ * directory, in this or another process, fails to build until the first is closed.
+ *
+ * <pre>{@code
+ * TlsRptRecorder recorder = TlsRptRecorder.builder().stateDirectory(Path.of("/var/lib/mta/tlsrpt")).build();
+ * ScheduledFuture<?> flushing = recorder.startFlushing(scheduledExecutor, Duration.ofSeconds(10));
+ * ...
+ * flushing.cancel(false);
+ * recorder.close();   // on shutdown: the last flush
+ * }</pre>
+ *
  * <p>No recipient address is ever stored (SEC-11). Starts no threads.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8460#section-4">RFC 8460 §4</a>
  */
-public final class TlsRptRecorder {
+public final class TlsRptRecorder implements AutoCloseable {
   /** The default for {@link Builder#maxPoliciesPerDay(int)}. */
   public static final int DEFAULT_MAX_POLICIES_PER_DAY = 10_000;
   /** The default for {@link Builder#maxFailureDetailsPerPolicy(int)}. */
@@ -83,6 +128,9 @@ public final class TlsRptRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(TlsRptRecorder.class);
   private static final long DAY_MILLIS = 86_400_000L;
   private static final int MAX_POLICY_CHARS = 1 << 16;
+
+  private static final String STATE_KIND = "day";
+  private static final String STATE_ORGANIZATION = "mta-sts-tlsrpt recorder state";
 
   private final InstantSource clock;
   private final int maxPolicies;
@@ -103,12 +151,24 @@ public final class TlsRptRecorder {
   private final LongAdder late = new LongAdder();
   private final LongAdder discarded = new LongAdder();
 
+  /** The files of the open days; null without a state directory. */
+  private final @Nullable StateDirectory state;
+  /** Orders file writes and deletions; guards {@code stateReleased}. */
+  private final Object ioLock = new Object();
+  /** Days whose files are to be deleted at the next flush (dropped days). */
+  private final Set<Long> pendingDeletes = ConcurrentHashMap.newKeySet();
+  private boolean stateReleased;
+  /** Set by {@link #close()}; guarded by {@code windowsLock} for writes. */
+  private volatile boolean shutDown;
+
   private TlsRptRecorder(Builder b) {
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.maxPolicies = b.maxPolicies;
     this.maxDetailsPerPolicy = b.maxDetailsPerPolicy;
     this.maxDetailsPerDay = b.maxDetailsPerDay;
     this.maxOpenDays = b.maxOpenDays;
+    this.state = b.stateDirectory == null ? null
+        : StateDirectory.open(b.stateDirectory, STATE_KIND, "TLS-RPT recorder", this::restore);
   }
 
   /**
@@ -162,12 +222,14 @@ public final class TlsRptRecorder {
         }
       }
       if (outcome instanceof SessionOutcome.Failure f) {
-        pc.failure.increment();
-        pc.detail(f, w).increment();
+        pc.count(f, w, 1);
       } else {
         pc.success.increment();
       }
       recorded.increment();
+      if (!w.dirty) {
+        w.dirty = true;
+      }
     } finally {
       r.unlock();
     }
@@ -214,15 +276,32 @@ public final class TlsRptRecorder {
    * @return the aggregates of the closed days; empty if none had sessions
    */
   public List<DailyAggregate> closeDaysBefore(LocalDate day) {
+    return closeDaysBefore(day, aggregates -> true);
+  }
+
+  /**
+   * Closes every day before {@code day}, hands the aggregates over, and then deletes the files of
+   * those days, unless the handover says that it could not save them.
+   *
+   * @param handover receives the aggregates if there are any; returns {@code false} if it could not
+   *     make them durable, in which case the day files stay (a restart restores those days)
+   */
+  List<DailyAggregate> closeDaysBefore(LocalDate day, Predicate<List<DailyAggregate>> handover) {
     long epochDay = day.toEpochDay();
     List<DayWindow> toClose = new ArrayList<>();
     synchronized (windowsLock) {
+      if (shutDown) {
+        return List.of();
+      }
       if (epochDay > closedBefore) {
         closedBefore = epochDay;
       }
       Map<Long, DayWindow> head = windows.headMap(epochDay);
       toClose.addAll(head.values());
       head.clear();
+      for (DayWindow w : toClose) {
+        w.forgotten = true;
+      }
       DayWindow c = current;
       if (c != null && c.epochDay < epochDay) {
         current = null;
@@ -233,7 +312,161 @@ public final class TlsRptRecorder {
       close(w);
       out.addAll(aggregate(w));
     }
+    boolean handedOver = true;
+    if (!out.isEmpty()) {
+      try {
+        handedOver = handover.test(out);
+      } catch (RuntimeException e) {
+        LOG.error("TLS-RPT days before {} could not be handed over", day, e);
+        handedOver = false;
+      }
+    }
+    StateDirectory s = state;
+    if (s != null && !toClose.isEmpty()) {
+      if (handedOver) {
+        synchronized (ioLock) {
+          if (!stateReleased) {
+            for (DayWindow w : toClose) {
+              deleteDayFile(s, w.epochDay);
+            }
+          }
+        }
+      } else {
+        LOG.warn("TLS-RPT day files before {} are kept: their reports could not be saved; a restart "
+            + "restores those days", day);
+      }
+    }
     return out;
+  }
+
+  private void deleteDayFile(StateDirectory s, long epochDay) {
+    try {
+      s.delete(LocalDate.ofEpochDay(epochDay).toString());
+    } catch (IOException e) {
+      LOG.warn("Cannot delete the TLS-RPT state of closed day {}; trying again at the next flush",
+          LocalDate.ofEpochDay(epochDay), e);
+      pendingDeletes.add(epochDay);
+    }
+  }
+
+  /**
+   * Writes the counts of every open day that changed since the last flush to the state directory,
+   * each day atomically. Sessions whose {@code record} call returned before this call are in the
+   * files when it returns. Thread-safe; concurrent flushes run one after the other. Does nothing
+   * without a state directory or after {@link #close()}.
+   *
+   * @throws UncheckedIOException if a day could not be written; the others are written, and the
+   *     day is tried again at the next flush
+   */
+  public void flush() {
+    StateDirectory s = state;
+    if (s == null) {
+      return;
+    }
+    synchronized (ioLock) {
+      if (stateReleased || shutDown) {
+        return;
+      }
+      flushLocked(s);
+    }
+  }
+
+  /** Deletes the files of dropped days, then writes every changed day; called under ioLock. */
+  private void flushLocked(StateDirectory s) {
+    IOException failure = null;
+    for (Iterator<Long> it = pendingDeletes.iterator(); it.hasNext();) {
+      long day = it.next();
+      try {
+        s.delete(LocalDate.ofEpochDay(day).toString());
+        it.remove();
+      } catch (IOException e) {
+        failure = merge(failure, e);
+      }
+    }
+    for (DayWindow w : windows.values()) {
+      if (w.forgotten || !w.dirty) {
+        continue;
+      }
+      w.dirty = false;
+      try {
+        s.write(LocalDate.ofEpochDay(w.epochDay).toString(), encodeDay(w));
+      } catch (IOException e) {
+        w.dirty = true;
+        failure = merge(failure, e);
+      }
+    }
+    if (failure != null) {
+      throw new UncheckedIOException("cannot save the TLS-RPT counts in " + s.directory(), failure);
+    }
+  }
+
+  private static IOException merge(@Nullable IOException first, IOException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  /**
+   * Calls {@link #flush()} every {@code period} on the given executor, starting one period from
+   * now. Failures are logged and do not stop the schedule.
+   *
+   * @param executor the executor that runs the flushes
+   * @param period the time between flushes, such as 10 seconds: the most a crash can lose
+   * @return the scheduled task; cancel it to stop
+   * @throws IllegalArgumentException if {@code period} is not positive
+   * @throws IllegalStateException if the recorder has no state directory
+   */
+  public ScheduledFuture<?> startFlushing(ScheduledExecutorService executor, Duration period) {
+    Objects.requireNonNull(executor, "executor");
+    long millis = Math.max(1, SetOnce.positive(period, "period").toMillis());
+    if (state == null) {
+      throw new IllegalStateException("the recorder has no state directory to flush to");
+    }
+    return executor.scheduleWithFixedDelay(() -> {
+      try {
+        flush();
+      } catch (RuntimeException e) {
+        LOG.error("TLS-RPT counts could not be saved; trying again in {}", period, e);
+      }
+    }, millis, millis, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Stops recording, writes the open days one last time and releases the state directory.
+   * Sessions recorded afterwards are not counted (see {@link RecorderStats#lateSessions()}), and
+   * {@link #closeDaysBefore(LocalDate)} returns nothing: the open days belong to the next recorder
+   * on the directory. Without a state directory nothing is saved. Idempotent.
+   *
+   * @throws UncheckedIOException if the last flush failed; the directory is released anyway
+   */
+  @Override
+  public void close() {
+    List<DayWindow> open;
+    synchronized (windowsLock) {
+      if (shutDown) {
+        return;
+      }
+      shutDown = true;
+      current = null;
+      open = new ArrayList<>(windows.values());
+    }
+    for (DayWindow w : open) {
+      close(w);
+    }
+    StateDirectory s = state;
+    if (s == null) {
+      return;
+    }
+    synchronized (ioLock) {
+      try {
+        flushLocked(s);
+      } finally {
+        stateReleased = true;
+        s.release();
+      }
+    }
   }
 
   /**
@@ -270,6 +503,11 @@ public final class TlsRptRecorder {
         overDetailLimit.sum(), late.sum(), discarded.sum(), windows.size());
   }
 
+  /** The most reports the scheduler keeps on disk: the recorder's limits on policies and days. */
+  int maxStoredReports() {
+    return (int) Math.min(Integer.MAX_VALUE, (long) maxPolicies * maxOpenDays);
+  }
+
   private @Nullable DayWindow window(long day) {
     DayWindow c = current;
     if (c != null && c.epochDay == day) {
@@ -281,7 +519,7 @@ public final class TlsRptRecorder {
     }
     DayWindow evicted = null;
     synchronized (windowsLock) {
-      if (day < closedBefore) {
+      if (day < closedBefore || shutDown) {
         return null;
       }
       w = windows.get(day);
@@ -290,6 +528,10 @@ public final class TlsRptRecorder {
         windows.put(day, w);
         if (windows.size() > maxOpenDays) {
           evicted = windows.pollFirstEntry().getValue();
+          evicted.forgotten = true;
+          if (state != null) {
+            pendingDeletes.add(evicted.epochDay);
+          }
         }
       }
       if (evicted != w && (c == null || day >= c.epochDay)) {
@@ -303,7 +545,7 @@ public final class TlsRptRecorder {
       close(evicted);
       long lost = 0;
       for (PolicyCounters pc : evicted.policies.values()) {
-        lost += pc.success.sum() + pc.failure.sum();
+        lost += pc.success.sum() + pc.failures();
       }
       discarded.add(lost);
       LOG.warn("TLS-RPT day {} dropped unreported with {} sessions: more than {} days open; "
@@ -316,7 +558,7 @@ public final class TlsRptRecorder {
     return w;
   }
 
-  private @Nullable PolicyCounters admit(DayWindow w, ReportPolicy policy) {
+  private static void checkPolicy(ReportPolicy policy) {
     String domain = policy.policyDomain();
     if (domain == null || !PolicyDomain.of(domain).name().equals(domain)) {
       throw new IllegalArgumentException("the policy needs a policy domain in lower-case A-label form, not "
@@ -332,6 +574,10 @@ public final class TlsRptRecorder {
     if (chars > MAX_POLICY_CHARS) {
       throw new IllegalArgumentException("policy-string and mx-host exceed " + MAX_POLICY_CHARS + " characters");
     }
+  }
+
+  private @Nullable PolicyCounters admit(DayWindow w, ReportPolicy policy) {
+    checkPolicy(policy);
     return w.policies.computeIfAbsent(policy, k -> {
       if (w.policyCount.incrementAndGet() > maxPolicies) {
         w.policyCount.decrementAndGet();
@@ -380,7 +626,11 @@ public final class TlsRptRecorder {
         details.add(FailureDetail.of(d.getKey(), d.getValue().sum()));
       }
       details.sort(DETAIL_ORDER);
-      PolicyReport report = new PolicyReport(e.getKey(), pc.success.sum(), pc.failure.sum(), details);
+      long failures = 0;
+      for (FailureDetail d : details) {
+        failures += d.failedSessionCount();
+      }
+      PolicyReport report = new PolicyReport(e.getKey(), pc.success.sum(), failures, details);
       byDomain.computeIfAbsent(Objects.requireNonNull(e.getKey().policyDomain()), k -> new ArrayList<>())
           .add(report);
     }
@@ -393,6 +643,91 @@ public final class TlsRptRecorder {
     return out;
   }
 
+  /** The file content of a day: its counts as an RFC 8460 report, in the state envelope. */
+  private static byte[] encodeDay(DayWindow w) throws IOException {
+    LocalDate day = LocalDate.ofEpochDay(w.epochDay);
+    List<PolicyReport> policies = new ArrayList<>();
+    for (DailyAggregate a : aggregate(w)) {
+      policies.addAll(a.policies());
+    }
+    TlsRptReport report = new TlsRptReport(STATE_ORGANIZATION, DateRange.utcDay(day), "-",
+        "recorder-state-" + day, policies);
+    return StateDirectory.encode(STATE_KIND, List.of(Map.entry("day", day.toString())), StateReports.gzip(report));
+  }
+
+  /** One policy's counts as read from a day file. */
+  private record RestoredPolicy(ReportPolicy policy, long successes, Map<SessionOutcome.Failure, Long> failures) {}
+
+  /** A day as read from its file. */
+  private record RestoredDay(LocalDate day, List<RestoredPolicy> policies) {}
+
+  /** Reads a day file, checking everything before anything is restored. */
+  private static RestoredDay decodeDay(String key, StateDirectory.Envelope envelope) {
+    LocalDate day = LocalDate.parse(envelope.one("day"));
+    if (!day.toString().equals(key)) {
+      throw new IllegalArgumentException("the file holds day " + day + ", not " + key);
+    }
+    TlsRptReport report = StateReports.parse(envelope.body());
+    if (!DateRange.utcDay(day).equals(report.dateRange())) {
+      throw new IllegalArgumentException("the counts cover " + report.dateRange() + ", not " + day);
+    }
+    List<RestoredPolicy> out = new ArrayList<>();
+    Set<ReportPolicy> seen = new HashSet<>();
+    for (PolicyReport p : report.policies()) {
+      checkPolicy(p.policy());
+      if (!seen.add(p.policy())) {
+        throw new IllegalArgumentException("policy listed twice: " + p.policy());
+      }
+      Map<SessionOutcome.Failure, Long> failures = new LinkedHashMap<>();
+      long sum = 0;
+      for (FailureDetail d : p.failureDetails()) {
+        SessionOutcome.Failure f = new SessionOutcome.Failure(TlsRptResultType.fromToken(d.resultType()),
+            d.sendingMtaIp(), d.receivingMxHostname(), d.receivingMxHelo(), d.receivingIp(), d.failureReasonCode(),
+            d.additionalInformation());
+        if (failures.put(f, d.failedSessionCount()) != null) {
+          throw new IllegalArgumentException("failure detail listed twice: " + f);
+        }
+        sum = Math.addExact(sum, d.failedSessionCount());
+      }
+      if (sum != p.totalFailureSessionCount()) {
+        throw new IllegalArgumentException("failure details add up to " + sum + ", not "
+            + p.totalFailureSessionCount());
+      }
+      out.add(new RestoredPolicy(p.policy(), p.totalSuccessfulSessionCount(), failures));
+    }
+    return new RestoredDay(day, out);
+  }
+
+  /** Loads the day files into the (still unshared) windows; called by the constructor. */
+  private void restore(StateDirectory s) {
+    List<RestoredDay> days = s.loadAll(STATE_KIND, maxOpenDays, TlsRptRecorder::decodeDay);
+    long sessions = 0;
+    for (RestoredDay d : days) {
+      DayWindow w = new DayWindow(d.day().toEpochDay());
+      windows.put(w.epochDay, w);
+      for (RestoredPolicy rp : d.policies()) {
+        long total = rp.successes();
+        for (long n : rp.failures().values()) {
+          total += n;
+        }
+        PolicyCounters pc = admit(w, rp.policy());
+        if (pc == null) {
+          overPolicyLimit.add(total);
+          continue;
+        }
+        pc.success.add(rp.successes());
+        for (Map.Entry<SessionOutcome.Failure, Long> f : rp.failures().entrySet()) {
+          pc.count(f.getKey(), w, f.getValue());
+        }
+        sessions += total;
+      }
+    }
+    if (!days.isEmpty()) {
+      LOG.info("Restored the TLS-RPT counts of {} open day(s), {} sessions, from {}", days.size(), sessions,
+          s.directory());
+    }
+  }
+
   /** One UTC day of counts. */
   private static final class DayWindow {
     final long epochDay;
@@ -403,31 +738,43 @@ public final class TlsRptRecorder {
     /** Written under the write lock, read under the read lock. */
     boolean closed;
     volatile boolean policyLimitLogged;
+    /** Counts changed since the last flush. */
+    volatile boolean dirty;
+    /** Handed over or dropped: its file is no longer written. */
+    volatile boolean forgotten;
 
     DayWindow(long epochDay) {
       this.epochDay = epochDay;
     }
   }
 
-  /** The counts of one policy in one day. */
+  /** The counts of one policy in one day; the failures are the sum of the details. */
   private final class PolicyCounters {
     final LongAdder success = new LongAdder();
-    final LongAdder failure = new LongAdder();
     final ConcurrentHashMap<SessionOutcome.Failure, LongAdder> details = new ConcurrentHashMap<>();
     final AtomicInteger detailCount = new AtomicInteger();
 
-    LongAdder detail(SessionOutcome.Failure f, DayWindow w) {
+    long failures() {
+      long n = 0;
+      for (LongAdder a : details.values()) {
+        n += a.sum();
+      }
+      return n;
+    }
+
+    /** Counts {@code n} failures under their detail, or under the coarse entry beyond the limits. */
+    void count(SessionOutcome.Failure f, DayWindow w, long n) {
       LongAdder a = details.get(f);
-      if (a != null) {
-        return a;
+      if (a == null) {
+        // Limit keys are not reserved: there are at most as many as result types.
+        a = f.equals(f.limitKey()) ? details.computeIfAbsent(f, k -> new LongAdder())
+            : details.computeIfAbsent(f, k -> reserve(w) ? new LongAdder() : null);
       }
-      a = details.computeIfAbsent(f, k -> reserve(w) ? new LongAdder() : null);
-      if (a != null) {
-        return a;
+      if (a == null) {
+        overDetailLimit.add(n);
+        a = details.computeIfAbsent(f.limitKey(), k -> new LongAdder());
       }
-      overDetailLimit.increment();
-      // Limit keys are not reserved: there are at most as many as result types.
-      return details.computeIfAbsent(f.limitKey(), k -> new LongAdder());
+      a.add(n);
     }
 
     private boolean reserve(DayWindow w) {
@@ -453,6 +800,7 @@ public final class TlsRptRecorder {
     private int maxDetailsPerPolicy = DEFAULT_MAX_FAILURE_DETAILS_PER_POLICY;
     private int maxDetailsPerDay = DEFAULT_MAX_FAILURE_DETAILS_PER_DAY;
     private int maxOpenDays = DEFAULT_MAX_OPEN_DAYS;
+    private @Nullable Path stateDirectory;
     private final SetOnce set = new SetOnce();
 
     private Builder() {}
@@ -529,9 +877,29 @@ public final class TlsRptRecorder {
     }
 
     /**
-     * Builds the recorder.
+     * Keeps the counts of the open days in a directory, so that they survive restarts; see the
+     * class description. The recorder owns the files {@code tlsrpt-day-<yyyy-mm-dd>.state} and
+     * {@code tlsrpt-day.lock} there; a {@link ReportScheduler} may use the same directory. At most
+     * {@code maxOpenDays} day files are read when the recorder is built (further ones, the oldest,
+     * are set aside as {@code .excess-<millis>}), none larger than 16 MiB.
      *
-     * @return a new recorder with no sessions
+     * @param directory the directory; created if missing
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder stateDirectory(Path directory) {
+      set.mark("stateDirectory");
+      this.stateDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /**
+     * Builds the recorder, restoring the saved counts if it has a state directory.
+     *
+     * @return a new recorder, with the saved counts of the open days or with none
+     * @throws IllegalStateException if another recorder, in this or another process, uses the
+     *     state directory
+     * @throws UncheckedIOException if the state directory cannot be created, locked or listed
      */
     public TlsRptRecorder build() {
       return new TlsRptRecorder(this);

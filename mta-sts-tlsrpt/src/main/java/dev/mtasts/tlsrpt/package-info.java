@@ -10,6 +10,12 @@
  *       {@link dev.mtasts.tlsrpt.TlsRptReport} per policy domain, looks the {@code rua} up in DNS
  *       and hands the gzip-compressed {@link dev.mtasts.tlsrpt.EncodedReport} to the
  *       {@link dev.mtasts.tlsrpt.delivery.ReportDelivery} implementations, retrying for up to a day.
+ *   <li>Both keep their state in a directory if given one
+ *       ({@link dev.mtasts.tlsrpt.TlsRptRecorder.Builder#stateDirectory(java.nio.file.Path)},
+ *       {@link dev.mtasts.tlsrpt.ReportScheduler.Builder#stateDirectory(java.nio.file.Path)}): the
+ *       counts of the open days and the reports waiting for delivery or a retry survive restarts,
+ *       written atomically with a checksum; a crash loses at most the sessions recorded since the
+ *       recorder's last {@code flush()}.
  *   <li>{@link dev.mtasts.tlsrpt.ReportJson} writes the RFC 8460 §4.4 JSON;
  *       {@link dev.mtasts.tlsrpt.ReportParser} reads received reports tolerantly and within bounds.
  * </ul>

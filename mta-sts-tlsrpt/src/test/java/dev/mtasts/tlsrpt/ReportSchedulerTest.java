@@ -28,6 +28,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -79,26 +80,32 @@ class ReportSchedulerTest {
     return new DeliveryResult.Failed(u, true, "busy", null);
   }
 
-  /** Collects listener events. */
+  /** Collects listener events; {@code onDelivered} lets a test act at that moment. */
   static final class Events implements ReportSchedulerListener {
     final Map<String, Instant> scheduled = new ConcurrentHashMap<>();
+    final List<EncodedReport> scheduledReports = new CopyOnWriteArrayList<>();
     final Map<String, Outcome> finished = new ConcurrentHashMap<>();
     final List<Instant> retries = new CopyOnWriteArrayList<>();
+    final List<Integer> retryNumbers = new CopyOnWriteArrayList<>();
     final List<URI> delivered = new CopyOnWriteArrayList<>();
+    volatile Consumer<DeliveryResult.Delivered> onDelivered = d -> {};
 
     @Override
     public void scheduled(EncodedReport report, Instant sendAt) {
       scheduled.put(report.policyDomain().name(), sendAt);
+      scheduledReports.add(report);
     }
 
     @Override
     public void delivered(EncodedReport report, DeliveryResult.Delivered result) {
       delivered.add(result.rua());
+      onDelivered.accept(result);
     }
 
     @Override
     public void retryScheduled(EncodedReport report, Instant at, int attempt) {
       retries.add(at);
+      retryNumbers.add(attempt);
     }
 
     @Override

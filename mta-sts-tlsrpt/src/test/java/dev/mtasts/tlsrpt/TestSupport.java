@@ -11,6 +11,9 @@ import dev.mtasts.core.dns.MxRecord;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
 /** Shared fixtures: a settable clock, a fake DNS, a JSON reader independent of the parser. */
@@ -76,6 +80,35 @@ final class TestSupport {
     @Override
     public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
       return CompletableFuture.completedFuture(new DnsOutcome.NoData<>(name));
+    }
+  }
+
+  /**
+   * Copies the files of a state directory as they are at this moment: what a process killed now
+   * would leave on disk. The copy is opened by the "restarted" recorder and scheduler.
+   */
+  static Path crashCopy(Path from, Path to) {
+    try {
+      Files.createDirectories(to);
+      try (Stream<Path> files = Files.list(from)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          if (Files.isRegularFile(f)) {
+            Files.copy(f, to.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+          }
+        }
+      }
+      return to;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The names of the files in a directory, sorted. */
+  static List<String> fileNames(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
