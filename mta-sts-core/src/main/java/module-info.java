@@ -18,4 +18,7 @@ module dev.mtasts.core {
   exports dev.mtasts.core.delivery;
   exports dev.mtasts.core.tls;
   exports dev.mtasts.core.owner;
+
+  // Crash-safe file writes, shared with the TLS-RPT state; not part of the public API.
+  exports dev.mtasts.core.internal to dev.mtasts.tlsrpt;
 }

@@ -2,6 +2,7 @@ package dev.mtasts.core.store;
 
 import dev.mtasts.core.MtaStsParseException;
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -50,7 +51,6 @@ public final class FilePolicyStore implements PolicyStore {
   private static final Logger LOG = LoggerFactory.getLogger(FilePolicyStore.class);
   private static final String MAGIC = "MTA-STS-STORE 1";
   private static final String SUFFIX = ".policy";
-  private static final String TEMP_SUFFIX = ".tmp";
   /** A body is at most 64 KiB; the header is small. Anything larger is not ours. */
   private static final int MAX_FILE_BYTES = 64 * 1024 + 4096;
   private static final int MAX_FILE_NAME = 255;
@@ -121,7 +121,7 @@ public final class FilePolicyStore implements PolicyStore {
    */
   private static void removeAbandonedTemporaryFiles(Path directory) throws IOException {
     long cutoff = System.currentTimeMillis() - 10 * 60 * 1000L;
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ".*" + TEMP_SUFFIX)) {
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ".*" + AtomicFiles.TEMP_SUFFIX)) {
       for (Path temp : temps) {
         if (Files.getLastModifiedTime(temp).toMillis() < cutoff) {
           Files.deleteIfExists(temp);
@@ -210,17 +210,12 @@ public final class FilePolicyStore implements PolicyStore {
 
   private Optional<StoredPolicy> read(Path file, @Nullable PolicyDomain expected) throws IOException {
     byte[] bytes;
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size > MAX_FILE_BYTES) {
-        return quarantine(file, "file is " + size + " bytes, larger than any entry");
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) size);
-      while (buf.hasRemaining() && ch.read(buf) >= 0) {
-        // read fully
-      }
-      bytes = buf.array();
-    } catch (NoSuchFileException e) {
+    try {
+      bytes = AtomicFiles.readBounded(file, MAX_FILE_BYTES);
+    } catch (AtomicFiles.FileTooLargeException e) {
+      return quarantine(file, e.getMessage());
+    }
+    if (bytes == null) {
       return Optional.empty();
     }
     StoredPolicy entry;
@@ -255,34 +250,11 @@ public final class FilePolicyStore implements PolicyStore {
   }
 
   private void writeAtomically(Path file, byte[] content) throws IOException {
-    Path temp = directory.resolve("." + file.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(content);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system of " + directory + " cannot rename atomically", e);
-      }
-      forceDirectory();
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.write(file, content);
   }
 
-  /** Makes the rename itself durable; not every platform can open a directory, which is fine. */
   private void forceDirectory() {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.debug("Cannot force directory {}: {}", directory, e.toString());
-    }
+    AtomicFiles.forceDirectory(directory);
   }
 
   static byte[] encode(StoredPolicy e) {

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.internal;
 
+import dev.mtasts.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -165,26 +166,7 @@ public final class StateDirectory {
       throw new IOException("the " + owner + " state of " + key + " would take " + content.length
           + " bytes, more than the limit of " + MAX_FILE_BYTES);
     }
-    Path file = file(key);
-    Path temp = directory.resolve("." + file.getFileName() + "."
-        + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
-    try {
-      try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buf = ByteBuffer.wrap(content);
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException("the file system of " + directory + " cannot rename atomically", e);
-      }
-      forceDirectory();
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    AtomicFiles.write(file(key), content);
   }
 
   /**
@@ -251,22 +233,7 @@ public final class StateDirectory {
 
   /** Reads a file within the size limit; {@code null} if it vanished. */
   private static byte @Nullable [] read(Path file) throws IOException {
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      long size = ch.size();
-      if (size > MAX_FILE_BYTES) {
-        throw new IOException("the file has " + size + " bytes, more than the limit of " + MAX_FILE_BYTES);
-      }
-      ByteBuffer buf = ByteBuffer.allocate((int) size);
-      while (buf.hasRemaining() && ch.read(buf) >= 0) {
-        // read fully
-      }
-      if (buf.hasRemaining()) {
-        throw new IOException("the file shrank while it was read");
-      }
-      return buf.array();
-    } catch (NoSuchFileException e) {
-      return null;
-    }
+    return AtomicFiles.readBounded(file, MAX_FILE_BYTES);
   }
 
   /** Renames a file to {@code <name>.<tag>-<millis>} and logs why; never throws. */
@@ -298,13 +265,8 @@ public final class StateDirectory {
     }
   }
 
-  /** Makes renames and deletions durable; not every platform can open a directory, which is fine. */
   private void forceDirectory() {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      LOG.debug("Cannot force directory {}: {}", directory, e.toString());
-    }
+    AtomicFiles.forceDirectory(directory);
   }
 
   /**
