@@ -93,7 +93,7 @@ class FilePolicyStoreTest {
     assertThat(store.loadAll().toCompletableFuture().join()).extracting(StoredPolicy::policyId).containsExactly("good");
     assertThat(reports).hasSize(4).anySatisfy(r -> assertThat(r).startsWith("garbage.example.policy: "))
         .anySatisfy(r -> assertThat(r).contains("body length"))
-        .anySatisfy(r -> assertThat(r).startsWith("huge.example.policy: file is 200000 bytes"));
+        .anySatisfy(r -> assertThat(r).startsWith("huge.example.policy: the file has 200000 bytes"));
     assertThat(reports).anySatisfy(r -> assertThat(r).startsWith("misplaced.example.policy: file holds domain example.com"));
     assertThat(load(store, DOMAIN)).get().extracting(StoredPolicy::policyId).isEqualTo("good");
   }
