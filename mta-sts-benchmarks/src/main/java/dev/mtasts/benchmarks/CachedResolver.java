@@ -1,0 +1,81 @@
+package dev.mtasts.benchmarks;
+
+import dev.mtasts.core.resolver.MtaStsResolver;
+import dev.mtasts.core.resolver.PolicyResolution;
+import dev.mtasts.core.resolver.PolicySource;
+import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.FakePolicyFetcher;
+import java.time.InstantSource;
+
+/**
+ * A resolver with a fresh cached policy for each of {@code n} synthetic domains, built the way a
+ * running MTA gets there: every domain resolved once through the in-process fakes of
+ * {@code mta-sts-testing}.
+ *
+ * <p>The resolver keeps its defaults (in-memory store, system clock, five-minute TXT re-check
+ * interval) except for the executor, which runs continuations on the calling thread so that the
+ * warm-up is a plain loop; the fast path never touches the executor.
+ */
+public final class CachedResolver {
+  private final MtaStsResolver resolver;
+  private final String[] domains;
+
+  private CachedResolver(MtaStsResolver resolver, String[] domains) {
+    this.resolver = resolver;
+    this.domains = domains;
+  }
+
+  /**
+   * Builds the resolver and resolves every domain once.
+   *
+   * @param n how many domains to cache
+   * @return the warm resolver
+   * @throws IllegalStateException if a domain did not end up with a cached active policy
+   */
+  public static CachedResolver warm(int n) {
+    FakeDnsLookup dns = FakeDnsLookup.create();
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create();
+    String[] domains = new String[n];
+    for (int i = 0; i < n; i++) {
+      domains[i] = BenchDomains.domain(i);
+      dns.putTxt("_mta-sts." + domains[i], BenchDomains.STS_RECORD);
+      fetcher.serve(domains[i], BenchDomains.policy(i));
+    }
+    MtaStsResolver resolver = MtaStsResolver.builder()
+        .dnsLookup(dns)
+        .policyFetcher(fetcher)
+        .instantSource(InstantSource.system())
+        .executor(Runnable::run)
+        .build();
+    for (String d : domains) {
+      PolicyResolution r = resolver.resolve(d).toCompletableFuture().join();
+      if (!(r instanceof PolicyResolution.Active a) || a.source() != PolicySource.FETCHED) {
+        throw new IllegalStateException("warming " + d + " gave " + r);
+      }
+    }
+    CachedResolver warm = new CachedResolver(resolver, domains);
+    PolicyResolution again = resolver.resolve(domains[0]).toCompletableFuture().join();
+    if (!(again instanceof PolicyResolution.Active a) || a.source() != PolicySource.CACHED) {
+      throw new IllegalStateException("the second resolution of " + domains[0] + " gave " + again);
+    }
+    return warm;
+  }
+
+  /**
+   * Returns the resolver.
+   *
+   * @return the warm resolver
+   */
+  public MtaStsResolver resolver() {
+    return resolver;
+  }
+
+  /**
+   * Returns the cached domains' names.
+   *
+   * @return the names, index {@code i} holding {@code BenchDomains.domain(i)}; do not modify
+   */
+  public String[] domains() {
+    return domains;
+  }
+}

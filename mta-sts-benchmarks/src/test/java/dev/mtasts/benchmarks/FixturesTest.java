@@ -1,0 +1,122 @@
+package dev.mtasts.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.LenientPolicy;
+import dev.mtasts.core.MtaStsMode;
+import dev.mtasts.core.MtaStsPolicy;
+import dev.mtasts.core.MtaStsRecord;
+import dev.mtasts.core.TlsRptRecord;
+import dev.mtasts.core.resolver.PolicyResolution;
+import dev.mtasts.core.resolver.PolicySource;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks measure real work: their inputs are valid, their fixtures hold what they claim,
+ * and each benchmark method returns a meaningful result. No benchmark is run here.
+ */
+class FixturesTest {
+
+  @Test
+  void theCorpusHasValidPoliciesThatParseStrictlyAndLeniently() {
+    BenchmarkCorpus corpus = BenchmarkCorpus.load();
+    assertThat(corpus.policies()).as("valid policies in %s", corpus.source()).isNotEmpty();
+    for (byte[] body : corpus.policies()) {
+      assertThat(MtaStsPolicy.parse(body).mx().size() + 1).isPositive();
+      assertThat(MtaStsPolicy.parseLenient(body).policy()).isEqualTo(MtaStsPolicy.parse(body));
+    }
+    assertThat(corpus.policyTexts()).hasSameSizeAs(corpus.policies())
+        .allSatisfy(text -> assertThat(MtaStsPolicy.parse(text)).isNotNull());
+  }
+
+  @Test
+  void theBuiltInSampleIsValidToo() {
+    BenchmarkCorpus sample = BenchmarkCorpus.builtIn();
+    assertThat(sample.policies()).hasSizeGreaterThanOrEqualTo(8)
+        .allSatisfy(body -> assertThat(MtaStsPolicy.parse(body)).isNotNull());
+    assertThat(sample.stsRecords()).allSatisfy(r -> assertThat(MtaStsRecord.parse(r)).isNotNull());
+    assertThat(sample.tlsRptRecords()).allSatisfy(r -> assertThat(TlsRptRecord.parse(r).rua()).isNotEmpty());
+  }
+
+  @Test
+  void theCorpusHasValidTxtRecords() {
+    BenchmarkCorpus corpus = BenchmarkCorpus.load();
+    assertThat(corpus.stsRecords()).isNotEmpty()
+        .allSatisfy(r -> assertThat(MtaStsRecord.parse(r).id()).isNotEmpty());
+    assertThat(corpus.tlsRptRecords()).isNotEmpty()
+        .allSatisfy(r -> assertThat(TlsRptRecord.parse(r).rua()).isNotEmpty());
+  }
+
+  @Test
+  void eachParseBenchmarkReturnsAPolicy() {
+    PolicyParseBenchmark b = new PolicyParseBenchmark();
+    b.setUp();
+    MtaStsPolicy strict = b.strictBytes();
+    assertThat(strict.version()).isEqualTo(MtaStsPolicy.VERSION);
+    assertThat(b.strictText()).isNotNull();
+    LenientPolicy lenient = b.lenientBytes();
+    assertThat(lenient.policy()).isNotNull();
+    assertThat(b.lenientText().policy()).isNotNull();
+
+    TxtRecordBenchmark txt = new TxtRecordBenchmark();
+    txt.setUp();
+    assertThat(txt.mtaStsRecord().id()).isNotEmpty();
+    assertThat(txt.tlsRptRecord().rua()).isNotEmpty();
+  }
+
+  @Test
+  void theMxMixHasHitsAndMissesOfBothKinds() {
+    MxPatternBenchmark b = new MxPatternBenchmark();
+    int hits = 0;
+    for (int i = 0; i < MxPatternBenchmark.CASES.length; i++) {
+      hits += b.matches() ? 1 : 0;
+    }
+    // The benchmark wraps its index with a mask.
+    assertThat(Integer.bitCount(MxPatternBenchmark.CASES.length)).isEqualTo(1);
+    assertThat(hits).isBetween(4, MxPatternBenchmark.CASES.length - 4);
+    assertThat(java.util.Arrays.stream(MxPatternBenchmark.CASES).map(c -> c[0]))
+        .anySatisfy(p -> assertThat(p).startsWith("*."))
+        .anySatisfy(p -> assertThat(p).doesNotStartWith("*."));
+  }
+
+  @Test
+  void theResolverFixtureAnswersACachedPolicyForEveryDomain() {
+    CachedResolver warm = CachedResolver.warm(1000);
+    assertThat(warm.domains()).hasSize(1000);
+    for (String domain : new String[] {warm.domains()[0], warm.domains()[500], warm.domains()[999]}) {
+      PolicyResolution r = warm.resolver().resolve(domain).toCompletableFuture().join();
+      assertThat(r).isInstanceOfSatisfying(PolicyResolution.Active.class, a -> {
+        assertThat(a.source()).isEqualTo(PolicySource.CACHED);
+        assertThat(a.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
+        assertThat(a.policy().mx()).hasSize(2);
+        assertThat(a.policy().matches("mx1." + domain)).isTrue();
+      });
+    }
+  }
+
+  @Test
+  void theHotPathBenchmarkReturnsCompleteCachedAnswers() {
+    ResolverHotPathBenchmark.Cache cache = new ResolverHotPathBenchmark.Cache();
+    cache.domains = 1000;
+    cache.setUp();
+    ResolverHotPathBenchmark.Cursor cursor = new ResolverHotPathBenchmark.Cursor();
+    cursor.setUp(cache);
+    ResolverHotPathBenchmark b = new ResolverHotPathBenchmark();
+    CompletionStage<PolicyResolution> stage = b.resolve1Thread(cache, cursor);
+    assertThat(stage.toCompletableFuture()).isCompletedWithValueMatching(
+        r -> r instanceof PolicyResolution.Active a && a.source() == PolicySource.CACHED);
+    assertThat(b.resolve2Threads(cache, cursor).toCompletableFuture()).isDone();
+    assertThat(cache.order).hasSize(ResolverHotPathBenchmark.ORDER_LENGTH).doesNotContainNull();
+    assertThat(new java.util.HashSet<>(java.util.Arrays.asList(cache.order))).hasSizeGreaterThan(900);
+  }
+
+  @Test
+  void syntheticDomainNamesRoundTrip() {
+    assertThat(BenchDomains.indexOf(BenchDomains.domain(0))).isZero();
+    assertThat(BenchDomains.indexOf(BenchDomains.domain(123_456))).isEqualTo(123_456);
+    assertThat(BenchDomains.indexOf("x1.bench.test")).isEqualTo(-1);
+    assertThat(BenchDomains.indexOf("d.bench.test")).isEqualTo(-1);
+    assertThat(MtaStsPolicy.parse(BenchDomains.policy(7)).mx()).hasSize(2);
+  }
+}
