@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -47,7 +46,12 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
       throw new IllegalArgumentException("a TLS-RPT record needs at least one rua URI");
     }
     for (URI u : rua) {
-      String problem = checkUri(u.toString());
+      // A URI object always re-parses from its string form (URI#toString), so only the
+      // character rules and the scheme rules are left to check; no second parse is needed.
+      String problem = checkCharacters(u.toString());
+      if (problem == null) {
+        problem = checkSchemeRules(u);
+      }
       if (problem != null) {
         throw new IllegalArgumentException("rua URI " + Text.quote(u.toString()) + ": " + problem);
       }
@@ -159,12 +163,13 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
   }
 
   /**
-   * Checks a {@code tlsrpt-uri}: RFC 3986 syntax, {@code , ! ;} percent-encoded (RFC 8460 §3),
-   * a {@code mailto:} with an addr-spec (RFC 6068) and an {@code https:} with a host.
+   * Checks the characters of a {@code tlsrpt-uri} before it is parsed: a scheme, RFC 3986
+   * characters only, well-formed percent-encoding, and {@code , ! ;} percent-encoded (RFC 8460
+   * §3).
    *
    * @return {@code null} when valid, else what is wrong
    */
-  static @Nullable String checkUri(String u) {
+  static @Nullable String checkCharacters(String u) {
     int colon = u.indexOf(':');
     if (colon <= 0 || !isAlpha(u.charAt(0))) {
       return "not a URI (no scheme)";
@@ -187,32 +192,76 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
         return "character " + Text.describe(c) + " is not allowed in a URI";
       }
     }
-    URI uri;
-    try {
-      uri = new URI(u);
-    } catch (URISyntaxException e) {
-      return "not a valid URI: " + e.getReason();
-    }
-    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-    if (scheme.equals("mailto")) {
+    return null;
+  }
+
+  /**
+   * Checks what the scheme of a parsed {@code tlsrpt-uri} requires: a {@code mailto:} holds one
+   * or more addr-specs (RFC 6068, separated by an encoded comma {@code %2C}), an {@code https:}
+   * a host.
+   *
+   * @return {@code null} when valid, else what is wrong
+   */
+  static @Nullable String checkSchemeRules(URI uri) {
+    String scheme = uri.getScheme();
+    if (scheme.equalsIgnoreCase("mailto")) {
       String ssp = uri.getRawSchemeSpecificPart();
       int q = ssp.indexOf('?');
-      String to = q < 0 ? ssp : ssp.substring(0, q);
-      if (to.isEmpty()) {
+      int end = q < 0 ? ssp.length() : q;
+      if (end == 0) {
         return "mailto URI with no address";
       }
-      for (String addr : to.split("(?i)%2C", -1)) {
-        int at = addr.lastIndexOf('@');
-        if (at <= 0 || at == addr.length() - 1) {
+      // Each address between encoded commas ("%2C" or "%2c") needs a local part and a domain.
+      int from = 0;
+      while (true) {
+        int sep = indexOfEncodedComma(ssp, from, end);
+        int to = sep < 0 ? end : sep;
+        int at = ssp.lastIndexOf('@', to - 1);
+        if (at < from || at == from || at == to - 1) {
           return "mailto URI without an addr-spec 'local@domain' (RFC 6068)";
         }
+        if (sep < 0) {
+          break;
+        }
+        from = sep + 3;
       }
-    } else if (scheme.equals("https")) {
+    } else if (scheme.equalsIgnoreCase("https")) {
       String authority = uri.getRawAuthority();
       if (authority == null || authority.isEmpty() || authority.startsWith(":")) {
         return "https URI without a host";
       }
     }
+    return null;
+  }
+
+  private static int indexOfEncodedComma(String s, int from, int to) {
+    for (int i = from; i + 3 <= to; i++) {
+      if (s.charAt(i) == '%' && s.charAt(i + 1) == '2' && (s.charAt(i + 2) == 'C' || s.charAt(i + 2) == 'c')) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Parses and checks one {@code tlsrpt-uri}.
+   *
+   * @return the URI, or {@code null} with the problem written to {@code problem[0]}
+   */
+  private static @Nullable URI parseUri(String u, String[] problem) {
+    String p = checkCharacters(u);
+    if (p == null) {
+      try {
+        URI uri = new URI(u);
+        p = checkSchemeRules(uri);
+        if (p == null) {
+          return uri;
+        }
+      } catch (URISyntaxException e) {
+        p = "not a valid URI: " + e.getReason();
+      }
+    }
+    problem[0] = p;
     return null;
   }
 
@@ -234,6 +283,7 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
 
   private static final class Parser extends TxtRecordParser<TlsRptRecord> {
     private final List<URI> rua = new ArrayList<>(2);
+    private final String[] problem = new String[1];
     private int ruaFields;
 
     Parser(CharSequence text) {
@@ -277,12 +327,11 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
               "empty URI in the rua list (a stray ',')");
         } else {
           String u = t.substring(a, b);
-          String problem = checkUri(u);
-          if (problem != null) {
+          URI uri = parseUri(u, problem);
+          if (uri == null) {
             report(ProblemCode.TLSRPT_RECORD_INVALID_URI, Severity.ERROR, a + 1, "rua",
-                "rua URI " + Text.quote(u) + ": " + problem);
+                "rua URI " + Text.quote(u) + ": " + problem[0]);
           } else {
-            URI uri = URI.create(u);
             if (!isSupportedScheme(uri.getScheme())) {
               report(ProblemCode.TLSRPT_RECORD_UNSUPPORTED_SCHEME, Severity.WARNING, a + 1, "rua",
                   "rua URI " + Text.quote(u) + " has scheme '" + uri.getScheme()
