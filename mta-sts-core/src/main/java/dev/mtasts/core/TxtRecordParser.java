@@ -144,7 +144,7 @@ abstract class TxtRecordParser<T> {
           continue;
         }
       }
-      String name = t.substring(ns, nameEnd);
+      String name = fieldName(ns, nameEnd);
       pos++;
       int vs = pos;
       int ve;
@@ -179,6 +179,21 @@ abstract class TxtRecordParser<T> {
       finish();
     }
     return report();
+  }
+
+  /**
+   * The field name at t[from, to): the registered names as constants, so that a valid record
+   * costs no copy of them; any other name as a new string.
+   */
+  private String fieldName(int from, int to) {
+    int len = to - from;
+    if (len == requiredField.length() && t.startsWith(requiredField, from)) {
+      return requiredField;
+    }
+    if (len == 1 && t.charAt(from) == 'v') {
+      return "v";
+    }
+    return t.substring(from, to);
   }
 
   private void badVersion() {
