@@ -119,4 +119,40 @@ class FixturesTest {
     assertThat(BenchDomains.indexOf("d.bench.test")).isEqualTo(-1);
     assertThat(MtaStsPolicy.parse(BenchDomains.policy(7)).mx()).hasSize(2);
   }
+
+  @Test
+  void theComputedDomainsServeWhatTheSyntheticDomainsPublish() {
+    ComputedDomains computed = new ComputedDomains();
+    dev.mtasts.core.dns.DnsOutcome<String> txt =
+        computed.txt("_mta-sts." + BenchDomains.domain(42)).toCompletableFuture().join();
+    assertThat(txt).isInstanceOf(dev.mtasts.core.dns.DnsOutcome.Records.class);
+    assertThat(((dev.mtasts.core.dns.DnsOutcome.Records<String>) txt).records())
+        .containsExactly(BenchDomains.STS_RECORD);
+    assertThat(computed.txt("_mta-sts.example.com").toCompletableFuture().join())
+        .isInstanceOf(dev.mtasts.core.dns.DnsOutcome.NoSuchName.class);
+    assertThat(computed.fetch(dev.mtasts.core.PolicyDomain.of(BenchDomains.domain(42))).toCompletableFuture().join())
+        .isInstanceOfSatisfying(dev.mtasts.core.fetch.PolicyFetchOutcome.Fetched.class,
+            f -> assertThat(f.policy().mx()).hasSize(2));
+  }
+
+  @Test
+  void theHeapFootprintCountsWhatEachCachedDomainRetains() {
+    HeapFootprint.Footprint f = HeapFootprint.measure(2000);
+    assertThat(f.domains()).isEqualTo(2000);
+    // At least the policy text, the parsed policy, its two patterns and the map entry.
+    assertThat(f.bytesPerDomain()).isGreaterThan(200);
+    assertThat(f.byClass()).extracting(HeapFootprint.ClassShare::className)
+        .contains("dev.mtasts.core.MxPattern", "dev.mtasts.core.store.StoredPolicy");
+    assertThat(f.byClass()).filteredOn(c -> c.className().equals("dev.mtasts.core.MxPattern"))
+        .singleElement().satisfies(c -> assertThat(c.objectsPerDomain()).isEqualTo(2.0));
+  }
+
+  @Test
+  void aColdResolveWithTheFakesFetchesEveryDomain() {
+    java.util.List<ColdResolve.Run> runs = ColdResolve.measureWithFakes(500, 1, 32, 2);
+    assertThat(runs).singleElement().satisfies(r -> {
+      assertThat(r.active()).isEqualTo(500);
+      assertThat(r.domainsPerSecond()).isPositive();
+    });
+  }
 }
