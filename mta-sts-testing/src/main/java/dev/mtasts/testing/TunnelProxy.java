@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A tiny HTTP {@code CONNECT} proxy on loopback that tunnels every {@code CONNECT} to one backend.
@@ -89,8 +90,22 @@ public final class TunnelProxy implements AutoCloseable {
       client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
           .getBytes(StandardCharsets.US_ASCII));
       client.getOutputStream().flush();
-      server.spawn(() -> pump(upstream, client));
+      // Each pump half-closes its side at EOF; once both directions have ended, the tunnel is
+      // over and both sockets are closed, so a long-lived proxy does not leak two descriptors
+      // per tunnel.
+      AtomicInteger directions = new AtomicInteger(2);
+      Runnable oneDirectionDone = () -> {
+        if (directions.decrementAndGet() == 0) {
+          close(client);
+          close(upstream);
+        }
+      };
+      server.spawn(() -> {
+        pump(upstream, client);
+        oneDirectionDone.run();
+      });
       pump(client, upstream);
+      oneDirectionDone.run();
     } catch (IOException e) {
       abort(client);
     }
@@ -111,6 +126,14 @@ public final class TunnelProxy implements AutoCloseable {
     } catch (IOException e) {
       abort(from);
       abort(to);
+    }
+  }
+
+  private static void close(Socket s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // already closed
     }
   }
 
