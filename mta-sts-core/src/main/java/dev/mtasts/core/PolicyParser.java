@@ -2,7 +2,10 @@ package dev.mtasts.core;
 
 import dev.mtasts.core.internal.DomainNames;
 import dev.mtasts.core.internal.Text;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
@@ -31,11 +34,19 @@ final class PolicyParser {
   /** {@code MtaStsMode.values()} copies the array on every call; this is read once per policy. */
   private static final MtaStsMode[] MODES = MtaStsMode.values();
 
+  /** Reads eight bytes of a {@code byte[]} at once, for {@link #isAscii(byte[])}. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
   private final String s;
   private final boolean lenient;
+  /** Off only in tests, which compare the one-pass fast paths with the full checks. */
+  private final boolean fastPaths;
   private @Nullable ArrayList<ParseProblem> problems;
   private boolean hasError;
   private int lineStart;
+  /** The first carriage return at or after the current line start, or -1 if there is none. */
+  private int nextCr;
 
   private int versionLine;
   private int modeLine;
@@ -43,21 +54,34 @@ final class PolicyParser {
   private int mxLines;
   private @Nullable MtaStsMode mode;
   private long maxAge = -1;
-  private final ArrayList<MxPattern> mx = new ArrayList<>(4);
+  /**
+   * The first two patterns, then all of them once there is a third: most policies have one or
+   * two, and {@code List.of(a)} or {@code List.of(a, b)} is what {@code List.copyOf} in the policy
+   * constructor would make of a list of one or two anyway, without an {@code ArrayList} first.
+   */
+  private @Nullable MxPattern mx0;
+  private @Nullable MxPattern mx1;
+  private @Nullable ArrayList<MxPattern> mxMore;
   private @Nullable ArrayList<ExtensionField> extensions;
   private @Nullable ArrayList<String> caseLookalikes;
 
-  private PolicyParser(String s, ParseMode mode) {
+  private PolicyParser(String s, ParseMode mode, boolean fastPaths) {
     this.s = s;
     this.lenient = mode == ParseMode.LENIENT;
+    this.fastPaths = fastPaths;
   }
 
   static ParseReport<MtaStsPolicy> parse(byte[] body, ParseMode mode) {
+    return parse(body, mode, true);
+  }
+
+  /** For tests: {@code fastPaths == false} parses with the full checks only. */
+  static ParseReport<MtaStsPolicy> parse(byte[] body, ParseMode mode, boolean fastPaths) {
     if (body.length > MAX_BYTES) {
       return failure(tooLarge(body.length));
     }
     String text;
-    if (isAscii(body)) {
+    if (fastPaths ? isAscii(body) : isAsciiByteByByte(body)) {
       // ASCII is a subset of Latin-1, so this is an exact and allocation-cheap decode.
       text = new String(body, StandardCharsets.ISO_8859_1);
     } else {
@@ -75,10 +99,15 @@ final class PolicyParser {
       }
       text = out.flip().toString();
     }
-    return new PolicyParser(text, mode).run();
+    return new PolicyParser(text, mode, fastPaths).run();
   }
 
   static ParseReport<MtaStsPolicy> parse(CharSequence input, ParseMode mode) {
+    return parse(input, mode, true);
+  }
+
+  /** For tests: {@code fastPaths == false} parses with the full checks only. */
+  static ParseReport<MtaStsPolicy> parse(CharSequence input, ParseMode mode, boolean fastPaths) {
     if (input.length() > MAX_BYTES) {
       // Every char takes at least one UTF-8 byte: no need to look further.
       return failure(tooLarge(input.length()));
@@ -108,7 +137,7 @@ final class PolicyParser {
     if (utf8Length > MAX_BYTES) {
       return failure(tooLarge(utf8Length));
     }
-    return new PolicyParser(text, mode).run();
+    return new PolicyParser(text, mode, fastPaths).run();
   }
 
   private static ParseReport<MtaStsPolicy> failure(ParseProblem problem) {
@@ -140,13 +169,28 @@ final class PolicyParser {
             body[Math.min(offset, body.length - 1)] & 0xff, offset, line, offset - lastNl, hint));
   }
 
-  private static boolean isAscii(byte[] b) {
+  /** The plain loop that {@link #isAscii(byte[])} replaces; kept for the tests. */
+  static boolean isAsciiByteByByte(byte[] b) {
     for (byte x : b) {
       if (x < 0) {
         return false;
       }
     }
     return true;
+  }
+
+  /** Tells whether every byte is below 0x80, eight bytes at a time. */
+  static boolean isAscii(byte[] b) {
+    int n = b.length;
+    int i = 0;
+    long bits = 0;
+    for (int last = n - Long.BYTES; i <= last; i += Long.BYTES) {
+      bits |= (long) LONGS.get(b, i);
+    }
+    for (; i < n; i++) {
+      bits |= b[i];
+    }
+    return (bits & 0x8080808080808080L) == 0;
   }
 
   private static int lineOf(String text, int index) {
@@ -175,6 +219,7 @@ final class PolicyParser {
     int line = 0;
     int lf = 0;
     int crlf = 0;
+    nextCr = s.indexOf('\r', pos);
     while (pos < n) {
       line++;
       int nl = s.indexOf('\n', pos);
@@ -196,15 +241,24 @@ final class PolicyParser {
     if (hasError) {
       return new ParseReport<>(null, found);
     }
-    MtaStsPolicy policy = new MtaStsPolicy(MtaStsPolicy.VERSION, mode, mx,
+    MtaStsPolicy policy = new MtaStsPolicy(MtaStsPolicy.VERSION, mode, mxList(),
         Duration.ofSeconds(maxAge), extensions == null ? List.of() : extensions);
     return new ParseReport<>(policy, found);
   }
 
   private void parseLine(int line, int start, int end) {
     final String s = this.s;
-    int cr = indexOf('\r', start, end);
-    if (cr >= 0) {
+    int cr;
+    if (fastPaths) {
+      cr = nextCr;
+      if (cr >= 0 && cr < start) {
+        cr = s.indexOf('\r', start);
+        nextCr = cr;
+      }
+    } else {
+      cr = indexOf('\r', start, end);
+    }
+    if (cr >= 0 && cr < end) {
       error(ProblemCode.POLICY_BARE_CR, line, col(cr), "",
           "carriage return without a following line feed; lines end in LF or CRLF");
       return;
@@ -356,6 +410,9 @@ final class PolicyParser {
     if (emptyValue(line, vs, ve, "mx")) {
       return;
     }
+    if (fastPaths && simpleMx(vs, ve)) {
+      return;
+    }
     int ws = indexOfWspOrComma(vs, ve);
     if (ws >= 0) {
       String v = s.substring(vs, ve);
@@ -416,7 +473,84 @@ final class PolicyParser {
       warning(ProblemCode.POLICY_MX_IP_ADDRESS, line, col(vs), "mx", "mx value " + Text.quote(v)
           + " looks like an IP address; MX records name hosts, so it will hardly ever match");
     }
-    mx.add(MxPattern.trusted(Text.lowerAscii(v), wildcard));
+    addMx(MxPattern.trusted(Text.lowerAscii(v), wildcard));
+  }
+
+  /**
+   * The common case of {@link #mx} in one pass: an ASCII letter-digit-hyphen host name or
+   * {@code *.} pattern that the full checks would accept without a problem (labels of 1 to 63
+   * characters that neither start nor end with '-', at most 253 characters after any {@code *.},
+   * no trailing dot, a last label that is not all digits). Adds the pattern and returns
+   * {@code true}; returns {@code false}, having done nothing, for anything else, which the full
+   * checks then handle.
+   */
+  private boolean simpleMx(int vs, int ve) {
+    final String s = this.s;
+    boolean wildcard = ve - vs >= 2 && s.charAt(vs) == '*' && s.charAt(vs + 1) == '.';
+    int ds = wildcard ? vs + 2 : vs;
+    int len = ve - ds;
+    if (len <= 0 || len > DomainNames.MAX_NAME_LENGTH) {
+      return false;
+    }
+    int labelStart = ds;
+    boolean digits = true;
+    boolean upper = false;
+    for (int i = ds; i < ve; i++) {
+      char c = s.charAt(i);
+      if (c >= 'a' && c <= 'z') {
+        digits = false;
+      } else if (c == '.') {
+        if (!simpleLabel(labelStart, i)) {
+          return false;
+        }
+        labelStart = i + 1;
+        digits = true;
+      } else if (c == '-') {
+        digits = false;
+      } else if (c >= 'A' && c <= 'Z') {
+        digits = false;
+        upper = true;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    if (digits || !simpleLabel(labelStart, ve)) {
+      return false;
+    }
+    String v = s.substring(vs, ve);
+    addMx(MxPattern.trusted(upper ? Text.lowerAscii(v) : v, wildcard));
+    return true;
+  }
+
+  private void addMx(MxPattern p) {
+    if (mxMore != null) {
+      mxMore.add(p);
+    } else if (mx0 == null) {
+      mx0 = p;
+    } else if (mx1 == null) {
+      mx1 = p;
+    } else {
+      mxMore = new ArrayList<>(8);
+      mxMore.add(mx0);
+      mxMore.add(mx1);
+      mxMore.add(p);
+    }
+  }
+
+  private List<MxPattern> mxList() {
+    if (mxMore != null) {
+      return mxMore;
+    }
+    if (mx0 == null) {
+      return List.of();
+    }
+    return mx1 == null ? List.of(mx0) : List.of(mx0, mx1);
+  }
+
+  private boolean simpleLabel(int from, int to) {
+    int len = to - from;
+    return len > 0 && len <= DomainNames.MAX_LABEL_LENGTH && s.charAt(from) != '-'
+        && s.charAt(to - 1) != '-';
   }
 
   /** Whether s[from, to) is a syntactically valid pattern, without reporting anything. */
