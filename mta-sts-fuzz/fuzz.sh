@@ -44,8 +44,7 @@ JAZZER_FUZZ=1 taskset -c "$cpu" "${mvn[@]}" test \
   -Dtest="dev.mtasts.fuzz.$cls#$method" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djunit.jupiter.execution.timeout.mode=disabled \
   -Djazzer.max_duration="${seconds}s" \
-  -Djazzer.internal.arg.0=-print_final_stats=1 \
   -Dmtasts.corpus.dir="$corpus" \
   > "$log" 2>&1 || status=$?
-grep -E '^#[0-9]+ +DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::new_units_added|== Java Exception|Test worker|Tests run:' "$log" | tail -12 >&2 || true
+grep -E '^#[0-9]+ +DONE|^Done [0-9]+ runs|FuzzTestFindingException|Tests run:' "$log" | tail -12 >&2 || true
 exit "${status:-0}"

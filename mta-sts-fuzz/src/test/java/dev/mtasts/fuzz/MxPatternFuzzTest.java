@@ -17,8 +17,8 @@ class MxPatternFuzzTest {
 
   @FuzzTest
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
-  @DictionaryEntries({"\0", "*.", ".", "example.com", "mail.", "xn--", "-", "_", "[", ":", "1.2.3.4",
-      "\u00fc", "\u3002", "A", "*"})
+  @DictionaryEntries({"\\x00", "*.", ".", "example.com", "mail.", "xn--", "-", "_", "[", ":", "1.2.3.4",
+      "\\xc3\\xbc", "\\xe3\\x80\\x82", "A", "*"})
   void patternAndHost(byte[] data) {
     String input = new String(data, StandardCharsets.UTF_8);
     int nul = input.indexOf('\0');

@@ -28,10 +28,12 @@ import org.junit.jupiter.api.Timeout;
  */
 class PolicyParserFuzzTest {
 
+  // Dictionary entries are copied verbatim into a libFuzzer dictionary file, between quotes: bytes
+  // that are not printable ASCII, quotes and backslashes must be written in its \xNN / \" / \\ syntax.
   @FuzzTest
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
-  @DictionaryEntries({"version: STSv1\n", "mode: enforce\n", "mode: testing\n", "mode: none\n",
-      "mx: ", "*.", "max_age: ", "86400", "31557600", "\r\n", "\uFEFF", ": ", "mx: mail.example.com"})
+  @DictionaryEntries({"version: STSv1\\x0a", "mode: enforce\\x0a", "mode: testing", "mode: none",
+      "mx: ", "*.", "max_age: ", "86400", "31557600", "\\x0d\\x0a", "\\xef\\xbb\\xbf", ": ", "mx: mail.example.com"})
   void policyBytes(byte[] data) {
     checkBytes(data);
   }
@@ -43,8 +45,8 @@ class PolicyParserFuzzTest {
    */
   @FuzzTest
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
-  @DictionaryEntries({"version: STSv1\n", "mode: enforce\n", "mode: testing\n", "mode: none\n",
-      "mx: ", "*.", "max_age: ", "86400", "31557600", "\r\n", "\uFEFF", ": ", "\u00fc", "\u00fe"})
+  @DictionaryEntries({"version: STSv1\\x0a", "mode: enforce\\x0a", "mode: testing", "mode: none",
+      "mx: ", "*.", "max_age: ", "86400", "31557600", "\\x0d\\x0a", "\\xef\\xbb\\xbf", ": ", "\\xc3\\xbc", "\\xfe", "\\xff"})
   void policyText(byte[] data) {
     checkText(textOf(data));
   }
@@ -79,21 +81,26 @@ class PolicyParserFuzzTest {
       // Lenient only turns strict errors into warnings: on a body strict accepts it has nothing to add.
       assertThat(lenient.value()).as("lenient reading of a strictly valid body %s", show(input)).isEqualTo(p);
       assertThat(lenient.problems()).as("lenient notes on a strictly valid body").isEqualTo(strict.problems());
-      assertRoundTrip(p);
+      assertRoundTrip(p, strict.problems());
     }
     MtaStsPolicy q = lenient.value();
     if (q != null) {
-      assertRoundTrip(q);
+      assertRoundTrip(q, lenient.problems());
     }
     return strict;
   }
 
   /** The canonical form is strictly valid and reads back as the same policy, as text and bytes. */
-  static void assertRoundTrip(MtaStsPolicy p) {
+  static void assertRoundTrip(MtaStsPolicy p, List<ParseProblem> readNotes) {
     String text = p.toText();
     assertThat(MtaStsPolicy.parse(text)).as("parse(toText()) of %s", text).isEqualTo(p);
     assertThat(MtaStsPolicy.parse(p.toBytes())).as("parse(toBytes()) of %s", text).isEqualTo(p);
-    assertThat(MtaStsPolicy.lint(text, ParseMode.STRICT).problems()).as("notes on canonical %s", text).isEmpty();
+    // Writing adds no note the reading did not have: notes about content stay (an mx such as
+    // 'al.1' looks like an IP address; an extension 'Mx' differs from 'mx' only by case), notes
+    // about layout go. The first campaign found that "no notes at all" was too strong.
+    assertThat(MtaStsPolicy.lint(text, ParseMode.STRICT).problems()).as("notes on canonical %s", text)
+        .extracting(ParseProblem::code)
+        .isSubsetOf(readNotes.stream().map(ParseProblem::code).toList());
   }
 
   private static void checkThrowing(ParseReport<MtaStsPolicy> report, ThrowingParse parse) {

@@ -81,15 +81,15 @@ class ReportParserFuzzTest {
 
   @FuzzTest
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
-  @DictionaryEntries({"\"organization-name\"", "\"date-range\"", "\"start-datetime\"",
-      "\"end-datetime\"", "\"contact-info\"", "\"report-id\"", "\"policies\"", "\"policy\"",
-      "\"policy-type\"", "\"policy-string\"", "\"policy-domain\"", "\"mx-host\"", "\"summary\"",
-      "\"total-successful-session-count\"", "\"total-failure-session-count\"",
-      "\"failure-details\"", "\"result-type\"", "\"sending-mta-ip\"", "\"receiving-mx-hostname\"",
-      "\"receiving-mx-helo\"", "\"receiving-ip\"", "\"failed-session-count\"",
-      "\"additional-information\"", "\"failure-reason-code\"", "\"failure-error-code\"",
-      "\"sts\"", "\"tlsa\"", "\"no-policy-found\"", "\"2016-04-01T00:00:00Z\"", "\"2016-04-01T23:59:59\"",
-      "\u001f\u008b", "1e3", "-0", "\\ud800", "\\u0000", "[]", "{}", "null", "true"})
+  @DictionaryEntries({"\\\"organization-name\\\"", "\\\"date-range\\\"", "\\\"start-datetime\\\"",
+      "\\\"end-datetime\\\"", "\\\"contact-info\\\"", "\\\"report-id\\\"", "\\\"policies\\\"", "\\\"policy\\\"",
+      "\\\"policy-type\\\"", "\\\"policy-string\\\"", "\\\"policy-domain\\\"", "\\\"mx-host\\\"", "\\\"summary\\\"",
+      "\\\"total-successful-session-count\\\"", "\\\"total-failure-session-count\\\"",
+      "\\\"failure-details\\\"", "\\\"result-type\\\"", "\\\"sending-mta-ip\\\"", "\\\"receiving-mx-hostname\\\"",
+      "\\\"receiving-mx-helo\\\"", "\\\"receiving-ip\\\"", "\\\"failed-session-count\\\"",
+      "\\\"additional-information\\\"", "\\\"failure-reason-code\\\"", "\\\"failure-error-code\\\"",
+      "\\\"sts\\\"", "\\\"tlsa\\\"", "\\\"no-policy-found\\\"", "\\\"2016-04-01T00:00:00Z\\\"", "\\\"2016-04-01T23:59:59\\\"",
+      "\\x1f\\x8b", "1e3", "-0", "\\\\ud800", "\\\\u0000", "[]", "{}", "null", "true"})
   void report(byte[] data) {
     check(data);
   }
