@@ -106,12 +106,17 @@ class DnsAnswerFuzzTest {
     }
   }
 
+  /** A TXT lookup against the current script, for plain tests. */
+  static DnsOutcome<String> txt() {
+    return await(LOOKUP.txt(TXT_NAME).toCompletableFuture(), null);
+  }
+
   private static void checkBounds(DnsOutcome.Records<?> r) {
     assertThat(r.records()).hasSizeBetween(1, MAX_RECORDS);
     assertThat(r.cnameChain()).hasSizeLessThanOrEqualTo(MAX_CNAME_CHAIN);
   }
 
-  private static <T> DnsOutcome<T> await(CompletableFuture<DnsOutcome<T>> stage, AnswerScript script) {
+  private static <T> DnsOutcome<T> await(CompletableFuture<DnsOutcome<T>> stage, @Nullable AnswerScript script) {
     long start = System.nanoTime();
     try {
       DnsOutcome<T> outcome = stage.get(DEADLINE.plus(SLACK).toMillis(), TimeUnit.MILLISECONDS);
