@@ -46,5 +46,5 @@ JAZZER_FUZZ=1 taskset -c "$cpu" "${mvn[@]}" test \
   -Djazzer.max_duration="${seconds}s" \
   -Dmtasts.corpus.dir="$corpus" \
   > "$log" 2>&1 || status=$?
-grep -E '^#[0-9]+ +DONE|^Done [0-9]+ runs|FuzzTestFindingException|Tests run:' "$log" | tail -12 >&2 || true
+grep -E '^#[0-9]+[[:space:]]+DONE|^Done [0-9]+ runs|FuzzTestFindingException|Tests run:' "$log" | tail -12 >&2 || true
 exit "${status:-0}"
