@@ -159,7 +159,10 @@ class TlsRptRecorderStateTest {
         TlsRptRecorder copy = recorder(TestSupport.crashCopy(dir, crashed.resolve("flush-" + round++)));
         long saved = sessions(copy);
         copy.close();
-        assertThat(saved).isBetween(before, after);
+        // Every session counted before the flush began is saved. A worker counts a session
+        // only after record() returns, so up to one session per thread can be saved by the
+        // flush and still be missing from `after`.
+        assertThat(saved).isBetween(before, after + threads);
       }
       for (Future<?> f : running) {
         f.get();
