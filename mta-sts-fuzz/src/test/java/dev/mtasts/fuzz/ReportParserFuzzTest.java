@@ -12,6 +12,7 @@ import dev.mtasts.tlsrpt.TlsRptReport;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,49 +36,8 @@ class ReportParserFuzzTest {
       .maxInputBytes(64 * 1024).maxJsonBytes(256 * 1024).maxDepth(8).maxStringLength(1024).build();
   private static final ReportParser DEFAULT = ReportParser.builder().build();
 
-  static final String RFC_8460_EXAMPLE = """
-      {
-        "organization-name": "Company-X",
-        "date-range": {
-          "start-datetime": "2016-04-01T00:00:00Z",
-          "end-datetime": "2016-04-01T23:59:59Z"
-        },
-        "contact-info": "sts-reporting@company-x.example",
-        "report-id": "5065427c-23d3-47ca-b6e0-946ea0e8c4be",
-        "policies": [{
-          "policy": {
-            "policy-type": "sts",
-            "policy-string": ["version: STSv1","mode: testing",
-                  "mx: *.mail.company-y.example","max_age: 86400"],
-            "policy-domain": "company-y.example",
-            "mx-host": "*.mail.company-y.example"
-          },
-          "summary": {
-            "total-successful-session-count": 5326,
-            "total-failure-session-count": 303
-          },
-          "failure-details": [{
-            "result-type": "certificate-expired",
-            "sending-mta-ip": "2001:db8:abcd:0012::1",
-            "receiving-mx-hostname": "mx1.mail.company-y.example",
-            "failed-session-count": 100
-          }, {
-            "result-type": "starttls-not-supported",
-            "sending-mta-ip": "2001:db8:abcd:0013::1",
-            "receiving-mx-hostname": "mx2.mail.company-y.example",
-            "receiving-ip": "203.0.113.56",
-            "failed-session-count": 200,
-            "additional-information": "https://reports.company-x.example/report_info?id=5065427c-23d3#StarttlsNotSupported"
-          }, {
-            "result-type": "validation-failure",
-            "sending-mta-ip": "198.51.100.62",
-            "receiving-ip": "203.0.113.58",
-            "failed-session-count": 3,
-            "failure-error-code": "X509_V_ERR_PROXY_PATH_LENGTH_EXCEEDED"
-          }]
-        }]
-      }
-      """;
+  /** The RFC 8460 §4.4 example report, kept once as a committed regression input. */
+  private static final String RFC_8460_EXAMPLE_INPUT = "ReportParserFuzzTestInputs/report/rfc8460-example.json";
 
   @FuzzTest
   @Timeout(value = 5, unit = TimeUnit.SECONDS)
@@ -165,7 +125,7 @@ class ReportParserFuzzTest {
 
   /** The RFC 8460 example and variants real senders produce, plain and compressed. */
   static List<byte[]> seedReports() {
-    String example = RFC_8460_EXAMPLE;
+    String example = resource(RFC_8460_EXAMPLE_INPUT);
     String microsoft = """
         {"organization-name":"Microsoft Corporation",
          "date-range":{"start-datetime":"2024-01-01T00:00:00","end-datetime":"2024-01-01T23:59:59"},
@@ -191,6 +151,17 @@ class ReportParserFuzzTest {
     String notAReport = "{\"policies\":[[[[[[[[[[]]]]]]]]]]}";
     return List.of(utf8(example), gzip(utf8(example)), utf8(microsoft), gzip(utf8(microsoft)),
         utf8(singlePolicy), utf8(notAReport));
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = ReportParserFuzzTest.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing test resource " + name);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static byte[] utf8(String s) {
