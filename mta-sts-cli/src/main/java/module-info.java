@@ -5,6 +5,8 @@
 module dev.mtasts.cli {
   requires static org.jspecify;
   requires dev.mtasts.core;
+  requires dev.mtasts.resolver;
+  requires dev.mtasts.owner;
   requires dev.mtasts.dns;
   requires dev.mtasts.fetch;
   requires dev.mtasts.probe;

@@ -1,10 +1,10 @@
 /**
  * MTA-STS (RFC 8461) and TLS-RPT (RFC 8460) core: the immutable policy model, the parsers and
- * serializers of policy files and of the {@code _mta-sts} and {@code _smtp._tls} TXT records, and
- * MX pattern matching.
+ * serializers of policy files and of the {@code _mta-sts} and {@code _smtp._tls} TXT records, MX
+ * pattern matching, the certificate name rules, and the DNS and policy-fetch SPIs.
  *
- * <p>DNS and HTTPS access are service-provider interfaces implemented by other modules, so this
- * module depends on nothing but SLF4J.
+ * <p>No I/O of its own: DNS and HTTPS are service-provider interfaces implemented by other
+ * modules, so this module depends on nothing but SLF4J (and JSpecify's annotations).
  */
 module dev.mtasts.core {
   requires static transitive org.jspecify;
@@ -13,12 +13,16 @@ module dev.mtasts.core {
   exports dev.mtasts.core;
   exports dev.mtasts.core.dns;
   exports dev.mtasts.core.fetch;
-  exports dev.mtasts.core.resolver;
-  exports dev.mtasts.core.store;
-  exports dev.mtasts.core.delivery;
   exports dev.mtasts.core.tls;
-  exports dev.mtasts.core.owner;
 
-  // Crash-safe file writes, shared with the TLS-RPT state; not part of the public API.
-  exports dev.mtasts.core.internal to dev.mtasts.tlsrpt;
+  // The project's one builder guard, one duration wording and one crash-safe file helper, shared
+  // by its own modules only; see the package's documentation. Not part of the public API.
+  exports dev.mtasts.core.internal to
+      dev.mtasts.resolver,
+      dev.mtasts.owner,
+      dev.mtasts.dns,
+      dev.mtasts.fetch,
+      dev.mtasts.tlsrpt,
+      dev.mtasts.probe,
+      dev.mtasts.cli;
 }

@@ -1,9 +1,9 @@
 /**
- * An SMTP STARTTLS probe for the owner's checker ({@code dev.mtasts.core.owner.SmtpProbe}).
+ * An SMTP STARTTLS probe for the owner's checker ({@code dev.mtasts.owner.SmtpProbe}).
  */
 module dev.mtasts.probe {
   requires static org.jspecify;
-  requires transitive dev.mtasts.core;
+  requires transitive dev.mtasts.owner;
   requires org.slf4j;
 
   exports dev.mtasts.probe;

@@ -8,7 +8,7 @@
  */
 module dev.mtasts.tlsrpt {
   requires static org.jspecify;
-  requires transitive dev.mtasts.core;
+  requires transitive dev.mtasts.resolver;
   requires java.net.http;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;

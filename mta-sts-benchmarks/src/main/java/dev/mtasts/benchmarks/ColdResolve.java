@@ -1,8 +1,8 @@
 package dev.mtasts.benchmarks;
 
-import dev.mtasts.core.resolver.MtaStsResolver;
-import dev.mtasts.core.resolver.PolicyResolution;
-import dev.mtasts.core.resolver.PolicySource;
+import dev.mtasts.resolver.MtaStsResolver;
+import dev.mtasts.resolver.PolicyResolution;
+import dev.mtasts.resolver.PolicySource;
 import dev.mtasts.dns.DnsjavaLookup;
 import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.testing.FakeDnsLookup;

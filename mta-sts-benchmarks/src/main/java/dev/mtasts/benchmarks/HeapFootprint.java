@@ -1,8 +1,8 @@
 package dev.mtasts.benchmarks;
 
-import dev.mtasts.core.resolver.MtaStsResolver;
-import dev.mtasts.core.resolver.PolicyResolution;
-import dev.mtasts.core.resolver.PolicySource;
+import dev.mtasts.resolver.MtaStsResolver;
+import dev.mtasts.resolver.PolicyResolution;
+import dev.mtasts.resolver.PolicySource;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package dev.mtasts.benchmarks;
 
-import dev.mtasts.core.resolver.PolicyResolution;
+import dev.mtasts.resolver.PolicyResolution;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;

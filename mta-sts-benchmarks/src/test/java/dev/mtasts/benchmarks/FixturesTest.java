@@ -7,8 +7,8 @@ import dev.mtasts.core.MtaStsMode;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.MtaStsRecord;
 import dev.mtasts.core.TlsRptRecord;
-import dev.mtasts.core.resolver.PolicyResolution;
-import dev.mtasts.core.resolver.PolicySource;
+import dev.mtasts.resolver.PolicyResolution;
+import dev.mtasts.resolver.PolicySource;
 import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 
@@ -142,7 +142,7 @@ class FixturesTest {
     // At least the policy text, the parsed policy, its two patterns and the map entry.
     assertThat(f.bytesPerDomain()).isGreaterThan(200);
     assertThat(f.byClass()).extracting(HeapFootprint.ClassShare::className)
-        .contains("dev.mtasts.core.MxPattern", "dev.mtasts.core.store.StoredPolicy");
+        .contains("dev.mtasts.core.MxPattern", "dev.mtasts.resolver.store.StoredPolicy");
     assertThat(f.byClass()).filteredOn(c -> c.className().equals("dev.mtasts.core.MxPattern"))
         .singleElement().satisfies(c -> assertThat(c.objectsPerDomain()).isEqualTo(2.0));
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.mtasts.core.MtaStsPolicy;
-import dev.mtasts.core.owner.PolicyIds;
+import dev.mtasts.owner.PolicyIds;
 import dev.mtasts.testing.KnotServer;
 import dev.mtasts.testing.PolicyHost;
 import dev.mtasts.testing.TestPki;

@@ -1,10 +1,10 @@
 package dev.mtasts.probe;
 
 import dev.mtasts.core.fetch.CertificateSummary;
-import dev.mtasts.core.owner.SmtpProbe;
-import dev.mtasts.core.owner.SmtpProbeResult;
+import dev.mtasts.owner.SmtpProbe;
+import dev.mtasts.owner.SmtpProbeResult;
 import dev.mtasts.core.tls.CertificateNames;
-import dev.mtasts.core.tls.MtaStsTrustManager;
+import dev.mtasts.core.tls.ServerCertificateCheck;
 import dev.mtasts.core.tls.TlsFailure;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -86,7 +86,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
     this.connectTimeout = b.connectTimeout;
     this.deadline = b.deadline;
     this.ehloName = b.ehloName;
-    this.pkix = b.pkix != null ? b.pkix : MtaStsTrustManager.defaultTrustManager();
+    this.pkix = b.pkix != null ? b.pkix : ServerCertificateCheck.defaultTrustManager();
     this.resolver = b.resolver;
     this.executor = b.executor;
   }
@@ -197,7 +197,8 @@ public final class SocketSmtpProbe implements SmtpProbe {
       String protocol = ssl.getSession().getProtocol();
       TlsFailure failure = null;
       try {
-        pkix.checkServerTrusted(chain, Objects.requireNonNullElse(authType.get(), "UNKNOWN"));
+        // PKIX only: the checker applies the DNS-ID rule to the MX name and reports it on its own.
+        ServerCertificateCheck.checkPkix(pkix, chain, Objects.requireNonNullElse(authType.get(), "UNKNOWN"), null, null);
       } catch (CertificateException e) {
         failure = TlsFailure.classify(e, chain);
       }

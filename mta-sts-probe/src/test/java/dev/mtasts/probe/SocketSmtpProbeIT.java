@@ -3,7 +3,7 @@ package dev.mtasts.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.TlsRptResultType;
-import dev.mtasts.core.owner.SmtpProbeResult;
+import dev.mtasts.owner.SmtpProbeResult;
 import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TestSmtpServer;
 import java.io.IOException;

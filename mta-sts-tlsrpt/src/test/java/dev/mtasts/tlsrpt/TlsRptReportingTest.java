@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.TlsRptResultType;
-import dev.mtasts.core.delivery.DeliveryPlan;
-import dev.mtasts.core.delivery.MxCandidate;
+import dev.mtasts.resolver.delivery.DeliveryPlan;
+import dev.mtasts.resolver.delivery.MxCandidate;
 import dev.mtasts.core.dns.MxRecord;
 import dev.mtasts.core.fetch.FetchFailure;
-import dev.mtasts.core.resolver.MtaStsResolver;
-import dev.mtasts.core.resolver.PolicyResolution;
+import dev.mtasts.resolver.MtaStsResolver;
+import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;

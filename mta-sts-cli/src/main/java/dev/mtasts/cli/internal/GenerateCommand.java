@@ -2,10 +2,10 @@ package dev.mtasts.cli.internal;
 
 import dev.mtasts.core.MtaStsMode;
 import dev.mtasts.core.MxPattern;
-import dev.mtasts.core.owner.Finding;
-import dev.mtasts.core.owner.GeneratedPolicy;
-import dev.mtasts.core.owner.PolicyGenerator;
-import dev.mtasts.core.owner.PolicyIdStrategy;
+import dev.mtasts.owner.Finding;
+import dev.mtasts.owner.GeneratedPolicy;
+import dev.mtasts.owner.PolicyGenerator;
+import dev.mtasts.owner.PolicyIdStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,7 +8,7 @@ import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.MxPattern;
 import dev.mtasts.core.ParseProblem;
 import dev.mtasts.core.fetch.CertificateSummary;
-import dev.mtasts.core.owner.Finding;
+import dev.mtasts.owner.Finding;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

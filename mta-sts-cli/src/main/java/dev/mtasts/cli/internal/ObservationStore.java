@@ -2,7 +2,7 @@ package dev.mtasts.cli.internal;
 
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
-import dev.mtasts.core.owner.PolicyDrift;
+import dev.mtasts.owner.PolicyDrift;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,6 +1,7 @@
 package dev.mtasts.fetch.internal;
 
 import dev.mtasts.core.tls.CertificateNames;
+import dev.mtasts.core.tls.ServerCertificateCheck;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import java.net.Socket;
@@ -19,7 +20,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Because this is an {@link X509ExtendedTrustManager}, JSSE calls it as is and adds no
  * endpoint identification of its own (only a plain {@link X509TrustManager} gets the JDK's
- * wrapper that does). The delegate sees the engine through {@link TrustDecisionEngine}, which
+ * wrapper that does). The delegate sees the engine through {@link ServerCertificateCheck#checkPkix}, which
  * hides the {@code HTTPS} identification algorithm {@code HttpClient} always sets, so the
  * delegate's algorithm constraints and stapled OCSP responses still apply.
  *
@@ -49,11 +50,7 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
     CertificateSummary leaf = CertificateSummary.of(chain[0]);
     String host = engine.getPeerHost();
     try {
-      if (pkix instanceof X509ExtendedTrustManager extended) {
-        extended.checkServerTrusted(chain, authType, new TrustDecisionEngine(engine));
-      } else {
-        pkix.checkServerTrusted(chain, authType);
-      }
+      ServerCertificateCheck.checkPkix(pkix, chain, authType, null, engine);
     } catch (CertificateException e) {
       throw refusal(host == null ? "the policy host" : host, leaf, e);
     }

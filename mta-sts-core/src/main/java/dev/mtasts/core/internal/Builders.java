@@ -1,0 +1,85 @@
+package dev.mtasts.core.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The one set-once guard of every builder in the project: an option may be set once, to a
+ * non-null value; a second call or an out-of-range value fails at once with a message that names
+ * the option and speaks the user's units.
+ */
+public final class Builders {
+  private Builders() {}
+
+  /**
+   * Checks that an option is set for the first time.
+   *
+   * @param current the option's current value, {@code null} while unset
+   * @param value the new value
+   * @param name the option's name, as the builder method is called
+   * @param <T> the option's type
+   * @return {@code value}
+   * @throws NullPointerException if {@code value} is null
+   * @throws IllegalStateException if the option was already set
+   */
+  public static <T> T once(@Nullable Object current, T value, String name) {
+    Objects.requireNonNull(value, name);
+    if (current != null) {
+      throw new IllegalStateException(name + " was already set to " + describe(current));
+    }
+    return value;
+  }
+
+  /**
+   * Checks that a duration option is positive.
+   *
+   * @param d the duration
+   * @param name the option's name
+   * @return {@code d}
+   * @throws IllegalArgumentException if it is zero or negative
+   */
+  public static Duration positive(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, not " + Durations.human(d));
+    }
+    return d;
+  }
+
+  /**
+   * Checks that a duration option is zero or positive.
+   *
+   * @param d the duration
+   * @param name the option's name
+   * @return {@code d}
+   * @throws IllegalArgumentException if it is negative
+   */
+  public static Duration nonNegative(Duration d, String name) {
+    Objects.requireNonNull(d, name);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException(name + " must not be negative, not " + Durations.human(d));
+    }
+    return d;
+  }
+
+  /**
+   * Checks that a count option is at least {@code min}.
+   *
+   * @param n the count
+   * @param min the smallest allowed value
+   * @param name the option's name
+   * @return {@code n}
+   * @throws IllegalArgumentException if it is smaller
+   */
+  public static int atLeast(int n, int min, String name) {
+    if (n < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", not " + n);
+    }
+    return n;
+  }
+
+  private static String describe(Object value) {
+    return value instanceof Duration d ? Durations.human(d) : String.valueOf(value);
+  }
+}

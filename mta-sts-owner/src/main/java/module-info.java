@@ -1,0 +1,14 @@
+/**
+ * Tools for domain owners (RFC 8461 §3, §8; RFC 8460 §3): the policy generator, drift detection
+ * between the published id and the served policy, and the checker with its stable findings.
+ *
+ * <p>SMTP probes of MX hosts come through the {@link dev.mtasts.owner.SmtpProbe} SPI
+ * ({@code mta-sts-probe} implements it).
+ */
+module dev.mtasts.owner {
+  requires static transitive org.jspecify;
+  requires transitive dev.mtasts.core;
+  requires org.slf4j;
+
+  exports dev.mtasts.owner;
+}

@@ -1,0 +1,213 @@
+package dev.mtasts.owner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.Severity;
+import dev.mtasts.core.TlsRptResultType;
+import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.fetch.CertificateSummary;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.core.tls.TlsFailure;
+import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.FakePolicyFetcher;
+import dev.mtasts.testing.ManualClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+
+/** The checker's findings, scenario by scenario, with fakes; CheckerIT does the same against real servers. */
+class MtaStsCheckerTest {
+  static final String DOMAIN = "example.com";
+  static final Instant NOW = Instant.parse("2026-03-01T00:00:00Z");
+  static final String POLICY = "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: mx2.example.com\nmax_age: 604800\n";
+
+  final FakeDnsLookup dns = FakeDnsLookup.create();
+  final FakePolicyFetcher fetcher = FakePolicyFetcher.create();
+  final Map<String, SmtpProbeResult> probes = new ConcurrentHashMap<>();
+
+  MtaStsCheckerTest() {
+    dns.putTxt("_mta-sts.example.com", "v=STSv1; id=20260301");
+    dns.putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com");
+    dns.putMx(DOMAIN, new MxRecord(10, "mx1.example.com"), new MxRecord(20, "mx2.example.com"));
+    fetcher.serve(DOMAIN, POLICY);
+    probes.put("mx1.example.com", good("mx1.example.com"));
+    probes.put("mx2.example.com", good("mx2.example.com"));
+  }
+
+  static CertificateSummary cert(List<String> names, Instant notAfter) {
+    return new CertificateSummary("CN=x", "CN=Test CA", names, NOW.minus(Duration.ofDays(30)), notAfter, "00");
+  }
+
+  static SmtpProbeResult good(String host) {
+    return new SmtpProbeResult.Completed(host, "TLSv1.3", List.of(cert(List.of(host), NOW.plus(Duration.ofDays(60)))), null);
+  }
+
+  CheckReport check() {
+    return check(null);
+  }
+
+  CheckReport check(PolicyDrift.Observation previous) {
+    MtaStsChecker checker = MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher)
+        .smtpProbe(host -> CompletableFuture.completedStage(probes.getOrDefault(host,
+            new SmtpProbeResult.Unreachable(host, "connection refused"))))
+        .clock(ManualClock.at(NOW)).build();
+    return checker.check(PolicyDomain.of(DOMAIN), previous, null).toCompletableFuture().join();
+  }
+
+  static List<FindingCode> codes(CheckReport r) {
+    return r.findings().stream().map(Finding::code).toList();
+  }
+
+  @Test
+  void aCleanDomainHasNoErrorsOrWarnings() {
+    CheckReport r = check();
+    assertThat(r.findings()).filteredOn(f -> f.severity() != Severity.INFO).isEmpty();
+    assertThat(r.hasErrors()).isFalse();
+    assertThat(r.policyId()).isEqualTo("20260301");
+    assertThat(r.policy()).isNotNull();
+    assertThat(r.mxHosts()).extracting(MxHostCheck::coveredByPolicy).containsExactly(true, true);
+    assertThat(r.observation()).isNotNull();
+  }
+
+  @Test
+  void everyFindingCarriesItsChecklistIdAndAFix() {
+    dns.removeTxt("_mta-sts.example.com");
+    CheckReport r = check();
+    assertThat(r.findings()).isNotEmpty().allSatisfy(f -> {
+      assertThat(f.checklistId()).matches("[A-Z]{3}-\\d+");
+      assertThat(f.fix()).isNotBlank();
+    });
+  }
+
+  @Test
+  void severalStsRecordsAreAnError() {
+    dns.putTxt("_mta-sts.example.com", "v=STSv1; id=1", "v=STSv1; id=2");
+    assertThat(codes(check())).contains(FindingCode.STS_RECORD_MULTIPLE);
+  }
+
+  @Test
+  void missingInvalidAndLookalikeRecordsAreReported() {
+    dns.putTxt("_mta-sts.example.com", "v=STSv1 id=1");
+    assertThat(codes(check())).contains(FindingCode.STS_RECORD_MISSING, FindingCode.STS_RECORD_LOOKALIKE);
+    dns.putTxt("_mta-sts.example.com", "v=STSv1; id=not-valid");
+    assertThat(codes(check())).contains(FindingCode.STS_RECORD_INVALID);
+    dns.putTxt("_mta-sts.example.com", "v=STSv1 ; id=1");
+    assertThat(codes(check())).contains(FindingCode.STS_RECORD_SPACE_BEFORE_DELIMITER);
+    dns.failTxt("_mta-sts.example.com", DnsFailure.SERVFAIL);
+    assertThat(codes(check())).contains(FindingCode.DNS_FAILURE);
+  }
+
+  @Test
+  void aPolicyChangedWithoutANewIdIsCaught() {
+    // CAC-13: against the previous check, and against a content id.
+    CheckReport first = check();
+    fetcher.serve(DOMAIN, POLICY.replace("mx2.example.com", "mx3.example.com"));
+    assertThat(codes(check(first.observation()))).contains(FindingCode.POLICY_CHANGED_ID_NOT_BUMPED);
+    dns.putTxt("_mta-sts.example.com", "v=STSv1; id=" + PolicyIds.contentId(first.policy()));
+    assertThat(codes(check())).contains(FindingCode.POLICY_CHANGED_ID_NOT_BUMPED);
+    dns.putTxt("_mta-sts.example.com", "v=STSv1; id=20260302");
+    fetcher.serve(DOMAIN, POLICY);
+    assertThat(codes(check(first.observation()))).contains(FindingCode.ID_BUMPED_POLICY_IDENTICAL)
+        .doesNotContain(FindingCode.POLICY_CHANGED_ID_NOT_BUMPED);
+  }
+
+  @Test
+  void fetchFailuresMapToTheirOwnCodes() {
+    Map<FetchFailure, FindingCode> expected = Map.of(
+        FetchFailure.REDIRECT, FindingCode.POLICY_REDIRECT,
+        FetchFailure.HTTP_STATUS, FindingCode.POLICY_HTTP_STATUS,
+        FetchFailure.CONTENT_TYPE, FindingCode.POLICY_CONTENT_TYPE,
+        FetchFailure.BODY_TOO_LARGE, FindingCode.POLICY_TOO_LARGE,
+        FetchFailure.TIMEOUT, FindingCode.POLICY_UNREACHABLE,
+        FetchFailure.CERTIFICATE_EXPIRED, FindingCode.POLICY_CERT_EXPIRED,
+        FetchFailure.CERTIFICATE_NAME_MISMATCH, FindingCode.POLICY_CERT_NAME_MISMATCH,
+        FetchFailure.CERTIFICATE_NOT_TRUSTED, FindingCode.POLICY_CERT_NOT_TRUSTED,
+        FetchFailure.TLS_HANDSHAKE_FAILED, FindingCode.POLICY_TLS_FAILED);
+    expected.forEach((failure, code) -> {
+      fetcher.fail(DOMAIN, failure);
+      assertThat(codes(check())).as(failure.name()).contains(code);
+    });
+  }
+
+  @Test
+  void aWrongContentTypeServedAnywayIsReported() {
+    fetcher.serve(DOMAIN, POLICY, "text/html; charset=utf-8");
+    assertThat(codes(check())).contains(FindingCode.POLICY_CONTENT_TYPE);
+  }
+
+  @Test
+  void maxAgeOverTheLimitHasItsOwnCode() {
+    fetcher.serve(DOMAIN, POLICY.replace("604800", "99999999"));
+    assertThat(codes(check())).contains(FindingCode.POLICY_MAX_AGE_OVER_LIMIT, FindingCode.POLICY_INVALID);
+  }
+
+  @Test
+  void aPolicyOnlyLenientSendersAcceptIsAWarning() {
+    fetcher.serve(DOMAIN, "\uFEFF" + POLICY + "\n");
+    CheckReport r = check();
+    assertThat(r.findings(FindingCode.POLICY_LENIENT_ONLY)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("POLICY_BOM").contains("POLICY_BLANK_LINE"));
+  }
+
+  @Test
+  void mxHostsAreCheckedAgainstThePolicyInBothDirections() {
+    dns.putMx(DOMAIN, new MxRecord(10, "mx1.example.com"), new MxRecord(30, "backup.other.example"));
+    CheckReport r = check();
+    assertThat(r.findings(FindingCode.MX_NOT_COVERED)).singleElement().satisfies(f -> {
+      assertThat(f.severity()).isEqualTo(Severity.ERROR);
+      assertThat(f.message()).contains("backup.other.example");
+    });
+    assertThat(r.findings(FindingCode.POLICY_MX_UNUSED)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("mx2.example.com"));
+    fetcher.serve(DOMAIN, POLICY.replace("enforce", "testing"));
+    assertThat(check().findings(FindingCode.MX_NOT_COVERED)).singleElement()
+        .extracting(Finding::severity).isEqualTo(Severity.WARNING);
+  }
+
+  @Test
+  void mxProbeFailuresHaveTheirOwnCodes() {
+    probes.put("mx1.example.com", new SmtpProbeResult.NoStartTls("mx1.example.com", "250 mx1 (no STARTTLS)"));
+    probes.put("mx2.example.com", new SmtpProbeResult.Completed("mx2.example.com", "TLSv1.2",
+        List.of(cert(List.of(), NOW.minusSeconds(1))),
+        new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED", "expired")));
+    assertThat(codes(check())).contains(FindingCode.MX_NO_STARTTLS, FindingCode.MX_CERT_EXPIRED,
+        FindingCode.MX_CERT_NAME_MISMATCH);
+    probes.put("mx1.example.com", new SmtpProbeResult.Completed("mx1.example.com", "TLSv1.3",
+        List.of(cert(List.of("mx1.example.com"), NOW.plus(Duration.ofDays(3)))), null));
+    probes.remove("mx2.example.com");
+    assertThat(codes(check())).contains(FindingCode.MX_CERT_EXPIRES_SOON, FindingCode.MX_UNREACHABLE);
+  }
+
+  @Test
+  void modeAndMaxAgeAdvice() {
+    fetcher.serve(DOMAIN, POLICY.replace("604800", "86400"));
+    assertThat(codes(check())).contains(FindingCode.MAX_AGE_SHORT);
+    fetcher.serve(DOMAIN, POLICY.replace("enforce", "testing"));
+    assertThat(codes(check())).contains(FindingCode.MODE_TESTING).doesNotContain(FindingCode.MAX_AGE_SHORT);
+  }
+
+  @Test
+  void tlsRptProblemsAreReported() {
+    dns.removeTxt("_smtp._tls.example.com");
+    assertThat(codes(check())).contains(FindingCode.TLSRPT_MISSING);
+    dns.putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=mailto:");
+    assertThat(codes(check())).contains(FindingCode.TLSRPT_INVALID);
+    dns.putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=ftp://reports.example.com/");
+    assertThat(codes(check())).contains(FindingCode.TLSRPT_UNSUPPORTED_URI);
+  }
+
+  @Test
+  void findingsAreSortedErrorsFirst() {
+    dns.putMx(DOMAIN, new MxRecord(10, "elsewhere.example"));
+    fetcher.serve(DOMAIN, POLICY.replace("enforce", "testing").replace("604800", "86400"));
+    dns.removeTxt("_smtp._tls.example.com");
+    List<Severity> severities = check().findings().stream().map(Finding::severity).toList();
+    assertThat(severities).isSorted();
+  }
+}

@@ -1,0 +1,12 @@
+/**
+ * Applying a resolved policy to a delivery: {@link dev.mtasts.resolver.delivery.DeliveryPlan}
+ * orders the MX hosts and states, for each, whether it may be used and what TLS it must offer
+ * (RFC 8461 §4 and §5, checklist section (f)); the MX certificate checks bound to the host
+ * actually dialled (RFC 8461 §4.2) plug into the MTA's TLS stack:
+ * {@link dev.mtasts.resolver.delivery.MtaStsHostnameVerifier} into Jakarta/Angus Mail,
+ * {@link dev.mtasts.resolver.delivery.MtaStsTrustManager} into SSLEngine-based MTAs.
+ */
+@NullMarked
+package dev.mtasts.resolver.delivery;
+
+import org.jspecify.annotations.NullMarked;

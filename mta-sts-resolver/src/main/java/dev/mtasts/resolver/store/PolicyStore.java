@@ -1,0 +1,77 @@
+package dev.mtasts.resolver.store;
+
+import dev.mtasts.core.PolicyDomain;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Persistence for cached policies, designed so that local and networked stores fit alike.
+ *
+ * <p>Contract for implementations:
+ * <ul>
+ *   <li>Every operation is asynchronous; a stage that completes exceptionally means "the store is
+ *       unavailable" and the resolver applies its configured store-failure behaviour.
+ *   <li>{@link #save} never replaces an entry with one that was fetched earlier
+ *       ({@link StoredPolicy#supersedes}), so several resolvers sharing a store converge.
+ *   <li>A write is atomic: after a crash a reader sees the old entry or the new one, never a mix
+ *       (nothing is lost: a cached policy survives restarts and failed refreshes).
+ *   <li>An entry that cannot be read back is reported, set aside and treated as absent; it never
+ *       fails other entries.
+ * </ul>
+ */
+public interface PolicyStore {
+
+  /**
+   * Loads the entry for a domain.
+   *
+   * @param domain the Policy Domain
+   * @return the entry, or empty when none is stored
+   */
+  CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain);
+
+  /**
+   * Stores an entry unless a newer one for the same domain is already stored.
+   *
+   * @param entry the entry
+   * @return a stage that completes when the entry is durable (or was superseded)
+   */
+  CompletionStage<Void> save(StoredPolicy entry);
+
+  /**
+   * Removes the entry for a domain, if any.
+   *
+   * @param domain the Policy Domain
+   * @return a stage that completes when the entry is gone
+   */
+  CompletionStage<Void> delete(PolicyDomain domain);
+
+  /**
+   * Loads every entry, for scheduling proactive refreshes after a restart (CAC-8).
+   *
+   * @return all entries, in no particular order
+   */
+  CompletionStage<List<StoredPolicy>> loadAll();
+
+  /**
+   * Returns a store that keeps entries in this JVM's memory only; the resolver's default.
+   *
+   * @return a new, empty in-memory store
+   */
+  static PolicyStore inMemory() {
+    return new InMemoryPolicyStore();
+  }
+
+  /**
+   * Returns a store that keeps one file per domain in a directory, written atomically and
+   * durably; see {@link FilePolicyStore}.
+   *
+   * @param directory the directory, created if missing
+   * @return the store
+   * @throws java.io.UncheckedIOException if the directory cannot be created
+   */
+  static FilePolicyStore inDirectory(Path directory) {
+    return FilePolicyStore.open(directory);
+  }
+}

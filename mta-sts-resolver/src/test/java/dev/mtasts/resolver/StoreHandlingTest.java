@@ -1,0 +1,104 @@
+package dev.mtasts.resolver;
+
+import static dev.mtasts.resolver.ResolverFixture.DOMAIN;
+import static dev.mtasts.resolver.ResolverFixture.POLICY_ENFORCE;
+import static dev.mtasts.resolver.ResolverFixture.STS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.resolver.store.FilePolicyStore;
+import dev.mtasts.resolver.store.PolicyStore;
+import dev.mtasts.resolver.store.StoredPolicy;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The resolver with persistent and failing stores. */
+class StoreHandlingTest {
+
+  /** A store that is down. */
+  static final class UnavailableStore implements PolicyStore {
+    @Override
+    public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
+      return CompletableFuture.failedStage(new IOException("store down"));
+    }
+
+    @Override
+    public CompletionStage<Void> save(StoredPolicy entry) {
+      return CompletableFuture.failedStage(new IOException("store down"));
+    }
+
+    @Override
+    public CompletionStage<Void> delete(PolicyDomain domain) {
+      return CompletableFuture.failedStage(new IOException("store down"));
+    }
+
+    @Override
+    public CompletionStage<List<StoredPolicy>> loadAll() {
+      return CompletableFuture.failedStage(new IOException("store down"));
+    }
+  }
+
+  @Test
+  void aRestartDoesNotReopenTheTrustOnFirstUseWindow(@TempDir Path dir) {
+    ResolverFixture before = new ResolverFixture(PolicyStore.inDirectory(dir), b -> { }).publish("1", POLICY_ENFORCE);
+    PolicyResolution.Active fetched = (PolicyResolution.Active) before.resolve();
+
+    // A new process: an attacker now blocks DNS and the policy host.
+    ResolverFixture after = new ResolverFixture(PolicyStore.inDirectory(dir), b -> { });
+    after.clock.set(before.clock.instant().plus(Duration.ofHours(1)));
+    after.dns.failTxt(STS, DnsFailure.SERVFAIL);
+    after.fetcher.fail(DOMAIN, FetchFailure.CONNECT_FAILED);
+    PolicyResolution r = after.resolve();
+    assertThat(r).isInstanceOfSatisfying(PolicyResolution.Active.class, a -> {
+      assertThat(a.policy()).isEqualTo(fetched.policy());
+      assertThat(a.policyId()).isEqualTo("1");
+      assertThat(a.source()).isEqualTo(PolicySource.CACHED_AFTER_FAILURE);
+      assertThat(a.fetchedAt()).isEqualTo(fetched.fetchedAt());
+    });
+  }
+
+  @Test
+  void refreshesContinueAfterARestart(@TempDir Path dir) {
+    // CAC-8: entries loaded from the store are scheduled without being resolved first.
+    ResolverFixture before = new ResolverFixture(PolicyStore.inDirectory(dir), b -> b.refreshJitter(Duration.ZERO))
+        .publish("1", POLICY_ENFORCE.replace("86400", "604800"));
+    before.resolve();
+    ResolverFixture after = new ResolverFixture(PolicyStore.inDirectory(dir), b -> b.refreshJitter(Duration.ZERO));
+    after.clock.set(before.clock.instant().plus(Duration.ofDays(1)));
+    after.fetcher.serve(DOMAIN, POLICY_ENFORCE.replace("86400", "604800"));
+    assertThat(after.refresh()).isEqualTo(new RefreshSummary(1, 1, 0, 0));
+    assertThat(FilePolicyStore.open(dir).load(PolicyDomain.of(DOMAIN)).toCompletableFuture().join())
+        .get().extracting(StoredPolicy::fetchedAt).isEqualTo(after.clock.instant());
+  }
+
+  @Test
+  void anUnavailableStoreDefersByDefault() {
+    ResolverFixture f = new ResolverFixture(new UnavailableStore(), b -> { }).publish("1", POLICY_ENFORCE);
+    assertThat(f.resolve()).isInstanceOfSatisfying(PolicyResolution.Deferred.class,
+        d -> assertThat(d.reason()).isEqualTo(DeferReason.STORE_UNAVAILABLE));
+    assertThat(f.events(MtaStsEvent.StoreFailed.class)).extracting(MtaStsEvent.StoreFailed::operation)
+        .containsExactly("load");
+    assertThat(f.fetcher.fetches(DOMAIN)).isZero();
+  }
+
+  @Test
+  void anUnavailableStoreCanBeConfiguredToDeliverAndThePolicyIsStillUsedInMemory() {
+    ResolverFixture f = new ResolverFixture(new UnavailableStore(),
+        b -> b.onStoreFailure(FailureHandling.DELIVER_WITHOUT_POLICY)).publish("1", POLICY_ENFORCE);
+    assertThat(f.resolve()).isInstanceOf(PolicyResolution.Active.class);
+    assertThat(f.events(MtaStsEvent.StoreFailed.class)).extracting(MtaStsEvent.StoreFailed::operation)
+        .containsExactly("load", "save");
+    f.dns.failTxt(STS, DnsFailure.TIMEOUT);
+    f.clock.advance(Duration.ofMinutes(10));
+    assertThat(f.resolve()).isInstanceOf(PolicyResolution.Active.class);
+  }
+}
