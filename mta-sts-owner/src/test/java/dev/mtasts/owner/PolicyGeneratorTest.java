@@ -75,6 +75,7 @@ class PolicyGeneratorTest {
 
   @Test
   void adviceCoversModeMaxAgeWildcardsAndReporting() {
+    // MXM-12, SEC-6: broad wildcards are warned about (an error for a wildcard over a public suffix).
     GeneratedPolicy enforceShort = PolicyGenerator.builder().domain("example.com").mode(MtaStsMode.ENFORCE)
         .addMx("*.example.com").addMx("*.com").maxAge(Duration.ofDays(1)).build().generate();
     assertThat(enforceShort.advice()).extracting(Finding::code).containsExactlyInAnyOrder(
