@@ -8,6 +8,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -20,13 +21,12 @@ import org.jspecify.annotations.Nullable;
  * manager, then the DNS-ID-only name rule of {@link CertificateNames} against the host actually
  * dialled, every refusal classified once as a {@link TlsFailure} with its RFC 8460 result type.
  *
- * <p>The delegate is handed the handshaking {@link SSLEngine} or {@link Socket} whenever there is
- * one, so that what JSSE would apply still applies: algorithm constraints, stapled OCSP
+ * <p>The delegate is handed the handshaking {@link SSLEngine} or {@link SSLSocket} whenever there
+ * is one, so that what JSSE would apply still applies: algorithm constraints, stapled OCSP
  * responses, the handshake session. Only the endpoint identification algorithm is hidden from
- * it (an engine is passed through a read-only view without it), because that check falls back
- * to the common name and accepts partial wildcards, which RFC 8461 forbids; the DNS-ID rule
- * replaces it. A socket is passed as it is: SMTP and this project's fetcher never set an
- * identification algorithm on one, and if a caller does, the JDK's check only adds refusals.
+ * it (through a read-only view of the engine or socket), because that check falls back to the
+ * common name and accepts partial wildcards, which RFC 8461 forbids, and would report a name
+ * mismatch as a generic failure; the DNS-ID rule replaces it.
  *
  * <p>Stateless and thread-safe.
  */
@@ -84,6 +84,8 @@ public final class ServerCertificateCheck {
       @Nullable Socket socket, @Nullable SSLEngine engine) throws CertificateException {
     if (pkix instanceof X509ExtendedTrustManager extended && engine != null) {
       extended.checkServerTrusted(chain, authType, new TrustDecisionEngine(engine));
+    } else if (pkix instanceof X509ExtendedTrustManager extended && socket instanceof SSLSocket ssl) {
+      extended.checkServerTrusted(chain, authType, new TrustDecisionSocket(ssl));
     } else if (pkix instanceof X509ExtendedTrustManager extended && socket != null) {
       extended.checkServerTrusted(chain, authType, socket);
     } else {
