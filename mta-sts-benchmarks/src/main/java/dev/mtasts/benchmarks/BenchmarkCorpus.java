@@ -1,14 +1,10 @@
 package dev.mtasts.benchmarks;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import dev.mtasts.core.Corpus;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,9 +19,6 @@ import java.util.Optional;
 public final class BenchmarkCorpus {
   /** System property naming the corpus directory (the one holding {@code policies/INDEX.tsv}). */
   public static final String PROPERTY = "mtasts.corpus";
-
-  /** Property the build's Surefire configuration sets; honoured so the tests see the same corpus. */
-  static final String BUILD_PROPERTY = "mtasts.corpus.dir";
 
   private static final List<String> SAMPLE_POLICIES = List.of(
       "version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800\n",
@@ -89,94 +82,16 @@ public final class BenchmarkCorpus {
   }
 
   private static Optional<Path> locate() {
-    for (String property : new String[] {PROPERTY, BUILD_PROPERTY}) {
-      String configured = System.getProperty(property);
-      if (configured != null && isCorpus(Path.of(configured))) {
-        return Optional.of(Path.of(configured));
-      }
-    }
-    for (String relative : new String[] {"../shared/corpus", "../../shared/corpus"}) {
-      if (isCorpus(Path.of(relative))) {
-        return Optional.of(Path.of(relative));
-      }
-    }
-    return Optional.empty();
-  }
-
-  private static boolean isCorpus(Path dir) {
-    return Files.isRegularFile(dir.resolve("policies/INDEX.tsv"));
+    Corpus c = Corpus.configured();
+    return c.present() ? Optional.of(c.dir()) : Optional.empty();
   }
 
   private static BenchmarkCorpus fromDirectory(Path dir) {
-    Path policyDir = dir.resolve("policies");
-    List<byte[]> bodies = new ArrayList<>();
-    for (Map<String, String> row : readTsv(policyDir.resolve("INDEX.tsv"))) {
-      if ("valid".equals(row.get("judgement"))) {
-        try {
-          bodies.add(Files.readAllBytes(policyDir.resolve(row.get("file"))));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      }
-    }
-    return new BenchmarkCorpus(dir.toAbsolutePath().normalize().toString(), bodies,
-        validValues(dir.resolve("txt/mta-sts-records.tsv")),
-        validValues(dir.resolve("txt/tlsrpt-records.tsv")));
-  }
-
-  private static List<String> validValues(Path tsv) {
-    List<String> values = new ArrayList<>();
-    for (Map<String, String> row : readTsv(tsv)) {
-      if ("valid".equals(row.get("judgement"))) {
-        values.add(row.get("value"));
-      }
-    }
-    return values;
-  }
-
-  /** Reads a corpus TSV file: a header row, then one row per entry, cells escaped (see README). */
-  private static List<Map<String, String>> readTsv(Path file) {
-    List<String> lines;
-    try {
-      lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    String[] header = lines.get(0).split("\t", -1);
-    List<Map<String, String>> rows = new ArrayList<>();
-    for (String line : lines.subList(1, lines.size())) {
-      if (line.isEmpty()) {
-        continue;
-      }
-      String[] cells = line.split("\t", -1);
-      Map<String, String> row = new HashMap<>();
-      for (int i = 0; i < header.length; i++) {
-        row.put(header[i], i < cells.length ? unescape(cells[i]) : "");
-      }
-      rows.add(row);
-    }
-    return rows;
-  }
-
-  /** Undoes the corpus escaping of TAB, CR, LF and backslash. */
-  static String unescape(String cell) {
-    StringBuilder sb = new StringBuilder(cell.length());
-    for (int i = 0; i < cell.length(); i++) {
-      char c = cell.charAt(i);
-      if (c == '\\' && i + 1 < cell.length()) {
-        char e = cell.charAt(++i);
-        switch (e) {
-          case 't' -> sb.append('\t');
-          case 'r' -> sb.append('\r');
-          case 'n' -> sb.append('\n');
-          case '\\' -> sb.append('\\');
-          default -> sb.append('\\').append(e);
-        }
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.toString();
+    Corpus c = new Corpus(dir);
+    List<byte[]> bodies = c.policies().stream().filter(Corpus.PolicyFile::valid).map(Corpus.PolicyFile::bytes)
+        .toList();
+    return new BenchmarkCorpus(dir.toString(), bodies, Corpus.values(c.stsRecords(), true),
+        Corpus.values(c.tlsRptRecords(), true));
   }
 
   /**

@@ -19,15 +19,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class CorpusTest {
 
   static Stream<Corpus.PolicyFile> policies() {
-    return Corpus.policies().stream();
+    return Corpus.forTests().policies().stream();
   }
 
   static Stream<Corpus.Row> stsRecords() {
-    return Corpus.stsRecords().stream();
+    return Corpus.forTests().stsRecords().stream();
   }
 
   static Stream<Corpus.Row> tlsRptRecords() {
-    return Corpus.tlsRptRecords().stream();
+    return Corpus.forTests().tlsRptRecords().stream();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -169,8 +169,8 @@ class CorpusTest {
 
   @Test
   void corpusIsLargeEnoughToMeanSomething() {
-    assertThat(Corpus.policies()).hasSizeGreaterThan(300);
-    assertThat(Corpus.stsRecords()).hasSizeGreaterThan(100);
-    assertThat(Corpus.tlsRptRecords()).hasSizeGreaterThan(60);
+    assertThat(Corpus.forTests().policies()).hasSizeGreaterThan(300);
+    assertThat(Corpus.forTests().stsRecords()).hasSizeGreaterThan(100);
+    assertThat(Corpus.forTests().tlsRptRecords()).hasSizeGreaterThan(60);
   }
 }

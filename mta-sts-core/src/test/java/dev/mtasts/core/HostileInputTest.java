@@ -28,17 +28,17 @@ class HostileInputTest {
 
   private static List<byte[]> seeds() {
     List<byte[]> seeds = new ArrayList<>(Arrays.asList(SAMPLES));
-    if (Corpus.present()) {
-      Corpus.policies().forEach(f -> seeds.add(f.bytes()));
+    if (Corpus.configured().present()) {
+      Corpus.configured().policies().forEach(f -> seeds.add(f.bytes()));
     }
     return seeds;
   }
 
   private static List<String> txtSeeds() {
     List<String> seeds = new ArrayList<>(List.of("v=STSv1; id=20240101", "v=TLSRPTv1; rua=mailto:a@b.example,https://r.example/x"));
-    if (Corpus.present()) {
-      Corpus.stsRecords().forEach(r -> seeds.add(r.get("value")));
-      Corpus.tlsRptRecords().forEach(r -> seeds.add(r.get("value")));
+    if (Corpus.configured().present()) {
+      Corpus.configured().stsRecords().forEach(r -> seeds.add(r.get("value")));
+      Corpus.configured().tlsRptRecords().forEach(r -> seeds.add(r.get("value")));
     }
     return seeds;
   }

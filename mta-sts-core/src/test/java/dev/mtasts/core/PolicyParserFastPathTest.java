@@ -55,7 +55,7 @@ class PolicyParserFastPathTest {
   }
 
   static Stream<Corpus.PolicyFile> policies() {
-    return Corpus.policies().stream();
+    return Corpus.forTests().policies().stream();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,8 +1,8 @@
 package dev.mtasts.fuzz;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.mtasts.core.Corpus;
 import dev.mtasts.core.dns.DnsOutcome;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,12 +20,8 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(60)
 class CorpusPropertiesTest {
-  private static final FuzzCorpus CORPUS = FuzzCorpus.configured();
-
-  private static FuzzCorpus corpus() {
-    assumeTrue(CORPUS.present(), "real-world corpus not found at " + CORPUS.dir()
-        + " (set -Dmtasts.corpus.dir); skipping corpus properties");
-    return CORPUS;
+  private static Corpus corpus() {
+    return Corpus.forTests();
   }
 
   @TestFactory
@@ -38,13 +34,13 @@ class CorpusPropertiesTest {
 
   @TestFactory
   Stream<DynamicTest> everyStsRecordHoldsTheRecordProperties() {
-    return corpus().stsRecords().stream().distinct()
+    return Corpus.values(corpus().stsRecords(), false).stream().distinct()
         .map(v -> DynamicTest.dynamicTest(v, () -> TxtRecordFuzzTest.checkStsRecord(v)));
   }
 
   @TestFactory
   Stream<DynamicTest> everyTlsRptRecordHoldsTheRecordProperties() {
-    return corpus().tlsRptRecords().stream().distinct()
+    return Corpus.values(corpus().tlsRptRecords(), false).stream().distinct()
         .map(v -> DynamicTest.dynamicTest(v, () -> TxtRecordFuzzTest.checkTlsRptRecord(v)));
   }
 
@@ -78,7 +74,7 @@ class CorpusPropertiesTest {
 
   @Test
   void corpusStsRecordsServedOverDnsComeBackUnchanged() {
-    List<String> values = new ArrayList<>(new java.util.LinkedHashSet<>(corpus().stsRecords()));
+    List<String> values = new ArrayList<>(new java.util.LinkedHashSet<>(Corpus.values(corpus().stsRecords(), false)));
     for (String v : values.subList(0, Math.min(values.size(), 40))) {
       DnsAnswerFuzzTest.AnswerScript script = DnsAnswerFuzzTest.AnswerScript.decode(
           DnsAnswerFuzzTest.AnswerScript.seedTxt(v));

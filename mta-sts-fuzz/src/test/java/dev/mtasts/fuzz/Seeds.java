@@ -1,5 +1,6 @@
 package dev.mtasts.fuzz;
 
+import dev.mtasts.core.Corpus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,11 +26,11 @@ public final class Seeds {
   private Seeds() {}
 
   /** Seeds per target, from the corpus. */
-  static final Map<String, Function<FuzzCorpus, List<byte[]>>> TARGETS = Map.of(
+  static final Map<String, Function<Corpus, List<byte[]>>> TARGETS = Map.of(
       "PolicyParserFuzzTest#policyBytes", Seeds::policies,
       "PolicyParserFuzzTest#policyText", Seeds::policies,
-      "TxtRecordFuzzTest#stsRecord", c -> strings(c.stsRecords()),
-      "TxtRecordFuzzTest#tlsRptRecord", c -> strings(c.tlsRptRecords()),
+      "TxtRecordFuzzTest#stsRecord", c -> strings(Corpus.values(c.stsRecords(), false)),
+      "TxtRecordFuzzTest#tlsRptRecord", c -> strings(Corpus.values(c.tlsRptRecords(), false)),
       "TxtRecordFuzzTest#selection", Seeds::selections,
       "MxPatternFuzzTest#patternAndHost", Seeds::mxPairs,
       "ReportParserFuzzTest#report", c -> ReportParserFuzzTest.seedReports(),
@@ -40,9 +41,9 @@ public final class Seeds {
       System.err.println("usage: Seeds <corpus dir> <.cifuzz-corpus dir> <class> <method>");
       System.exit(2);
     }
-    FuzzCorpus corpus = new FuzzCorpus(Path.of(args[0]));
+    Corpus corpus = new Corpus(Path.of(args[0]));
     String key = args[2] + "#" + args[3];
-    Function<FuzzCorpus, List<byte[]>> seeds = TARGETS.get(key);
+    Function<Corpus, List<byte[]>> seeds = TARGETS.get(key);
     if (seeds == null) {
       System.err.println("no corpus seeds for " + key);
       return;
@@ -61,8 +62,8 @@ public final class Seeds {
     System.err.println("wrote " + n + " seeds to " + out);
   }
 
-  static List<byte[]> policies(FuzzCorpus c) {
-    return c.policies().stream().map(FuzzCorpus.PolicyFile::bytes).toList();
+  static List<byte[]> policies(Corpus c) {
+    return c.policies().stream().map(Corpus.PolicyFile::bytes).toList();
   }
 
   static List<byte[]> strings(List<String> values) {
@@ -70,9 +71,9 @@ public final class Seeds {
   }
 
   /** Groups of one to three TXT values of both kinds, NUL-separated as the selection target reads them. */
-  static List<byte[]> selections(FuzzCorpus c) {
-    List<String> all = new ArrayList<>(c.stsRecords());
-    all.addAll(c.tlsRptRecords());
+  static List<byte[]> selections(Corpus c) {
+    List<String> all = new ArrayList<>(Corpus.values(c.stsRecords(), false));
+    all.addAll(Corpus.values(c.tlsRptRecords(), false));
     all.add("v=spf1 -all");
     List<byte[]> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
@@ -84,9 +85,9 @@ public final class Seeds {
   }
 
   /** Every {@code mx} value of the corpus policies, with a host derived from it. */
-  static List<byte[]> mxPairs(FuzzCorpus c) {
+  static List<byte[]> mxPairs(Corpus c) {
     List<byte[]> out = new ArrayList<>();
-    for (FuzzCorpus.PolicyFile f : c.policies()) {
+    for (Corpus.PolicyFile f : c.policies()) {
       for (String line : new String(f.bytes(), StandardCharsets.UTF_8).split("\r?\n")) {
         if (line.startsWith("mx:")) {
           String pattern = line.substring(3).strip();
@@ -98,9 +99,9 @@ public final class Seeds {
     return out;
   }
 
-  static List<byte[]> dnsScripts(FuzzCorpus c) {
+  static List<byte[]> dnsScripts(Corpus c) {
     List<byte[]> out = new ArrayList<>();
-    for (String v : c.stsRecords()) {
+    for (String v : Corpus.values(c.stsRecords(), false)) {
       out.add(DnsAnswerFuzzTest.AnswerScript.seedTxt(v));
     }
     return out;

@@ -21,8 +21,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.opentest4j.TestAbortedException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A real authoritative DNS server for integration tests: Knot DNS ({@code knotd}, Debian package
@@ -38,16 +36,15 @@ import org.slf4j.LoggerFactory;
  * @AfterAll static void stop() { if (knot != null) knot.close(); }
  * }</pre>
  *
- * <p>When {@code knotd} is absent {@link #start(Map)} throws opentest4j's
+ * <p>When {@code knotd} is absent {@link #start(Map)} reports it through {@link RequiredServer}: it throws opentest4j's
  * {@code TestAbortedException}, which JUnit (and other frameworks) report as a skipped test with
  * the message saying why, unless the environment variable {@code MTASTS_REQUIRE_SERVERS=1} is set, as in
  * CI, in which case it fails. The binary is {@code $MTASTS_KNOTD}, else {@code /usr/sbin/knotd},
  * else {@code knotd} on the {@code PATH}.
  */
 public final class KnotServer implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(KnotServer.class);
-  /** Environment variable that turns a missing server into a failure. */
-  public static final String REQUIRE_SERVERS = "MTASTS_REQUIRE_SERVERS";
+  /** Environment variable that turns a missing server into a failure; see {@link RequiredServer}. */
+  public static final String REQUIRE_SERVERS = RequiredServer.REQUIRE_SERVERS;
   /** Environment variable naming the knotd binary. */
   public static final String KNOTD_ENV = "MTASTS_KNOTD";
 
@@ -105,14 +102,8 @@ public final class KnotServer implements AutoCloseable {
   public static KnotServer start(Map<String, String> zones) throws IOException {
     Optional<Path> knotd = knotd();
     if (knotd.isEmpty()) {
-      String message = "knotd (Debian package 'knot') is not installed; set " + KNOTD_ENV
-          + " or install it to run this test";
-      if ("1".equals(System.getenv(REQUIRE_SERVERS))) {
-        throw new IllegalStateException(message + " (" + REQUIRE_SERVERS + "=1 requires it)");
-      }
-      // Surefire does not show why a class was skipped in @BeforeAll, so say it in the log too.
-      LOG.warn("skipping: {}", message);
-      throw new TestAbortedException(message);
+      throw RequiredServer.missing("knotd (Debian package 'knot')", "install it, or set " + KNOTD_ENV
+          + " to its path, to run this test");
     }
     if (zones.isEmpty()) {
       throw new IllegalArgumentException("at least one zone is needed");
