@@ -9,6 +9,8 @@ import dev.mtasts.dns.internal.Outcomes;
 import dev.mtasts.dns.internal.QueryNames;
 import dev.mtasts.dns.internal.Scheduling;
 import dev.mtasts.dns.internal.ServerResolver;
+import dev.mtasts.dns.internal.UdpResolver;
+import dev.mtasts.dns.internal.UdpTransport;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,8 +67,9 @@ import org.xbill.DNS.lookup.LookupSession;
  *   <li>NXDOMAIN, also at the end of a CNAME chain: {@link DnsOutcome.NoSuchName}.
  *   <li>NOERROR without records of the type, as an empty answer or as a CNAME whose target has
  *       none: {@link DnsOutcome.NoData}.
- *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout, an unreachable server, an answer that does
- *       not parse or match the question, an answer over {@link Builder#maxAnswerSize(int)} bytes or
+ *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout (also when only datagrams that do not answer
+ *       the query arrive, see below), an unreachable server, an answer that does not parse (or,
+ *       over TCP, does not match the question), an answer over {@link Builder#maxAnswerSize(int)} bytes or
  *       {@link Builder#maxRecords(int)} records, a CNAME loop or a chain over
  *       {@link Builder#maxCnameChain(int)}: {@link DnsOutcome.TemporaryFailure} with the matching
  *       {@link DnsFailure} and the cause.
@@ -104,17 +107,32 @@ import org.xbill.DNS.lookup.LookupSession;
  *       timeouts and only hands work over to the executor. Default: the JDK's
  *       {@link CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit, Executor)},
  *       whose one daemon thread the JDK starts lazily and shares with the whole JVM.
- *   <li>dnsjava performs all network I/O on one daemon thread, "dnsjava NIO selector", which it
- *       starts lazily from the thread that sends the first query in the JVM and shares with every
- *       dnsjava user (static state in dnsjava's {@code NioClient}); it also registers a JVM
- *       shutdown hook that closes it.
- *       That thread only hands answers over to the executor. It cannot be avoided short of
- *       replacing dnsjava's transport; a known dnsjava 3.6.5 bug can kill it when a TCP server
- *       resets a connection mid-write, after which every lookup ends, on time, as a
- *       {@link DnsFailure#TIMEOUT} failure.
+ *   <li>UDP queries are served by one daemon thread per instance, "mta-sts-dns-udp", started when
+ *       a UDP query is sent while none runs and ending as soon as no UDP query is in flight. It
+ *       only reads datagrams, drops those that do not answer the query (below) and hands answers
+ *       over to the executor.
+ *   <li>TCP queries (after a truncated UDP answer, or all of them with {@link Builder#tcpOnly()})
+ *       use dnsjava's transport, which performs its I/O on one daemon thread, "dnsjava NIO
+ *       selector", started lazily from the thread that sends the first TCP query in the JVM and
+ *       shared with every dnsjava user (static state in dnsjava's {@code NioClient}); it also
+ *       registers a JVM shutdown hook that closes it. That thread only hands answers over to the
+ *       executor; a known dnsjava 3.6.5 bug can kill it when a TCP server resets a connection
+ *       mid-write, after which every TCP query ends, on time, as a {@link DnsFailure#TIMEOUT}
+ *       failure.
  * </ul>
- * This class starts no thread itself and holds no static state. It keeps no DNS cache: the
- * recursive resolver caches, and MTA-STS policies are cached by their own TTL.
+ * This class holds no static state. It keeps no DNS cache: the recursive resolver caches, and
+ * MTA-STS policies are cached by their own TTL.
+ *
+ * <h2>Spoofed datagrams (RFC 5452 §9.1)</h2>
+ * Each UDP query goes out from its own socket, on an ephemeral port chosen by the operating system,
+ * with a fresh random ID. A datagram is taken as the answer only if it comes from the address and
+ * port queried, carries the query's ID, has QR set and the query's opcode, and repeats the query's
+ * question (name, type and class). Any other datagram is dropped and the wait goes on until the
+ * query timeout, so a forged datagram can neither end the attempt nor pass for an answer. CPU
+ * budget: at most 64 dropped
+ * datagrams per query; one more fails that attempt as {@link DnsFailure#MALFORMED_ANSWER} and the
+ * lookup moves on to its next attempt. A TCP message with QR=0 is a
+ * {@link DnsFailure#MALFORMED_ANSWER} failure.
  *
  * <p>Instances are immutable and thread-safe; share one per configuration.
  *
@@ -156,14 +174,20 @@ public final class DnsjavaLookup implements DnsLookup {
           + ") must not be shorter than the query timeout (" + queryTimeout + ")");
     }
 
+    UdpTransport udp = new UdpTransport();
     List<Resolver> perServer = new ArrayList<>();
     for (InetSocketAddress server : this.servers) {
-      SimpleResolver simple = new SimpleResolver(server);
+      SimpleResolver tcp = new SimpleResolver(server);
       // dnsjava's own timeout only closes abandoned sockets; ours fires first (see class doc).
-      simple.setTimeout(queryTimeout);
-      simple.setTCP(tcpOnly);
-      simple.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
-      perServer.add(new ServerResolver(simple, scheduling, queryTimeout, maxAnswerSize, maxRecords));
+      tcp.setTimeout(queryTimeout);
+      tcp.setTCP(true);
+      tcp.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
+      // UDP goes through our transport: dnsjava's gives up on the first datagram that does not
+      // match the query (SEC-13).
+      Resolver transport = tcpOnly
+          ? tcp : new UdpResolver(server, tcp, udp, queryTimeout, EDNS_PAYLOAD_SIZE);
+      perServer.add(
+          new ServerResolver(transport, scheduling, queryTimeout, maxAnswerSize, maxRecords));
     }
     ExtendedResolver extended = new ExtendedResolver(perServer);
     extended.setRetries(attemptsPerServer);
