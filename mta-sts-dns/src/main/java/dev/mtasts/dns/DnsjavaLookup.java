@@ -1,5 +1,7 @@
 package dev.mtasts.dns;
 
+import dev.mtasts.core.SafeText;
+import dev.mtasts.core.dns.AddressOutcomes;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
@@ -11,6 +13,7 @@ import dev.mtasts.dns.internal.Scheduling;
 import dev.mtasts.dns.internal.ServerResolver;
 import dev.mtasts.dns.internal.UdpResolver;
 import dev.mtasts.dns.internal.UdpTransport;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -87,7 +90,9 @@ import org.xbill.DNS.lookup.LookupSession;
  * A TXT RR becomes its character-strings joined with no added spaces (TXT-9), each byte mapped to
  * the char of the same value, with no escaping: bytes above 0x7F reach the record parsers, which
  * reject them (TXT-2). An MX RR becomes its preference and its lower-case target without the root
- * dot, {@code ""} for the null MX of RFC 7505.
+ * dot, {@code ""} for the null MX of RFC 7505. An A or AAAA RR becomes an {@link InetAddress}
+ * named after the queried host; {@link #addresses(String)} asks for both at once and interleaves
+ * them, IPv6 first (RFC 8305 §4).
  *
  * <h2>Time and threads</h2>
  * Every lookup completes within {@link Builder#deadline(Duration)}; each query to one server (with
@@ -152,6 +157,7 @@ public final class DnsjavaLookup implements DnsLookup {
   private final int maxCnameChain;
   private final int maxAnswerSize;
   private final int maxRecords;
+  private final int maxAddresses;
   private final boolean tcpOnly;
   private final Executor executor;
   private final Scheduling scheduling;
@@ -166,6 +172,7 @@ public final class DnsjavaLookup implements DnsLookup {
     this.maxCnameChain = b.maxCnameChain < 0 ? Builder.DEFAULT_MAX_CNAME_CHAIN : b.maxCnameChain;
     this.maxAnswerSize = b.maxAnswerSize < 0 ? Builder.DEFAULT_MAX_ANSWER_SIZE : b.maxAnswerSize;
     this.maxRecords = b.maxRecords < 0 ? Builder.DEFAULT_MAX_RECORDS : b.maxRecords;
+    this.maxAddresses = b.maxAddresses < 0 ? Builder.DEFAULT_MAX_ADDRESSES : b.maxAddresses;
     this.tcpOnly = b.tcpOnly;
     this.executor = b.executor == null ? ForkJoinPool.commonPool() : b.executor;
     this.scheduling = new Scheduling(executor, b.scheduler);
@@ -234,17 +241,57 @@ public final class DnsjavaLookup implements DnsLookup {
     return lookup(name, Type.MX, r -> r instanceof MXRecord mx ? Outcomes.mx(mx) : null);
   }
 
-  private <T> CompletionStage<DnsOutcome<T>> lookup(
-      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
-    if (name == null) {
-      return CompletableFuture.failedFuture(new NullPointerException("name"));
-    }
+  /**
+   * Looks up the A and AAAA records of {@code host}, both queries sent at once, each under the
+   * deadline, and combines them as {@link DnsLookup#addresses(String)} documents (with
+   * {@link AddressOutcomes#combine}): addresses interleaved, IPv6 first (RFC 8305 §4), at most
+   * {@link Builder#maxAddresses(int)}. Each family's answer is also bounded by
+   * {@link Builder#maxRecords(int)}, like every answer.
+   *
+   * @param host the host name, such as {@code mta-sts.example.com}
+   * @return the outcome, completed on the executor within the deadline; completes exceptionally
+   *     with {@link NullPointerException} or {@link IllegalArgumentException} for a {@code null}
+   *     or invalid name only
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8305#section-4">RFC 8305 §4</a>
+   */
+  @Override
+  public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
     Name qname;
     try {
-      qname = QueryNames.toAbsolute(name);
-    } catch (IllegalArgumentException e) {
+      qname = QueryNames.toAbsolute(Objects.requireNonNull(host, "host"));
+    } catch (NullPointerException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // The addresses carry the name asked for, so getHostName() never asks reverse DNS.
+    String hostName = QueryNames.toText(qname);
+    CompletableFuture<DnsOutcome<InetAddress>> ipv6 =
+        lookup(host, qname, Type.AAAA, r -> Outcomes.address(r, hostName));
+    CompletableFuture<DnsOutcome<InetAddress>> ipv4 =
+        lookup(host, qname, Type.A, r -> Outcomes.address(r, hostName));
+    // Both complete on the executor, so the combination runs there too.
+    return ipv6.thenCombine(ipv4, (six, four) -> {
+      DnsOutcome<InetAddress> combined = AddressOutcomes.combine(host, six, four, maxAddresses);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("DNS A+AAAA {}: {} (AAAA: {}; A: {})", qname, describe(combined),
+            describe(six), describe(four));
+      }
+      return combined;
+    });
+  }
+
+  private <T> CompletionStage<DnsOutcome<T>> lookup(
+      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
+    Name qname;
+    try {
+      qname = QueryNames.toAbsolute(Objects.requireNonNull(name, "name"));
+    } catch (NullPointerException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return lookup(name, qname, type, convert);
+  }
+
+  private <T> CompletableFuture<DnsOutcome<T>> lookup(
+      String name, Name qname, int type, Function<Record, @Nullable T> convert) {
     CompletableFuture<DnsOutcome<T>> result = new CompletableFuture<>();
     LookupGate gate = new LookupGate(resolver);
     Runnable cancelDeadline = scheduling.schedule(deadline, () -> {
@@ -287,7 +334,8 @@ public final class DnsjavaLookup implements DnsLookup {
 
   private static String describe(DnsOutcome<?> outcome) {
     if (outcome instanceof DnsOutcome.TemporaryFailure<?> f) {
-      return "temporary failure " + f.reason() + ": " + f.message();
+      // The message may quote text from the network (dnsjava's parse errors): SEC-12.
+      return "temporary failure " + f.reason() + ": " + SafeText.escape(f.message());
     }
     if (outcome instanceof DnsOutcome.Records<?> r) {
       return r.records().size() + " record(s)";
@@ -300,7 +348,7 @@ public final class DnsjavaLookup implements DnsLookup {
     return "DnsjavaLookup[servers=" + servers + ", queryTimeout=" + queryTimeout
         + ", deadline=" + deadline + ", attemptsPerServer=" + attemptsPerServer
         + ", maxCnameChain=" + maxCnameChain + ", maxAnswerSize=" + maxAnswerSize
-        + ", maxRecords=" + maxRecords + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
+        + ", maxRecords=" + maxRecords + ", maxAddresses=" + maxAddresses + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
         + "]";
   }
 
@@ -320,6 +368,8 @@ public final class DnsjavaLookup implements DnsLookup {
     static final int MIN_ANSWER_SIZE = 512;
     static final int MAX_ANSWER_SIZE_LIMIT = 65_535;
     static final int MAX_RECORDS_LIMIT = 10_000;
+    static final int DEFAULT_MAX_ADDRESSES = 32;
+    static final int MAX_ADDRESSES_LIMIT = 1_000;
     static final int DEFAULT_PORT = 53;
 
     private @Nullable List<InetSocketAddress> servers;
@@ -329,6 +379,7 @@ public final class DnsjavaLookup implements DnsLookup {
     private int maxCnameChain = -1;
     private int maxAnswerSize = -1;
     private int maxRecords = -1;
+    private int maxAddresses = -1;
     private boolean tcpOnly;
     private @Nullable Executor executor;
     private @Nullable ScheduledExecutorService scheduler;
@@ -467,6 +518,22 @@ public final class DnsjavaLookup implements DnsLookup {
     public Builder maxRecords(int max) {
       requireUnset(maxRecords < 0, "maxRecords");
       maxRecords = requireRange(max, 1, MAX_RECORDS_LIMIT, "maxRecords");
+      return this;
+    }
+
+    /**
+     * Sets the most addresses an {@link DnsjavaLookup#addresses(String) address lookup} returns:
+     * those past it in the interleaved order (IPv6 first, RFC 8305 §4) are dropped, since a
+     * client tries only the first few. Default: 32.
+     *
+     * @param max 1 to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is out of range
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maxAddresses(int max) {
+      requireUnset(maxAddresses < 0, "maxAddresses");
+      maxAddresses = requireRange(max, 1, MAX_ADDRESSES_LIMIT, "maxAddresses");
       return this;
     }
 
