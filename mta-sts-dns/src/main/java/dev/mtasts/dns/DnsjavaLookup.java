@@ -72,8 +72,9 @@ import org.xbill.DNS.lookup.LookupSession;
  *       none: {@link DnsOutcome.NoData}.
  *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout (also when only datagrams that do not answer
  *       the query arrive, see below), an unreachable server, an answer that does not parse (or,
- *       over TCP, does not match the question), an answer over {@link Builder#maxAnswerSize(int)} bytes or
- *       {@link Builder#maxRecords(int)} records, a CNAME loop or a chain over
+ *       over TCP, does not match the question), an answer over
+ *       {@link Builder#maxAnswerSize(int)} bytes or {@link Builder#maxRecords(int)} records, a
+ *       CNAME loop or a chain over
  *       {@link Builder#maxCnameChain(int)}: {@link DnsOutcome.TemporaryFailure} with the matching
  *       {@link DnsFailure} and the cause.
  * </ul>
@@ -348,7 +349,8 @@ public final class DnsjavaLookup implements DnsLookup {
     return "DnsjavaLookup[servers=" + servers + ", queryTimeout=" + queryTimeout
         + ", deadline=" + deadline + ", attemptsPerServer=" + attemptsPerServer
         + ", maxCnameChain=" + maxCnameChain + ", maxAnswerSize=" + maxAnswerSize
-        + ", maxRecords=" + maxRecords + ", maxAddresses=" + maxAddresses + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
+        + ", maxRecords=" + maxRecords + ", maxAddresses=" + maxAddresses
+        + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
         + "]";
   }
 

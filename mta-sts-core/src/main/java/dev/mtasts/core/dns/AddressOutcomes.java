@@ -37,8 +37,10 @@ public final class AddressOutcomes {
     if (maxAddresses < 1) {
       throw new IllegalArgumentException("maxAddresses must be positive, not " + maxAddresses);
     }
-    List<InetAddress> six = ipv6 instanceof DnsOutcome.Records<InetAddress> r ? r.records() : List.of();
-    List<InetAddress> four = ipv4 instanceof DnsOutcome.Records<InetAddress> r ? r.records() : List.of();
+    List<InetAddress> six =
+        ipv6 instanceof DnsOutcome.Records<InetAddress> r ? r.records() : List.of();
+    List<InetAddress> four =
+        ipv4 instanceof DnsOutcome.Records<InetAddress> r ? r.records() : List.of();
     if (!six.isEmpty() || !four.isEmpty()) {
       Set<InetAddress> interleaved = new LinkedHashSet<>();
       for (int i = 0; i < Math.max(six.size(), four.size()); i++) {
