@@ -9,6 +9,8 @@ import dev.mtasts.core.dns.MxRecord;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,27 @@ public final class ComputedDomains implements DnsLookup, PolicyFetcher {
         : new DnsOutcome.Records<>(name, List.of(new MxRecord(10, "mx1." + name), new MxRecord(20, "mx2." + name)),
             List.of());
     return CompletableFuture.completedStage(outcome);
+  }
+
+  /**
+   * Answers every host directly under a synthetic domain (its MX and policy hosts) with one
+   * documentation address (RFC 5737); other names do not exist.
+   */
+  @Override
+  public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
+    int dot = host.indexOf('.');
+    DnsOutcome<InetAddress> outcome = dot < 0 || BenchDomains.indexOf(host.substring(dot + 1)) < 0
+        ? new DnsOutcome.NoSuchName<>(host)
+        : new DnsOutcome.Records<>(host, List.of(address(host)), List.of());
+    return CompletableFuture.completedStage(outcome);
+  }
+
+  private static InetAddress address(String host) {
+    try {
+      return InetAddress.getByAddress(host, new byte[] {(byte) 192, 0, 2, 1});
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("a 4-byte address is always valid", e);
+    }
   }
 
   @Override

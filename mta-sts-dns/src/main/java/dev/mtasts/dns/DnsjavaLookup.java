@@ -1,5 +1,7 @@
 package dev.mtasts.dns;
 
+import dev.mtasts.core.SafeText;
+import dev.mtasts.core.dns.AddressOutcomes;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
@@ -9,6 +11,9 @@ import dev.mtasts.dns.internal.Outcomes;
 import dev.mtasts.dns.internal.QueryNames;
 import dev.mtasts.dns.internal.Scheduling;
 import dev.mtasts.dns.internal.ServerResolver;
+import dev.mtasts.dns.internal.UdpResolver;
+import dev.mtasts.dns.internal.UdpTransport;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +70,11 @@ import org.xbill.DNS.lookup.LookupSession;
  *   <li>NXDOMAIN, also at the end of a CNAME chain: {@link DnsOutcome.NoSuchName}.
  *   <li>NOERROR without records of the type, as an empty answer or as a CNAME whose target has
  *       none: {@link DnsOutcome.NoData}.
- *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout, an unreachable server, an answer that does
- *       not parse or match the question, an answer over {@link Builder#maxAnswerSize(int)} bytes or
- *       {@link Builder#maxRecords(int)} records, a CNAME loop or a chain over
+ *   <li>SERVFAIL, REFUSED, any other RCODE, a timeout (also when only datagrams that do not answer
+ *       the query arrive, see below), an unreachable server, an answer that does not parse (or,
+ *       over TCP, does not match the question), an answer over
+ *       {@link Builder#maxAnswerSize(int)} bytes or {@link Builder#maxRecords(int)} records, a
+ *       CNAME loop or a chain over
  *       {@link Builder#maxCnameChain(int)}: {@link DnsOutcome.TemporaryFailure} with the matching
  *       {@link DnsFailure} and the cause.
  * </ul>
@@ -84,7 +91,9 @@ import org.xbill.DNS.lookup.LookupSession;
  * A TXT RR becomes its character-strings joined with no added spaces (TXT-9), each byte mapped to
  * the char of the same value, with no escaping: bytes above 0x7F reach the record parsers, which
  * reject them (TXT-2). An MX RR becomes its preference and its lower-case target without the root
- * dot, {@code ""} for the null MX of RFC 7505.
+ * dot, {@code ""} for the null MX of RFC 7505. An A or AAAA RR becomes an {@link InetAddress}
+ * named after the queried host; {@link #addresses(String)} asks for both at once and interleaves
+ * them, IPv6 first (RFC 8305 §4).
  *
  * <h2>Time and threads</h2>
  * Every lookup completes within {@link Builder#deadline(Duration)}; each query to one server (with
@@ -104,17 +113,32 @@ import org.xbill.DNS.lookup.LookupSession;
  *       timeouts and only hands work over to the executor. Default: the JDK's
  *       {@link CompletableFuture#delayedExecutor(long, java.util.concurrent.TimeUnit, Executor)},
  *       whose one daemon thread the JDK starts lazily and shares with the whole JVM.
- *   <li>dnsjava performs all network I/O on one daemon thread, "dnsjava NIO selector", which it
- *       starts lazily from the thread that sends the first query in the JVM and shares with every
- *       dnsjava user (static state in dnsjava's {@code NioClient}); it also registers a JVM
- *       shutdown hook that closes it.
- *       That thread only hands answers over to the executor. It cannot be avoided short of
- *       replacing dnsjava's transport; a known dnsjava 3.6.5 bug can kill it when a TCP server
- *       resets a connection mid-write, after which every lookup ends, on time, as a
- *       {@link DnsFailure#TIMEOUT} failure.
+ *   <li>UDP queries are served by one daemon thread per instance, "mta-sts-dns-udp", started when
+ *       a UDP query is sent while none runs and ending as soon as no UDP query is in flight. It
+ *       only reads datagrams, drops those that do not answer the query (below) and hands answers
+ *       over to the executor.
+ *   <li>TCP queries (after a truncated UDP answer, or all of them with {@link Builder#tcpOnly()})
+ *       use dnsjava's transport, which performs its I/O on one daemon thread, "dnsjava NIO
+ *       selector", started lazily from the thread that sends the first TCP query in the JVM and
+ *       shared with every dnsjava user (static state in dnsjava's {@code NioClient}); it also
+ *       registers a JVM shutdown hook that closes it. That thread only hands answers over to the
+ *       executor; a known dnsjava 3.6.5 bug can kill it when a TCP server resets a connection
+ *       mid-write, after which every TCP query ends, on time, as a {@link DnsFailure#TIMEOUT}
+ *       failure.
  * </ul>
- * This class starts no thread itself and holds no static state. It keeps no DNS cache: the
- * recursive resolver caches, and MTA-STS policies are cached by their own TTL.
+ * This class holds no static state. It keeps no DNS cache: the recursive resolver caches, and
+ * MTA-STS policies are cached by their own TTL.
+ *
+ * <h2>Spoofed datagrams (RFC 5452 §9.1)</h2>
+ * Each UDP query goes out from its own socket, on an ephemeral port chosen by the operating system,
+ * with a fresh random ID. A datagram is taken as the answer only if it comes from the address and
+ * port queried, carries the query's ID, has QR set and the query's opcode, and repeats the query's
+ * question (name, type and class). Any other datagram is dropped and the wait goes on until the
+ * query timeout, so a forged datagram can neither end the attempt nor pass for an answer. CPU
+ * budget: at most 64 dropped
+ * datagrams per query; one more fails that attempt as {@link DnsFailure#MALFORMED_ANSWER} and the
+ * lookup moves on to its next attempt. A TCP message with QR=0 is a
+ * {@link DnsFailure#MALFORMED_ANSWER} failure.
  *
  * <p>Instances are immutable and thread-safe; share one per configuration.
  *
@@ -134,6 +158,7 @@ public final class DnsjavaLookup implements DnsLookup {
   private final int maxCnameChain;
   private final int maxAnswerSize;
   private final int maxRecords;
+  private final int maxAddresses;
   private final boolean tcpOnly;
   private final Executor executor;
   private final Scheduling scheduling;
@@ -148,6 +173,7 @@ public final class DnsjavaLookup implements DnsLookup {
     this.maxCnameChain = b.maxCnameChain < 0 ? Builder.DEFAULT_MAX_CNAME_CHAIN : b.maxCnameChain;
     this.maxAnswerSize = b.maxAnswerSize < 0 ? Builder.DEFAULT_MAX_ANSWER_SIZE : b.maxAnswerSize;
     this.maxRecords = b.maxRecords < 0 ? Builder.DEFAULT_MAX_RECORDS : b.maxRecords;
+    this.maxAddresses = b.maxAddresses < 0 ? Builder.DEFAULT_MAX_ADDRESSES : b.maxAddresses;
     this.tcpOnly = b.tcpOnly;
     this.executor = b.executor == null ? ForkJoinPool.commonPool() : b.executor;
     this.scheduling = new Scheduling(executor, b.scheduler);
@@ -156,14 +182,20 @@ public final class DnsjavaLookup implements DnsLookup {
           + ") must not be shorter than the query timeout (" + queryTimeout + ")");
     }
 
+    UdpTransport udp = new UdpTransport();
     List<Resolver> perServer = new ArrayList<>();
     for (InetSocketAddress server : this.servers) {
-      SimpleResolver simple = new SimpleResolver(server);
+      SimpleResolver tcp = new SimpleResolver(server);
       // dnsjava's own timeout only closes abandoned sockets; ours fires first (see class doc).
-      simple.setTimeout(queryTimeout);
-      simple.setTCP(tcpOnly);
-      simple.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
-      perServer.add(new ServerResolver(simple, scheduling, queryTimeout, maxAnswerSize, maxRecords));
+      tcp.setTimeout(queryTimeout);
+      tcp.setTCP(true);
+      tcp.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
+      // UDP goes through our transport: dnsjava's gives up on the first datagram that does not
+      // match the query (SEC-13).
+      Resolver transport = tcpOnly
+          ? tcp : new UdpResolver(server, tcp, udp, queryTimeout, EDNS_PAYLOAD_SIZE);
+      perServer.add(
+          new ServerResolver(transport, scheduling, queryTimeout, maxAnswerSize, maxRecords));
     }
     ExtendedResolver extended = new ExtendedResolver(perServer);
     extended.setRetries(attemptsPerServer);
@@ -210,17 +242,57 @@ public final class DnsjavaLookup implements DnsLookup {
     return lookup(name, Type.MX, r -> r instanceof MXRecord mx ? Outcomes.mx(mx) : null);
   }
 
-  private <T> CompletionStage<DnsOutcome<T>> lookup(
-      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
-    if (name == null) {
-      return CompletableFuture.failedFuture(new NullPointerException("name"));
-    }
+  /**
+   * Looks up the A and AAAA records of {@code host}, both queries sent at once, each under the
+   * deadline, and combines them as {@link DnsLookup#addresses(String)} documents (with
+   * {@link AddressOutcomes#combine}): addresses interleaved, IPv6 first (RFC 8305 §4), at most
+   * {@link Builder#maxAddresses(int)}. Each family's answer is also bounded by
+   * {@link Builder#maxRecords(int)}, like every answer.
+   *
+   * @param host the host name, such as {@code mta-sts.example.com}
+   * @return the outcome, completed on the executor within the deadline; completes exceptionally
+   *     with {@link NullPointerException} or {@link IllegalArgumentException} for a {@code null}
+   *     or invalid name only
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8305#section-4">RFC 8305 §4</a>
+   */
+  @Override
+  public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
     Name qname;
     try {
-      qname = QueryNames.toAbsolute(name);
-    } catch (IllegalArgumentException e) {
+      qname = QueryNames.toAbsolute(Objects.requireNonNull(host, "host"));
+    } catch (NullPointerException | IllegalArgumentException e) {
       return CompletableFuture.failedFuture(e);
     }
+    // The addresses carry the name asked for, so getHostName() never asks reverse DNS.
+    String hostName = QueryNames.toText(qname);
+    CompletableFuture<DnsOutcome<InetAddress>> ipv6 =
+        lookup(host, qname, Type.AAAA, r -> Outcomes.address(r, hostName));
+    CompletableFuture<DnsOutcome<InetAddress>> ipv4 =
+        lookup(host, qname, Type.A, r -> Outcomes.address(r, hostName));
+    // Both complete on the executor, so the combination runs there too.
+    return ipv6.thenCombine(ipv4, (six, four) -> {
+      DnsOutcome<InetAddress> combined = AddressOutcomes.combine(host, six, four, maxAddresses);
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("DNS A+AAAA {}: {} (AAAA: {}; A: {})", qname, describe(combined),
+            describe(six), describe(four));
+      }
+      return combined;
+    });
+  }
+
+  private <T> CompletionStage<DnsOutcome<T>> lookup(
+      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
+    Name qname;
+    try {
+      qname = QueryNames.toAbsolute(Objects.requireNonNull(name, "name"));
+    } catch (NullPointerException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return lookup(name, qname, type, convert);
+  }
+
+  private <T> CompletableFuture<DnsOutcome<T>> lookup(
+      String name, Name qname, int type, Function<Record, @Nullable T> convert) {
     CompletableFuture<DnsOutcome<T>> result = new CompletableFuture<>();
     LookupGate gate = new LookupGate(resolver);
     Runnable cancelDeadline = scheduling.schedule(deadline, () -> {
@@ -263,7 +335,8 @@ public final class DnsjavaLookup implements DnsLookup {
 
   private static String describe(DnsOutcome<?> outcome) {
     if (outcome instanceof DnsOutcome.TemporaryFailure<?> f) {
-      return "temporary failure " + f.reason() + ": " + f.message();
+      // The message may quote text from the network (dnsjava's parse errors): SEC-12.
+      return "temporary failure " + f.reason() + ": " + SafeText.escape(f.message());
     }
     if (outcome instanceof DnsOutcome.Records<?> r) {
       return r.records().size() + " record(s)";
@@ -276,7 +349,8 @@ public final class DnsjavaLookup implements DnsLookup {
     return "DnsjavaLookup[servers=" + servers + ", queryTimeout=" + queryTimeout
         + ", deadline=" + deadline + ", attemptsPerServer=" + attemptsPerServer
         + ", maxCnameChain=" + maxCnameChain + ", maxAnswerSize=" + maxAnswerSize
-        + ", maxRecords=" + maxRecords + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
+        + ", maxRecords=" + maxRecords + ", maxAddresses=" + maxAddresses
+        + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
         + "]";
   }
 
@@ -296,6 +370,8 @@ public final class DnsjavaLookup implements DnsLookup {
     static final int MIN_ANSWER_SIZE = 512;
     static final int MAX_ANSWER_SIZE_LIMIT = 65_535;
     static final int MAX_RECORDS_LIMIT = 10_000;
+    static final int DEFAULT_MAX_ADDRESSES = 32;
+    static final int MAX_ADDRESSES_LIMIT = 1_000;
     static final int DEFAULT_PORT = 53;
 
     private @Nullable List<InetSocketAddress> servers;
@@ -305,6 +381,7 @@ public final class DnsjavaLookup implements DnsLookup {
     private int maxCnameChain = -1;
     private int maxAnswerSize = -1;
     private int maxRecords = -1;
+    private int maxAddresses = -1;
     private boolean tcpOnly;
     private @Nullable Executor executor;
     private @Nullable ScheduledExecutorService scheduler;
@@ -443,6 +520,22 @@ public final class DnsjavaLookup implements DnsLookup {
     public Builder maxRecords(int max) {
       requireUnset(maxRecords < 0, "maxRecords");
       maxRecords = requireRange(max, 1, MAX_RECORDS_LIMIT, "maxRecords");
+      return this;
+    }
+
+    /**
+     * Sets the most addresses an {@link DnsjavaLookup#addresses(String) address lookup} returns:
+     * those past it in the interleaved order (IPv6 first, RFC 8305 §4) are dropped, since a
+     * client tries only the first few. Default: 32.
+     *
+     * @param max 1 to 1000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is out of range
+     * @throws IllegalStateException if the bound was already set
+     */
+    public Builder maxAddresses(int max) {
+      requireUnset(maxAddresses < 0, "maxAddresses");
+      maxAddresses = requireRange(max, 1, MAX_ADDRESSES_LIMIT, "maxAddresses");
       return this;
     }
 

@@ -60,6 +60,7 @@ class DnsjavaLookupBuilderTest {
           .maxCnameChain(4)
           .maxAnswerSize(4096)
           .maxRecords(20)
+          .maxAddresses(5)
           .tcpOnly()
           .executor(Runnable::run)
           .scheduler(scheduler);
@@ -73,6 +74,7 @@ class DnsjavaLookupBuilderTest {
           () -> b.maxCnameChain(4),
           () -> b.maxAnswerSize(4096),
           () -> b.maxRecords(20),
+          () -> b.maxAddresses(5),
           b::tcpOnly,
           () -> b.executor(Runnable::run),
           () -> b.scheduler(scheduler));
@@ -81,7 +83,7 @@ class DnsjavaLookupBuilderTest {
             .hasMessageContaining("already set");
       }
       assertThat(b.build().toString()).contains("127.0.0.1", "PT1S", "PT3S", "maxCnameChain=4",
-          "maxAnswerSize=4096", "maxRecords=20", "transport=TCP");
+          "maxAnswerSize=4096", "maxRecords=20", "maxAddresses=5", "transport=TCP");
     } finally {
       scheduler.shutdownNow();
     }
@@ -99,7 +101,9 @@ class DnsjavaLookupBuilderTest {
         () -> DnsjavaLookup.builder().maxAnswerSize(511),
         () -> DnsjavaLookup.builder().maxAnswerSize(65_536),
         () -> DnsjavaLookup.builder().maxRecords(0),
-        () -> DnsjavaLookup.builder().maxRecords(10_001));
+        () -> DnsjavaLookup.builder().maxRecords(10_001),
+        () -> DnsjavaLookup.builder().maxAddresses(0),
+        () -> DnsjavaLookup.builder().maxAddresses(1_001));
     for (Runnable r : bad) {
       assertThatThrownBy(r::run).isInstanceOf(IllegalArgumentException.class);
     }
@@ -120,7 +124,7 @@ class DnsjavaLookupBuilderTest {
 
     assertThat(text).contains("queryTimeout=PT2S", "deadline=PT5S", "attemptsPerServer=2",
         "maxCnameChain=8", "maxAnswerSize=16384", "maxRecords=100",
-        "transport=UDP, TCP on truncation");
+        "maxAddresses=32", "transport=UDP, TCP on truncation");
     assertThat(text).doesNotContain("servers=[]");
   }
 }

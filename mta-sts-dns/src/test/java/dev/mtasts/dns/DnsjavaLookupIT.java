@@ -9,14 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.dns.MxRecord;
-import dev.mtasts.testing.KnotServer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,7 +23,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@link DnsjavaLookup} against a real authoritative server: knotd started from zone files on a
- * loopback port (see {@link KnotServer}; skipped when knotd is absent unless
+ * loopback port (see {@code dev.mtasts.testing.KnotServer}; skipped when knotd is absent unless
  * {@code MTASTS_REQUIRE_SERVERS=1}).
  */
 @Timeout(120)
@@ -34,8 +31,7 @@ class DnsjavaLookupIT {
   private static final Logger LOG = LoggerFactory.getLogger(DnsjavaLookupIT.class);
   private static final String STS = "v=STSv1; id=20240101T000000;";
 
-  private static KnotServer knot;
-  private static ExecutorService executor;
+  private static KnotLookup server;
   private static DnsjavaLookup dns;
 
   @BeforeAll
@@ -73,18 +69,14 @@ class DnsjavaLookupIT {
         _mta-sts.customer TXT "v=STSv1; id=provider;"
         host A 192.0.2.1
         """;
-    knot = KnotServer.start(Map.of("example.test", example, "provider.test", provider));
-    executor = Executors.newFixedThreadPool(2);
-    dns = DnsjavaLookup.builder().servers(knot.hostPort()).executor(executor).build();
+    server = KnotLookup.start(Map.of("example.test", example, "provider.test", provider));
+    dns = server.dns;
   }
 
   @AfterAll
   static void stopKnot() {
-    if (knot != null) {
-      knot.close();
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -184,8 +176,7 @@ class DnsjavaLookupIT {
 
   @Test
   void tcpOnlyLookupsWorkToo() throws Exception {
-    DnsjavaLookup tcp = DnsjavaLookup.builder().servers(knot.hostPort()).tcpOnly()
-        .executor(executor).build();
+    DnsjavaLookup tcp = server.tcpOnly();
 
     assertThat(recordList(await(tcp.txt("_mta-sts.delegated.example.test"))))
         .containsExactly("v=STSv1; id=provider;");

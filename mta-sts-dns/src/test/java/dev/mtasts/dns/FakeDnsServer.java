@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.net.SocketException;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class FakeDnsServer implements AutoCloseable {
   enum Transport { UDP, TCP }
 
   /** What the server sends back. */
-  sealed interface Reply permits Answer, Raw, Silence {}
+  sealed interface Reply permits Answer, Raw, Silence, Several, FromElsewhere {}
 
   /** A DNS message; over UDP it is truncated with TC when it exceeds the client's payload size. */
   record Answer(Message message) implements Reply {}
@@ -45,6 +46,20 @@ final class FakeDnsServer implements AutoCloseable {
 
   /** Nothing at all. */
   record Silence() implements Reply {}
+
+  /** Each of these replies in turn (over UDP as separate datagrams). */
+  record Several(List<Reply> replies) implements Reply {
+    Several {
+      replies = List.copyOf(replies);
+    }
+
+    Several(Reply... replies) {
+      this(List.of(replies));
+    }
+  }
+
+  /** Over UDP: this reply sent from another port of the server's address (a spoofing attempt). */
+  record FromElsewhere(Reply reply) implements Reply {}
 
   /** Answers one query. */
   @FunctionalInterface
@@ -168,14 +183,32 @@ final class FakeDnsServer implements AutoCloseable {
         udp.receive(packet);
         byte[] in = new byte[packet.getLength()];
         System.arraycopy(buffer, 0, in, 0, in.length);
-        byte[] out = handle(in, Transport.UDP);
-        if (out != null) {
-          udp.send(new DatagramPacket(out, out.length, packet.getSocketAddress()));
+        Message query = accept(in, Transport.UDP);
+        if (query != null) {
+          sendUdp(reply(query, Transport.UDP), query, udp, packet.getSocketAddress());
         }
       } catch (IOException e) {
         if (closed) {
           return;
         }
+      }
+    }
+  }
+
+  private void sendUdp(Reply reply, Message query, DatagramSocket from, SocketAddress to)
+      throws IOException {
+    if (reply instanceof Several several) {
+      for (Reply r : several.replies()) {
+        sendUdp(r, query, from, to);
+      }
+    } else if (reply instanceof FromElsewhere elsewhere) {
+      try (DatagramSocket other = new DatagramSocket(new InetSocketAddress(udp.getLocalAddress(), 0))) {
+        sendUdp(elsewhere.reply(), query, other, to);
+      }
+    } else {
+      byte[] out = wire(reply, query, Transport.UDP);
+      if (out != null) {
+        from.send(new DatagramPacket(out, out.length, to));
       }
     }
   }
@@ -205,11 +238,9 @@ final class FakeDnsServer implements AutoCloseable {
         int length = in.readUnsignedShort();
         byte[] query = new byte[length];
         in.readFully(query);
-        byte[] reply = handle(query, Transport.TCP);
-        if (reply != null) {
-          out.writeShort(reply.length);
-          out.write(reply);
-          out.flush();
+        Message parsed = accept(query, Transport.TCP);
+        if (parsed != null) {
+          sendTcp(reply(parsed, Transport.TCP), parsed, out);
         }
       }
     } catch (EOFException | SocketException e) {
@@ -219,7 +250,23 @@ final class FakeDnsServer implements AutoCloseable {
     }
   }
 
-  private byte[] handle(byte[] in, Transport transport) {
+  private void sendTcp(Reply reply, Message query, DataOutputStream out) throws IOException {
+    if (reply instanceof Several several) {
+      for (Reply r : several.replies()) {
+        sendTcp(r, query, out);
+      }
+      return;
+    }
+    byte[] bytes = wire(reply instanceof FromElsewhere e ? e.reply() : reply, query, Transport.TCP);
+    if (bytes != null) {
+      out.writeShort(bytes.length);
+      out.write(bytes);
+      out.flush();
+    }
+  }
+
+  /** Parses and records a query; {@code null} when it does not parse. */
+  private Message accept(byte[] in, Transport transport) {
     Message query;
     try {
       query = new Message(in);
@@ -231,15 +278,21 @@ final class FakeDnsServer implements AutoCloseable {
       queries.notifyAll();
     }
     counts.get(transport).incrementAndGet();
-    Reply reply;
+    return query;
+  }
+
+  private Reply reply(Message query, Transport transport) {
     try {
-      reply = handler.reply(query, transport);
+      return handler.reply(query, transport);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return null;
+      return new Silence();
     } catch (Exception e) {
-      reply = new Answer(response(query, Rcode.SERVFAIL));
+      return new Answer(response(query, Rcode.SERVFAIL));
     }
+  }
+
+  private static byte[] wire(Reply reply, Message query, Transport transport) {
     if (reply instanceof Raw raw) {
       return raw.bytes();
     }

@@ -1,6 +1,9 @@
 package dev.mtasts.dns;
 
 import java.io.ByteArrayOutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -8,6 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.MXRecord;
@@ -77,6 +82,19 @@ final class FakeZone implements FakeDnsServer.Handler {
 
   static Record mx(String owner, int preference, String target) {
     return new MXRecord(name(owner), DClass.IN, TTL, preference, name(target));
+  }
+
+  /** An A or AAAA record, by the family of the literal. */
+  static Record address(String owner, String literal) {
+    InetAddress a;
+    try {
+      a = InetAddress.getByName(literal); // a literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(e);
+    }
+    return a instanceof Inet6Address
+        ? new AAAARecord(name(owner), DClass.IN, TTL, a)
+        : new ARecord(name(owner), DClass.IN, TTL, a);
   }
 
   static Record cname(String owner, String target) {

@@ -61,7 +61,10 @@ public sealed interface ReportParseOutcome permits ReportParseOutcome.Parsed, Re
     INVALID_GZIP,
     /** The JSON is malformed or truncated. */
     INVALID_JSON,
-    /** The JSON is nested too deeply, or a string or number is too long (SEC-9). */
+    /**
+     * The JSON is nested too deeply, has too many tokens, or a string, member name, number or
+     * count written as text is too long (SEC-9, SEC-14).
+     */
     LIMIT_EXCEEDED,
     /** The JSON is not an object with a {@code policies} member. */
     NOT_A_REPORT

@@ -43,9 +43,20 @@ import org.jspecify.annotations.Nullable;
  * receivers must ignore those that do not (RPT-23); checking it is the caller's job, before the
  * attachment reaches this parser.
  *
- * <p>Bounds: the input size, the decompressed size (decompression bombs), the nesting depth and
- * the length of each string and number; exceeding one rejects the report. The parser never uses
- * file names from the input.
+ * <p>Bounds: the input size, the decompressed size (decompression bombs), the nesting depth, the
+ * number of tokens and the length of each string, member name and number; exceeding one rejects
+ * the report ({@link RejectReason#LIMIT_EXCEEDED} for the JSON bounds). The parser never uses file
+ * names from the input.
+ *
+ * <p>CPU budget (SEC-14): the work is linear in the size of the decompressed JSON, because every
+ * token costs time proportional to its length and no conversion is worse than linear: number
+ * tokens are at most {@value #MAX_NUMBER_LENGTH} characters, member names at most
+ * {@value #MAX_NAME_LENGTH}, strings at most {@link Builder#maxStringLength(int)}, and a count
+ * written as text (a string, a decimal or an integer beyond 64 bits) at most
+ * {@value #MAX_COUNT_TEXT_LENGTH} characters, checked before it is converted; a longer one rejects
+ * the report, since no count needs it (a 64-bit count has at most 19 digits). Converting a
+ * 65,000-digit count used to cost milliseconds each, seconds per report. The number of tokens is
+ * bounded by {@link Builder#maxTokens(int)}.
  *
  * <pre>{@code
  * ReportParser parser = ReportParser.builder().build();
@@ -70,6 +81,19 @@ public final class ReportParser {
   public static final int DEFAULT_MAX_DEPTH = 16;
   /** The default for {@link Builder#maxStringLength(int)}: 64 Ki characters. */
   public static final int DEFAULT_MAX_STRING_LENGTH = 1 << 16;
+  /**
+   * The longest number token accepted, in characters; a longer one rejects the report (SEC-14).
+   */
+  public static final int MAX_NUMBER_LENGTH = 64;
+  /**
+   * The longest text accepted for a count (a numeric string, a decimal, or an integer beyond 64
+   * bits), checked before conversion; a longer one rejects the report (SEC-14).
+   */
+  public static final int MAX_COUNT_TEXT_LENGTH = 32;
+  /** The longest member name accepted, in characters; a longer one rejects the report. */
+  public static final int MAX_NAME_LENGTH = 1024;
+  /** The least default for {@link Builder#maxTokens(int)}. */
+  static final int MIN_DEFAULT_MAX_TOKENS = 1_000_000;
 
   private static final int MAX_WARNINGS = 100;
 
@@ -84,8 +108,11 @@ public final class ReportParser {
         .streamReadConstraints(StreamReadConstraints.builder()
             .maxNestingDepth(b.maxDepth)
             .maxStringLength(b.maxStringLength)
-            .maxNumberLength(64)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxNameLength(MAX_NAME_LENGTH)
             .maxDocumentLength(b.maxJsonBytes)
+            .maxTokenCount(b.maxTokens > 0 ? b.maxTokens
+                : Math.max(MIN_DEFAULT_MAX_TOKENS, b.maxJsonBytes / 4))
             .build())
         .build();
   }
@@ -520,6 +547,12 @@ public final class ReportParser {
         value = p.getLongValue();
       } else if (t == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_STRING
           || t == JsonToken.VALUE_NUMBER_INT) {
+        // BigDecimal's conversion is superlinear in the digits: bound them first (SEC-14).
+        int length = p.getTextLength();
+        if (length > MAX_COUNT_TEXT_LENGTH) {
+          throw new StreamConstraintsException("the count at " + path + " is written with " + length
+              + " characters; the limit is " + MAX_COUNT_TEXT_LENGTH + " (SEC-14)");
+        }
         String s = p.getText().strip();
         try {
           value = new BigDecimal(s).longValueExact();
@@ -572,6 +605,7 @@ public final class ReportParser {
     private int maxJsonBytes = DEFAULT_MAX_JSON_BYTES;
     private int maxDepth = DEFAULT_MAX_DEPTH;
     private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
+    private int maxTokens;
     private final SetOnce set = new SetOnce();
 
     private Builder() {}
@@ -631,6 +665,22 @@ public final class ReportParser {
     public Builder maxStringLength(int max) {
       set.mark("maxStringLength");
       maxStringLength = SetOnce.atLeast(max, 256, "maxStringLength");
+      return this;
+    }
+
+    /**
+     * Sets the most JSON tokens (names, values, brackets) read from one report; more rejects it
+     * (SEC-14).
+     *
+     * @param max tokens, at least 1000; the default is a quarter of
+     *     {@link #maxJsonBytes(int)} and at least 1,000,000 (8,388,608 with the default JSON size)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1000
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxTokens(int max) {
+      set.mark("maxTokens");
+      maxTokens = SetOnce.atLeast(max, 1000, "maxTokens");
       return this;
     }
 

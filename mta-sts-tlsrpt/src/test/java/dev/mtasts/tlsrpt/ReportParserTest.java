@@ -1,6 +1,7 @@
 package dev.mtasts.tlsrpt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.mtasts.core.PolicyDomain;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ReportParserTest {
@@ -255,8 +257,74 @@ class ReportParserTest {
     assertThat(rejected(p, utf8(longString)).reason()).isEqualTo(RejectReason.LIMIT_EXCEEDED);
   }
 
+  /** A report of {@code policies} policies whose two counts are {@code count}, as JSON text. */
+  static byte[] reportWithCounts(int policies, String count) {
+    StringBuilder json = new StringBuilder("{\"organization-name\":\"x\",\"policies\":[");
+    for (int i = 0; i < policies; i++) {
+      json.append(i == 0 ? "" : ",").append("{\"policy\":{\"policy-type\":\"sts\",")
+          .append("\"policy-domain\":\"example.com\"},\"summary\":{")
+          .append("\"total-successful-session-count\":").append(count)
+          .append(",\"total-failure-session-count\":").append(count).append("}}");
+    }
+    return utf8(json.append("]}").toString());
+  }
+
+  @Test
+  @DisplayName("SEC-14: counts written as 65,000-digit strings reject the report before conversion")
+  void countsWrittenAsHugeDigitStringsRejectTheReport() throws IOException {
+    String digits = "\"" + "1234567890".repeat(6_500) + "\""; // 65,000 digits
+    byte[] json = reportWithCounts(230, digits);
+    byte[] gz = gzip(json);
+    // The shape of the reported attack: a small gzip expanding to ~30 MB of such counts.
+    assertThat(json.length).isBetween(25 << 20, ReportParser.DEFAULT_MAX_JSON_BYTES);
+    assertThat(gz.length).isLessThan(100_000);
+
+    Rejected r = rejected(parser, gz);
+
+    assertThat(r.reason()).isEqualTo(RejectReason.LIMIT_EXCEEDED);
+    assertThat(r.message()).contains("policies[0].summary.total-successful-session-count")
+        .contains("65000 characters").contains("SEC-14");
+  }
+
+  @Test
+  @DisplayName("SEC-14: a count's text is bounded at 32 characters, whatever its JSON type")
+  void countTextIsBoundedBeforeConversion() {
+    String padded = "\"" + "0".repeat(ReportParser.MAX_COUNT_TEXT_LENGTH - 2) + "12\"";
+    Parsed ok = parsed(reportWithCounts(1, padded));
+    assertThat(ok.report().policies().get(0).totalSuccessfulSessionCount()).isEqualTo(12);
+
+    String tooLong = "\"" + "0".repeat(ReportParser.MAX_COUNT_TEXT_LENGTH - 1) + "12\"";
+    assertThat(rejected(parser, reportWithCounts(1, tooLong)).reason())
+        .isEqualTo(RejectReason.LIMIT_EXCEEDED);
+    // An integer token beyond 64 bits and a decimal token are converted from text too.
+    assertThat(rejected(parser, reportWithCounts(1, "1".repeat(40))).reason())
+        .isEqualTo(RejectReason.LIMIT_EXCEEDED);
+    assertThat(rejected(parser, reportWithCounts(1, "1." + "0".repeat(40))).reason())
+        .isEqualTo(RejectReason.LIMIT_EXCEEDED);
+    // Number tokens of any kind are bounded by Jackson, counts or not.
+    String longNumber = "{\"policies\":[],\"x\":" + "9".repeat(ReportParser.MAX_NUMBER_LENGTH + 1) + "}";
+    assertThat(rejected(parser, utf8(longNumber)).reason()).isEqualTo(RejectReason.LIMIT_EXCEEDED);
+  }
+
+  @Test
+  @DisplayName("SEC-14: the token count and member names are bounded")
+  void tokenCountAndMemberNamesAreBounded() {
+    byte[] report = reportWithCounts(100, "1"); // about 2,000 tokens
+    assertThat(ReportParser.builder().maxTokens(1000).build().parse(report))
+        .isInstanceOfSatisfying(Rejected.class,
+            r -> assertThat(r.reason()).isEqualTo(RejectReason.LIMIT_EXCEEDED));
+    assertThat(ReportParser.builder().maxTokens(10_000).build().parse(report))
+        .isInstanceOf(Parsed.class);
+    assertThatIllegalArgumentException().isThrownBy(() -> ReportParser.builder().maxTokens(999));
+
+    String longName = "{\"policies\":[],\"" + "n".repeat(ReportParser.MAX_NAME_LENGTH + 1) + "\":1}";
+    assertThat(rejected(parser, utf8(longName)).reason()).isEqualTo(RejectReason.LIMIT_EXCEEDED);
+  }
+
   @Test
   void builderOptionsAreSetOnce() {
     assertThatIllegalStateException().isThrownBy(() -> ReportParser.builder().maxDepth(10).maxDepth(11));
+    assertThatIllegalStateException().isThrownBy(
+        () -> ReportParser.builder().maxTokens(5000).maxTokens(6000));
   }
 }

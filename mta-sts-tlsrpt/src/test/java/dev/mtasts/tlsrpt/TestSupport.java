@@ -81,6 +81,11 @@ final class TestSupport {
     public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
       return CompletableFuture.completedFuture(new DnsOutcome.NoData<>(name));
     }
+
+    @Override
+    public CompletionStage<DnsOutcome<java.net.InetAddress>> addresses(String host) {
+      return CompletableFuture.completedFuture(new DnsOutcome.NoData<>(host));
+    }
   }
 
   /**

@@ -1,9 +1,12 @@
 package dev.mtasts.core.dns;
 
+import java.net.InetAddress;
 import java.util.concurrent.CompletionStage;
 
 /**
- * Asynchronous DNS lookups of the two record types MTA-STS needs.
+ * Asynchronous DNS lookups of the record types MTA-STS needs: TXT (the {@code _mta-sts} and
+ * {@code _smtp._tls} records), MX, and the A and AAAA addresses of a host (the policy host and the
+ * MX hosts to connect to).
  *
  * <p>Contract for implementations:
  * <ul>
@@ -44,4 +47,36 @@ public interface DnsLookup {
    * @return the outcome, with records in the order received (sort by preference to use them)
    */
   CompletionStage<DnsOutcome<MxRecord>> mx(String name);
+
+  /**
+   * Looks up the addresses of {@code host}: its A and AAAA records, asked for together, with the
+   * same four outcomes as the other lookups.
+   *
+   * <p>Combining the two answers:
+   * <ul>
+   *   <li>If either family has addresses, the outcome is {@link DnsOutcome.Records}, even when the
+   *       other family failed temporarily: a host reachable over one family is reachable (RFC 8305
+   *       §3, which also starts connecting once one family has answered).
+   *   <li>Otherwise, if either query failed temporarily, the outcome is that
+   *       {@link DnsOutcome.TemporaryFailure} (the A query's when both failed): "no address"
+   *       cannot be concluded while a query failed.
+   *   <li>Otherwise {@link DnsOutcome.NoSuchName} when both are NXDOMAIN, else
+   *       {@link DnsOutcome.NoData} (a NODATA for one family shows the name exists).
+   * </ul>
+   *
+   * <p>Order: the families interleaved, IPv6 first, as RFC 8305 §4 recommends for connection
+   * attempts (AAAA #1, A #1, AAAA #2, A #2, ...; the rest of the longer family at the end); within
+   * a family, the order received. Duplicates are removed. The addresses carry the queried name as
+   * their host name (so {@link InetAddress#getHostName()} never triggers a reverse lookup).
+   * Implementations bound the number of addresses and document the bound. The CNAME chain reported
+   * is that of the first family, in this order, with addresses.
+   *
+   * <p>An IP literal is not recognised: {@code host} is always looked up as a DNS name.
+   *
+   * @param host the host name, such as {@code mta-sts.example.com}
+   * @return the outcome, with at least one address when it is {@link DnsOutcome.Records}
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8305#section-4">RFC 8305 §4</a>
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
+   */
+  CompletionStage<DnsOutcome<InetAddress>> addresses(String host);
 }

@@ -8,7 +8,8 @@ import org.jspecify.annotations.Nullable;
  * The outcome of a DNS lookup: records, no such name, no records of the type, or a temporary
  * failure. Only the first three are answers; the last means "ask again later".
  *
- * @param <T> the record type: {@code String} for TXT, {@link MxRecord} for MX
+ * @param <T> the record type: {@code String} for TXT, {@link MxRecord} for MX,
+ *     {@link java.net.InetAddress} for addresses (A and AAAA)
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
  */
 public sealed interface DnsOutcome<T>

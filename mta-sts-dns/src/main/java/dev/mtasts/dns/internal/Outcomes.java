@@ -4,6 +4,8 @@ import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.dns.MxRecord;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,6 +13,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -47,6 +51,31 @@ public final class Outcomes {
       }
     }
     return sb.toString();
+  }
+
+  /**
+   * Converts an A or AAAA RR to an address named {@code host}; other records to {@code null}.
+   * The bytes are taken as they are: an IPv4-mapped AAAA record becomes an IPv4 address, as
+   * {@link InetAddress#getByAddress(String, byte[])} makes it.
+   *
+   * @param record a record from the answer
+   * @param host the host name the address is given
+   * @return the address, or {@code null} when the record is not an address record
+   */
+  public static @Nullable InetAddress address(Record record, String host) {
+    InetAddress raw;
+    if (record instanceof ARecord a) {
+      raw = a.getAddress();
+    } else if (record instanceof AAAARecord aaaa) {
+      raw = aaaa.getAddress();
+    } else {
+      return null;
+    }
+    try {
+      return InetAddress.getByAddress(host, raw.getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException("an address record always has 4 or 16 bytes", e);
+    }
   }
 
   /**

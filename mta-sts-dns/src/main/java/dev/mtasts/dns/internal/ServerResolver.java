@@ -6,6 +6,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Resolver;
@@ -55,15 +56,20 @@ public final class ServerResolver extends ForwardingResolver {
   @Override
   public CompletionStage<Message> sendAsync(Message query, Executor executor) {
     CompletableFuture<Message> guarded = new CompletableFuture<>();
-    Runnable cancelTimer = scheduling.schedule(queryTimeout, () -> guarded.completeExceptionally(
-        new LookupFailure(DnsFailure.TIMEOUT, "no answer from " + delegate + " within "
-            + queryTimeout)));
+    CompletableFuture<CompletionStage<Message>> sent = new CompletableFuture<>();
+    Runnable cancelTimer = scheduling.schedule(queryTimeout, () -> {
+      guarded.completeExceptionally(new LookupFailure(DnsFailure.TIMEOUT, "no answer from "
+          + delegate + " within " + queryTimeout));
+      // Lets the transport close the abandoned socket now rather than at its own timeout.
+      sent.thenAccept(stage -> stage.toCompletableFuture().cancel(false));
+    });
     CompletionStage<Message> raw;
     try {
       raw = delegate.sendAsync(query, executor);
     } catch (RuntimeException e) {
       raw = CompletableFuture.failedFuture(e);
     }
+    sent.complete(raw);
     raw.whenComplete((answer, error) -> {
       cancelTimer.run();
       scheduling.execute(() -> {
@@ -79,6 +85,12 @@ public final class ServerResolver extends ForwardingResolver {
   }
 
   private @Nullable LookupFailure check(Message answer) {
+    if (!answer.getHeader().getFlag(Flags.QR)) {
+      // A query is no answer (RFC 5452 §9.1, SEC-13); the UDP transport already drops these,
+      // this catches them over TCP.
+      return new LookupFailure(DnsFailure.MALFORMED_ANSWER,
+          delegate + " sent a message with QR=0 (a query, not a response)");
+    }
     int rcode = answer.getRcode();
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       DnsFailure reason = switch (rcode) {
