@@ -90,9 +90,11 @@ class TlsRptRecorderBoundsTest {
     long budget = 1L << 20;
     TlsRptRecorder recorder = TlsRptRecorder.builder().clock(clock).maxBytes(budget).build();
     int domains = 1000;
+    String body = longPolicyBody(31_000);
+    MtaStsPolicy parsed = MtaStsPolicy.parse(body);
     List<ReportPolicy> policies = new ArrayList<>(domains);
     for (int i = 0; i < domains; i++) {
-      policies.add(longPolicy("d" + i + ".example", 31_000));
+      policies.add(ReportPolicy.sts(PolicyDomain.of("d" + i + ".example"), parsed, body));
     }
     long perPolicy = TlsRptRecorder.estimatedBytes(policies.get(0));
     assertThat(perPolicy).isGreaterThan(62_000); // two bytes per character, at least
