@@ -110,23 +110,23 @@ class TlsRptReportingTest {
   static final dev.mtasts.core.fetch.CertificateSummary CERT = new dev.mtasts.core.fetch.CertificateSummary(
       "CN=a", "CN=b", List.of("rogue.example.net"), Instant.EPOCH, Instant.MAX, "");
 
-  /** A testing policy and a plan whose only MX host no pattern of it covers. */
-  MxCandidate unmatchedUnderTesting() {
+  /** Set by {@link #reporterUnderTesting()}: the only MX host, which no pattern of the policy covers. */
+  MxCandidate rogue;
+
+  /** A testing policy, a plan whose only MX host is {@link #rogue}, and the delivery's reporter. */
+  TlsRptReporting.SessionReporter reporterUnderTesting() {
     fetcher.serve("example.com", POLICY.replace("enforce", "testing"));
     PolicyResolution resolution = resolver.resolveSync("example.com");
-    MxCandidate rogue = DeliveryPlan.of(resolution, List.of(new MxRecord(5, "rogue.example.net")))
-        .candidates().get(0);
+    rogue = DeliveryPlan.of(resolution, List.of(new MxRecord(5, "rogue.example.net"))).candidates().get(0);
     assertThat(rogue.mayAttempt()).as("APP-2: testing still delivers").isTrue();
     assertThat(rogue.refusal()).isNotNull();
-    return rogue;
+    return TlsRptReporting.sessions(recorder, resolution);
   }
 
   @Test
   @DisplayName("RPT-32: testing mode, MX not in the policy: one session is one validation-failure, never a success")
   void anUnmatchedMxUnderTestingCountsOnceAsAValidationFailure() {
-    MxCandidate rogue = unmatchedUnderTesting();
-    TlsRptReporting.SessionReporter sessions =
-        TlsRptReporting.sessions(recorder, resolver.resolveSync("example.com"));
+    TlsRptReporting.SessionReporter sessions = reporterUnderTesting();
 
     // The trust manager reports the handshake, then the caller reports the refusal, as documented.
     sessions.passed(rogue, CERT);
@@ -146,9 +146,7 @@ class TlsRptReportingTest {
   @Test
   @DisplayName("RPT-32: a failed handshake or missing STARTTLS to an unmatched MX is still one validation-failure")
   void anyCallForAnUnmatchedMxRecordsTheRefusalOnce() {
-    MxCandidate rogue = unmatchedUnderTesting();
-    TlsRptReporting.SessionReporter sessions =
-        TlsRptReporting.sessions(recorder, resolver.resolveSync("example.com"));
+    TlsRptReporting.SessionReporter sessions = reporterUnderTesting();
     sessions.failed(rogue, new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED", "x"),
         CERT);
     sessions.starttlsNotSupported(rogue);
