@@ -240,6 +240,7 @@ public final class TlsRptRecorder implements AutoCloseable {
    *     programming error: every {@link ReportPolicy} factory sets it)
    */
   public void record(ReportPolicy policy, SessionOutcome outcome) {
+    Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(outcome, "outcome");
     ReportPolicy reported = bounded(policy);
     if (reported != policy) {

@@ -137,11 +137,19 @@ public final class HttpsReportDelivery implements ReportDelivery {
       throw new IllegalArgumentException("not an https URI: " + rua);
     }
     String host = rua.getHost();
-    if (host == null || rua.getRawUserInfo() != null) {
+    if (host == null || rua.getRawUserInfo() != null || rua.getPort() == 0 || rua.getPort() > 65_535) {
       return CompletableFuture.completedFuture(new DeliveryResult.Failed(rua, false,
-          "the URI cannot be requested: it needs a host and no user information", null));
+          "the URI cannot be requested: it needs a host, a port from 1 to 65535 if any, and no user information",
+          null));
     }
-    return CompletableFuture.supplyAsync(() -> post(report, rua), executor);
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return post(report, rua);
+      } catch (RuntimeException e) {
+        // The contract: delivery problems complete normally; an unexpected one is retried later.
+        return new DeliveryResult.Failed(rua, true, "the POST failed: " + e, e);
+      }
+    }, executor);
   }
 
   /** The whole exchange, blocking; never throws for a delivery problem. */
