@@ -203,45 +203,56 @@ public final class HttpsReportDelivery implements ReportDelivery {
   }
 
   /** TLS, the request and the status line on a connected socket, within the timeouts. */
-  private DeliveryResult exchange(Socket socket, String host, int port, EncodedReport report, URI rua) {
+  private DeliveryResult exchange(Socket plain, String host, int port, EncodedReport report, URI rua) {
     AtomicBoolean expired = new AtomicBoolean();
     CompletableFuture<Void> done = new CompletableFuture<>();
-    try (Socket plain = socket) {
+    SSLSocket tls = null;
+    try {
       plain.setSoTimeout(millis(connectTimeout));
-      SSLSocket tls = (SSLSocket) ssl.getSocketFactory().createSocket(plain, host, port, true);
-      try (tls) {
-        SSLParameters params = tls.getSSLParameters();
-        if (verifyHostName) {
-          params.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        if (IpAddresses.parse(host) == null) {
-          try {
-            params.setServerNames(List.of(new SNIHostName(host)));
-          } catch (IllegalArgumentException e) {
-            LOG.debug("No SNI for {}: not a valid SNI host name", SafeText.escape(host, MAX_LOGGED_CHARS));
-          }
-        }
-        tls.setSSLParameters(params);
-        tls.startHandshake();
-        // The request deadline: a peer that stops reading or writing cannot hold the task longer.
-        long deadline = System.nanoTime() + requestTimeout.toNanos();
-        CompletableFuture.delayedExecutor(requestTimeout.toNanos(), TimeUnit.NANOSECONDS, executor).execute(() -> {
-          if (!done.isDone()) {
-            expired.set(true);
-            close(tls);
-          }
-        });
-        OutputStream out = tls.getOutputStream();
-        out.write(requestHead(rua, host, port, report).getBytes(StandardCharsets.US_ASCII));
-        out.write(report.content());
-        out.flush();
-        int status = readStatus(tls, deadline);
-        return result(rua, status, report);
+      tls = (SSLSocket) ssl.getSocketFactory().createSocket(plain, host, port, true);
+      SSLParameters params = tls.getSSLParameters();
+      if (verifyHostName) {
+        params.setEndpointIdentificationAlgorithm("HTTPS");
       }
+      if (IpAddresses.parse(host) == null) {
+        try {
+          params.setServerNames(List.of(new SNIHostName(host)));
+        } catch (IllegalArgumentException e) {
+          LOG.debug("No SNI for {}: not a valid SNI host name", SafeText.escape(host, MAX_LOGGED_CHARS));
+        }
+      }
+      tls.setSSLParameters(params);
+      tls.startHandshake();
+      // The request deadline: a peer that stops reading or writing cannot hold the task longer.
+      // The plain socket is closed, not the TLS one: its close would wait for the reading thread.
+      long deadline = System.nanoTime() + requestTimeout.toNanos();
+      CompletableFuture.delayedExecutor(requestTimeout.toNanos(), TimeUnit.NANOSECONDS, executor).execute(() -> {
+        if (!done.isDone()) {
+          expired.set(true);
+          close(plain);
+        }
+      });
+      OutputStream out = tls.getOutputStream();
+      out.write(requestHead(rua, host, port, report).getBytes(StandardCharsets.US_ASCII));
+      out.write(report.content());
+      out.flush();
+      int status = readStatus(tls, deadline);
+      return result(rua, status, report);
     } catch (IOException e) {
       return failure(rua, e, expired.get());
     } finally {
       done.complete(null);
+      if (tls != null) {
+        // TLS 1.3 close waits for the peer's close_notify for as long as the read timeout allows;
+        // the status is all that is needed, so it is not waited for.
+        try {
+          tls.setSoTimeout(1);
+        } catch (IOException e) {
+          LOG.debug("Cannot shorten the read timeout before closing", e);
+        }
+        close(tls);
+      }
+      close(plain);
     }
   }
 

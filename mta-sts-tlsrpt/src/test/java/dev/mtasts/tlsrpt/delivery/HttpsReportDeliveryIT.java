@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -349,6 +352,68 @@ class HttpsReportDeliveryIT {
     assertThat(run.results()).hasSize(ReportScheduler.DEFAULT_MAX_RUA_URIS).allSatisfy(r -> assertThat(r)
         .isInstanceOfSatisfying(DeliveryResult.Failed.class,
             f -> assertThat(f.message()).startsWith(HttpsReportDelivery.REFUSED_DESTINATION)));
+  }
+
+  /**
+   * A raw HTTPS server for one connection: reads the request head and body, then writes
+   * {@code answer} as it is; returns the URI and, through the future, the request head it read.
+   */
+  URI rawServer(KeyStore keys, byte[] answer, CompletableFuture<String> head) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    executor.execute(() -> {
+      try (server; Socket s = server.accept()) {
+        InputStream in = s.getInputStream();
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+          h.append((char) in.read());
+        }
+        int length = Integer.parseInt(h.toString().replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        in.readNBytes(length);
+        head.complete(h.toString());
+        s.getOutputStream().write(answer);
+        s.getOutputStream().flush();
+        release.await();
+      } catch (Exception e) {
+        head.completeExceptionally(e);
+      }
+    });
+    return URI.create("https://127.0.0.1:" + server.getLocalPort() + "/in?x=1");
+  }
+
+  @Test
+  void interimResponsesAreSkippedAndTheRequestIsPlainHttp11() throws Exception {
+    // RPT-25, RPT-26
+    KeyStore keys = localhostKeys();
+    CompletableFuture<String> head = new CompletableFuture<>();
+    byte[] answer = ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        + "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    URI uri = rawServer(keys, answer, head);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+    EncodedReport report = report();
+
+    assertThat(await(https.deliver(report, uri))).isEqualTo(new DeliveryResult.Delivered(uri, "HTTP 202"));
+    assertThat(head.get(10, TimeUnit.SECONDS)).startsWith("POST /in?x=1 HTTP/1.1\r\n")
+        .contains("\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n")
+        .contains("\r\nContent-Type: application/tlsrpt+gzip\r\n")
+        .contains("\r\nContent-Length: " + report.content().length + "\r\n");
+  }
+
+  @Test
+  @DisplayName("SEC-16: an endless response head is cut at its byte limit")
+  void anEndlessResponseHeadFailsAtItsLimit() throws Exception {
+    KeyStore keys = localhostKeys();
+    String interim = "HTTP/1.1 100 Continue\r\n" + "X: y\r\n".repeat(HttpsReportDelivery.MAX_RESPONSE_HEAD_BYTES / 6);
+    URI uri = rawServer(keys, interim.getBytes(java.nio.charset.StandardCharsets.US_ASCII), new CompletableFuture<>());
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class,
+        f -> assertThat(f.message()).contains("exceeds " + HttpsReportDelivery.MAX_RESPONSE_HEAD_BYTES));
   }
 
   @Test
