@@ -4,12 +4,11 @@
  * or mail, and parse the reports a domain receives.
  *
  * <p>Depends on {@code dev.mtasts.core} for the policy model and the DNS SPI, on jackson-core for
- * the JSON generator and parser, and on {@code java.net.http} for HTTPS delivery.
+ * the JSON generator and parser, and on SLF4J for logging.
  */
 module dev.mtasts.tlsrpt {
   requires static org.jspecify;
   requires transitive dev.mtasts.resolver;
-  requires java.net.http;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
 

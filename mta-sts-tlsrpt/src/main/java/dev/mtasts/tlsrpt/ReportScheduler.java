@@ -1,6 +1,7 @@
 package dev.mtasts.tlsrpt;
 
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.SafeText;
 import dev.mtasts.core.TlsRptRecord;
 import dev.mtasts.core.TxtRecordSelection;
 import dev.mtasts.core.dns.DnsLookup;
@@ -52,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>for each report whose time has come, looks up {@code _smtp._tls.<domain>} with the
  *       {@link DnsLookup} SPI and selects the one valid record (RPT-3; a domain without one gets no
  *       report), then delivers to every {@code rua} URI a configured {@link ReportDelivery}
- *       supports (RPT-4, RPT-5);
+ *       supports (RPT-4, RPT-5), up to {@link Builder#maxRuaUris(int)} of them (default 10,
+ *       SEC-17);
  *   <li>retries each endpoint that failed retryably, and DNS lookups that failed temporarily, with
  *       exponential back-off (5, 10, 20, ... minutes by default) for up to 24 hours after the first
  *       attempt (RPT-27); a report counts as delivered once some endpoint accepted it (RPT-5).
@@ -108,6 +110,8 @@ public final class ReportScheduler implements AutoCloseable {
   public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofMinutes(5);
   /** The default for the retry period of {@link Builder#retry(Duration, Duration)} (RPT-27). */
   public static final Duration DEFAULT_RETRY_PERIOD = Duration.ofHours(24);
+  /** The default for {@link Builder#maxRuaUris(int)}. */
+  public static final int DEFAULT_MAX_RUA_URIS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportScheduler.class);
   private static final String STATE_KIND = "report";
@@ -121,6 +125,7 @@ public final class ReportScheduler implements AutoCloseable {
   private final Duration jitter;
   private final Duration initialBackoff;
   private final Duration retryPeriod;
+  private final int maxRuaUris;
   private final ReportSchedulerListener listener;
   private final InstantSource clock;
 
@@ -146,6 +151,7 @@ public final class ReportScheduler implements AutoCloseable {
     this.jitter = b.jitter;
     this.initialBackoff = b.initialBackoff;
     this.retryPeriod = b.retryPeriod;
+    this.maxRuaUris = b.maxRuaUris;
     this.listener = b.listener == null ? new ReportSchedulerListener() {} : b.listener;
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.state = b.stateDirectory == null ? null
@@ -520,17 +526,28 @@ public final class ReportScheduler implements AutoCloseable {
     }
     TxtRecordSelection<TlsRptRecord> sel = TlsRptRecord.select(r.records());
     if (sel instanceof TxtRecordSelection.Found<TlsRptRecord> found) {
-      List<URI> usable = new ArrayList<>();
+      Set<URI> usable = new LinkedHashSet<>();
+      int skipped = 0;
       for (URI u : found.record().reportUris()) {
-        if (deliveryFor(u) != null) {
+        if (deliveryFor(u) == null || usable.contains(u)) {
+          continue;
+        }
+        if (usable.size() < maxRuaUris) {
           usable.add(u);
+        } else {
+          skipped++;
         }
       }
       if (usable.isEmpty()) {
         return Lookup.drop(Outcome.NO_SUPPORTED_RUA, name + " lists no rua URI a configured delivery supports: "
             + found.record().rua());
       }
-      return Lookup.found(usable);
+      if (skipped > 0) {
+        // SEC-17: one record must not fan a report out to any number of endpoints.
+        LOG.warn("TLS-RPT record {} lists {} more supported rua URIs than the {} used; the rest are ignored",
+            SafeText.escape(name, 300), skipped, maxRuaUris);
+      }
+      return Lookup.found(new ArrayList<>(usable));
     }
     String why = sel instanceof TxtRecordSelection.MultipleRecords<TlsRptRecord> ? "several TLSRPTv1 records"
         : sel instanceof TxtRecordSelection.InvalidRecord<TlsRptRecord> i ? "an invalid record: " + i.problems()
@@ -750,6 +767,7 @@ public final class ReportScheduler implements AutoCloseable {
     private Duration jitter = DEFAULT_MAX_SEND_JITTER;
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
+    private int maxRuaUris = DEFAULT_MAX_RUA_URIS;
     private @Nullable ReportSchedulerListener listener;
     private @Nullable InstantSource clock;
     private @Nullable Path stateDirectory;
@@ -804,6 +822,23 @@ public final class ReportScheduler implements AutoCloseable {
      */
     public Builder addDelivery(ReportDelivery delivery) {
       deliveries.add(Objects.requireNonNull(delivery, "delivery"));
+      return this;
+    }
+
+    /**
+     * Sets how many {@code rua} URIs of one {@code _smtp._tls} record a report is sent to: the
+     * first ones, in record order, that a configured delivery supports, duplicates counted once.
+     * RFC 8460 §3 allows several URIs; the cap keeps a hostile record from making one report into
+     * hundreds of requests or mails (SEC-17).
+     *
+     * @param max at least 1; the default is {@value ReportScheduler#DEFAULT_MAX_RUA_URIS}
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxRuaUris(int max) {
+      set.mark("maxRuaUris");
+      this.maxRuaUris = SetOnce.atLeast(max, 1, "maxRuaUris");
       return this;
     }
 

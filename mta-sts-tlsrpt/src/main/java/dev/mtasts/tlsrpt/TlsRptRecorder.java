@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -66,6 +67,24 @@ import org.slf4j.LoggerFactory;
  * {@link RecorderStats#sessionsOverDetailLimit()}). At most {@code maxOpenDays} days are kept; if
  * nobody closes them, the oldest is dropped and its sessions are counted in
  * {@link RecorderStats#discardedSessions()}.
+ *
+ * <p><b>Byte budget (RPT-31).</b> The counts of all open days together are also bounded by an
+ * estimate of the memory they take ({@link Builder#maxBytes(long)}, default
+ * {@value #DEFAULT_MAX_BYTES} bytes, 64 MiB): each policy and each failure detail is charged the
+ * estimated size of its key (its strings, as UTF-16, plus a fixed overhead per object) when it is
+ * first seen in a day, and the charge is given back when the day is closed or dropped. Once the
+ * budget is spent, sessions of policies not yet seen that day are not counted (see
+ * {@link RecorderStats#sessionsOverByteBudget()}) and new failure details fall back to the coarse
+ * entry above; policies and details already held still count every session. Recording never
+ * blocks on the budget and never throws because of it.
+ *
+ * <p><b>Long policies (RPT-30).</b> The {@code policy-string} and {@code mx-host} values of a
+ * policy are kept up to {@value #MAX_POLICY_CHARS} characters in total (the limit under which
+ * this library's {@link ReportParser} accepts every string of a report): lines past the limit are
+ * dropped, and a line that crosses it is cut at a character boundary, never inside a surrogate
+ * pair, so the report stays valid I-JSON (RFC 7493). Such sessions are counted under the shortened
+ * policy, and in {@link RecorderStats#sessionsWithTruncatedPolicy()}; a policy the parser accepts
+ * (up to 64 KiB, whose {@code mx} patterns appear twice) is never a reason to fail.
  *
  * <p><b>No report loops (RPT-24).</b> Sessions that deliver a report by mail must not be counted.
  * Report mails built by this library carry the {@code TLS-Report-Domain} and
@@ -119,6 +138,13 @@ public final class TlsRptRecorder implements AutoCloseable {
   public static final int DEFAULT_MAX_FAILURE_DETAILS_PER_DAY = 100_000;
   /** The default for {@link Builder#maxOpenDays(int)}. */
   public static final int DEFAULT_MAX_OPEN_DAYS = 3;
+  /** The default for {@link Builder#maxBytes(long)}: 64 MiB. */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+  /**
+   * The most characters of {@code policy-string} and {@code mx-host} values kept per policy, in
+   * total; longer policies are shortened (RPT-30).
+   */
+  public static final int MAX_POLICY_CHARS = 1 << 16;
 
   /** The header field a report mail carries (RFC 8460 §5.3, RPT-20, RPT-29). */
   public static final String REPORT_DOMAIN_HEADER = "TLS-Report-Domain";
@@ -127,7 +153,12 @@ public final class TlsRptRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(TlsRptRecorder.class);
   private static final long DAY_MILLIS = 86_400_000L;
-  private static final int MAX_POLICY_CHARS = 1 << 16;
+  /** Estimated bytes of a String besides its characters (header, array header, fields). */
+  private static final int STRING_OVERHEAD = 56;
+  /** Estimated bytes of a policy's counters and map entry besides its strings. */
+  private static final int POLICY_OVERHEAD = 320;
+  /** Estimated bytes of a failure detail's key, counter and map entry besides its strings. */
+  private static final int DETAIL_OVERHEAD = 200;
 
   private static final String STATE_KIND = "day";
   private static final String STATE_ORGANIZATION = "mta-sts-tlsrpt recorder state";
@@ -137,6 +168,9 @@ public final class TlsRptRecorder implements AutoCloseable {
   private final int maxDetailsPerPolicy;
   private final int maxDetailsPerDay;
   private final int maxOpenDays;
+  private final long maxBytes;
+  /** The estimated bytes held by the open days (RPT-31). */
+  private final AtomicLong bytes = new AtomicLong();
 
   private final Object windowsLock = new Object();
   private final ConcurrentSkipListMap<Long, DayWindow> windows = new ConcurrentSkipListMap<>();
@@ -150,6 +184,8 @@ public final class TlsRptRecorder implements AutoCloseable {
   private final LongAdder overDetailLimit = new LongAdder();
   private final LongAdder late = new LongAdder();
   private final LongAdder discarded = new LongAdder();
+  private final LongAdder overByteBudget = new LongAdder();
+  private final LongAdder truncated = new LongAdder();
 
   /** The files of the open days; null without a state directory. */
   private final @Nullable StateDirectory state;
@@ -167,6 +203,7 @@ public final class TlsRptRecorder implements AutoCloseable {
     this.maxDetailsPerPolicy = b.maxDetailsPerPolicy;
     this.maxDetailsPerDay = b.maxDetailsPerDay;
     this.maxOpenDays = b.maxOpenDays;
+    this.maxBytes = b.maxBytes;
     this.state = b.stateDirectory == null ? null
         : StateDirectory.open(b.stateDirectory, STATE_KIND, "TLS-RPT recorder", this::restore);
   }
@@ -191,15 +228,29 @@ public final class TlsRptRecorder implements AutoCloseable {
    * <p>Failures unrelated to TLS (a refused connection, a timeout before STARTTLS) are ordinary
    * transient errors, not TLS-RPT failures, and need not be recorded (RPT-14).
    *
+   * <p>A policy whose {@code policy-string} and {@code mx-host} values exceed
+   * {@value #MAX_POLICY_CHARS} characters is counted under a shortened copy (RPT-30); a session
+   * over the byte budget is counted in {@link RecorderStats} instead of a report (RPT-31). Neither
+   * makes this method throw.
+   *
    * @param policy the policy the session was checked against; its {@code policyDomain} must be set,
    *     as every {@link ReportPolicy} factory does
    * @param outcome the outcome
-   * @throws IllegalArgumentException if the policy has no or a non-normalized policy domain, or its
-   *     {@code policy-string} lines exceed 64 Ki characters in total
+   * @throws IllegalArgumentException if the policy has no or a non-normalized policy domain (a
+   *     programming error: every {@link ReportPolicy} factory sets it)
    */
   public void record(ReportPolicy policy, SessionOutcome outcome) {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(outcome, "outcome");
+    ReportPolicy reported = bounded(policy);
+    if (reported != policy) {
+      truncated.increment();
+    }
+    count(reported, outcome);
+  }
+
+  /** Counts a session under a policy already within {@link #MAX_POLICY_CHARS}. */
+  private void count(ReportPolicy policy, SessionOutcome outcome) {
     long day = Math.floorDiv(clock.millis(), DAY_MILLIS);
     DayWindow w = window(day);
     if (w == null) {
@@ -215,9 +266,8 @@ public final class TlsRptRecorder implements AutoCloseable {
       }
       PolicyCounters pc = w.policies.get(policy);
       if (pc == null) {
-        pc = admit(w, policy);
+        pc = admit(w, policy, 1);
         if (pc == null) {
-          overPolicyLimit.increment();
           return;
         }
       }
@@ -310,6 +360,7 @@ public final class TlsRptRecorder implements AutoCloseable {
     List<DailyAggregate> out = new ArrayList<>();
     for (DayWindow w : toClose) {
       close(w);
+      bytes.addAndGet(-w.bytes.get());
       out.addAll(aggregate(w));
     }
     boolean handedOver = true;
@@ -500,7 +551,8 @@ public final class TlsRptRecorder implements AutoCloseable {
    */
   public RecorderStats stats() {
     return new RecorderStats(recorded.sum(), ignoredReportDeliveries.sum(), overPolicyLimit.sum(),
-        overDetailLimit.sum(), late.sum(), discarded.sum(), windows.size());
+        overDetailLimit.sum(), late.sum(), discarded.sum(), windows.size(), overByteBudget.sum(), truncated.sum(),
+        bytes.get());
   }
 
   /** The most reports the scheduler keeps on disk: the recorder's limits on policies and days. */
@@ -543,6 +595,7 @@ public final class TlsRptRecorder implements AutoCloseable {
     }
     if (evicted != null) {
       close(evicted);
+      bytes.addAndGet(-evicted.bytes.get());
       long lost = 0;
       for (PolicyCounters pc : evicted.policies.values()) {
         lost += pc.success.sum() + pc.failures();
@@ -558,12 +611,20 @@ public final class TlsRptRecorder implements AutoCloseable {
     return w;
   }
 
-  private static void checkPolicy(ReportPolicy policy) {
+  private static void checkDomain(ReportPolicy policy) {
     String domain = policy.policyDomain();
     if (domain == null || !PolicyDomain.of(domain).name().equals(domain)) {
       throw new IllegalArgumentException("the policy needs a policy domain in lower-case A-label form, not "
           + domain + "; build it with a ReportPolicy factory");
     }
+  }
+
+  /**
+   * Returns the policy itself if its strings fit in {@link #MAX_POLICY_CHARS}, else a copy that
+   * keeps the {@code policy-string} lines, then the {@code mx-host} values, in order up to that
+   * many characters (RPT-30).
+   */
+  static ReportPolicy bounded(ReportPolicy policy) {
     long chars = 0;
     for (String s : policy.policyStrings()) {
       chars += s.length();
@@ -571,14 +632,91 @@ public final class TlsRptRecorder implements AutoCloseable {
     for (String s : policy.mxHosts()) {
       chars += s.length();
     }
-    if (chars > MAX_POLICY_CHARS) {
-      throw new IllegalArgumentException("policy-string and mx-host exceed " + MAX_POLICY_CHARS + " characters");
+    if (chars <= MAX_POLICY_CHARS) {
+      return policy;
     }
+    int[] left = {MAX_POLICY_CHARS};
+    List<String> strings = truncate(policy.policyStrings(), left);
+    List<String> mx = truncate(policy.mxHosts(), left);
+    return new ReportPolicy(policy.policyType(), strings, policy.policyDomain(), mx);
   }
 
-  private @Nullable PolicyCounters admit(DayWindow w, ReportPolicy policy) {
-    checkPolicy(policy);
-    return w.policies.computeIfAbsent(policy, k -> {
+  /** Keeps the values of {@code in} that fit in {@code left[0]} characters, cutting the last one. */
+  private static List<String> truncate(List<String> in, int[] left) {
+    List<String> out = new ArrayList<>();
+    for (String s : in) {
+      if (left[0] <= 0) {
+        break;
+      }
+      if (s.length() <= left[0]) {
+        out.add(s);
+        left[0] -= s.length();
+        continue;
+      }
+      int end = left[0];
+      if (Character.isLowSurrogate(s.charAt(end)) && Character.isHighSurrogate(s.charAt(end - 1))) {
+        end--; // never split a surrogate pair: the report must stay valid Unicode (I-JSON)
+      }
+      out.add(s.substring(0, end));
+      left[0] = 0;
+    }
+    return out;
+  }
+
+  /** The estimated heap bytes of a string (RPT-31): UTF-16 characters plus the object overhead. */
+  private static long stringBytes(@Nullable String s) {
+    return s == null ? 0 : STRING_OVERHEAD + 2L * s.length();
+  }
+
+  /** The estimated heap bytes a policy's entry takes in a day (RPT-31). */
+  static long estimatedBytes(ReportPolicy policy) {
+    long n = POLICY_OVERHEAD + stringBytes(policy.policyDomain());
+    for (String s : policy.policyStrings()) {
+      n += 8 + stringBytes(s);
+    }
+    for (String s : policy.mxHosts()) {
+      n += 8 + stringBytes(s);
+    }
+    return n;
+  }
+
+  /** The estimated heap bytes a failure detail's entry takes in a day (RPT-31). */
+  static long estimatedBytes(SessionOutcome.Failure f) {
+    return DETAIL_OVERHEAD + stringBytes(f.sendingMtaIp()) + stringBytes(f.receivingMxHostname())
+        + stringBytes(f.receivingMxHelo()) + stringBytes(f.receivingIp()) + stringBytes(f.failureReasonCode())
+        + stringBytes(f.additionalInformation());
+  }
+
+  /**
+   * Charges {@code n} bytes to the budget and to the day, unless the budget would be exceeded;
+   * never blocks (RPT-31).
+   */
+  private boolean charge(DayWindow w, long n) {
+    long now;
+    do {
+      now = bytes.get();
+      if (now + n > maxBytes) {
+        if (!w.byteBudgetLogged) {
+          w.byteBudgetLogged = true;
+          LOG.warn("TLS-RPT recorder reached its byte budget of {} bytes on day {}; new policies are not reported "
+              + "and new failure details are counted coarsely", maxBytes, LocalDate.ofEpochDay(w.epochDay));
+        }
+        return false;
+      }
+    } while (!bytes.compareAndSet(now, now + n));
+    w.bytes.addAndGet(n);
+    return true;
+  }
+
+  /**
+   * Returns the counters of a policy not yet held by the day, creating them if the policy and byte
+   * limits allow; else counts the session as over a limit and returns {@code null}.
+   */
+  private @Nullable PolicyCounters admit(DayWindow w, ReportPolicy policy, long sessions) {
+    checkDomain(policy);
+    long cost = estimatedBytes(policy);
+    boolean[] overBudget = {false};
+    PolicyCounters pc = w.policies.computeIfAbsent(policy, k -> {
       if (w.policyCount.incrementAndGet() > maxPolicies) {
         w.policyCount.decrementAndGet();
         if (!w.policyLimitLogged) {
@@ -588,8 +726,17 @@ public final class TlsRptRecorder implements AutoCloseable {
         }
         return null;
       }
+      if (!charge(w, cost)) {
+        w.policyCount.decrementAndGet();
+        overBudget[0] = true;
+        return null;
+      }
       return new PolicyCounters();
     });
+    if (pc == null) {
+      (overBudget[0] ? overByteBudget : overPolicyLimit).add(sessions);
+    }
+    return pc;
   }
 
   private static void close(DayWindow w) {
@@ -674,7 +821,10 @@ public final class TlsRptRecorder implements AutoCloseable {
     List<RestoredPolicy> out = new ArrayList<>();
     Set<ReportPolicy> seen = new HashSet<>();
     for (PolicyReport p : report.policies()) {
-      checkPolicy(p.policy());
+      checkDomain(p.policy());
+      if (bounded(p.policy()) != p.policy()) {
+        throw new IllegalArgumentException("policy-string and mx-host exceed " + MAX_POLICY_CHARS + " characters");
+      }
       if (!seen.add(p.policy())) {
         throw new IllegalArgumentException("policy listed twice: " + p.policy());
       }
@@ -710,9 +860,8 @@ public final class TlsRptRecorder implements AutoCloseable {
         for (long n : rp.failures().values()) {
           total += n;
         }
-        PolicyCounters pc = admit(w, rp.policy());
+        PolicyCounters pc = admit(w, rp.policy(), total);
         if (pc == null) {
-          overPolicyLimit.add(total);
           continue;
         }
         pc.success.add(rp.successes());
@@ -735,9 +884,12 @@ public final class TlsRptRecorder implements AutoCloseable {
     final ConcurrentHashMap<ReportPolicy, PolicyCounters> policies = new ConcurrentHashMap<>();
     final AtomicInteger policyCount = new AtomicInteger();
     final AtomicInteger detailCount = new AtomicInteger();
+    /** The estimated bytes charged to the budget for this day's keys (RPT-31). */
+    final AtomicLong bytes = new AtomicLong();
     /** Written under the write lock, read under the read lock. */
     boolean closed;
     volatile boolean policyLimitLogged;
+    volatile boolean byteBudgetLogged;
     /** Counts changed since the last flush. */
     volatile boolean dirty;
     /** Handed over or dropped: its file is no longer written. */
@@ -768,7 +920,7 @@ public final class TlsRptRecorder implements AutoCloseable {
       if (a == null) {
         // Limit keys are not reserved: there are at most as many as result types.
         a = f.equals(f.limitKey()) ? details.computeIfAbsent(f, k -> new LongAdder())
-            : details.computeIfAbsent(f, k -> reserve(w) ? new LongAdder() : null);
+            : details.computeIfAbsent(f, k -> reserve(w, f) ? new LongAdder() : null);
       }
       if (a == null) {
         overDetailLimit.add(n);
@@ -777,12 +929,17 @@ public final class TlsRptRecorder implements AutoCloseable {
       a.add(n);
     }
 
-    private boolean reserve(DayWindow w) {
+    private boolean reserve(DayWindow w, SessionOutcome.Failure f) {
       if (detailCount.incrementAndGet() > maxDetailsPerPolicy) {
         detailCount.decrementAndGet();
         return false;
       }
       if (w.detailCount.incrementAndGet() > maxDetailsPerDay) {
+        w.detailCount.decrementAndGet();
+        detailCount.decrementAndGet();
+        return false;
+      }
+      if (!charge(w, estimatedBytes(f))) {
         w.detailCount.decrementAndGet();
         detailCount.decrementAndGet();
         return false;
@@ -795,11 +952,14 @@ public final class TlsRptRecorder implements AutoCloseable {
    * Builds a {@link TlsRptRecorder}; each option may be set once.
    */
   public static final class Builder {
+    /** The smallest byte budget: room for a handful of policies of the longest kept size. */
+    private static final long MIN_BYTES = 64L << 10;
     private @Nullable InstantSource clock;
     private int maxPolicies = DEFAULT_MAX_POLICIES_PER_DAY;
     private int maxDetailsPerPolicy = DEFAULT_MAX_FAILURE_DETAILS_PER_POLICY;
     private int maxDetailsPerDay = DEFAULT_MAX_FAILURE_DETAILS_PER_DAY;
     private int maxOpenDays = DEFAULT_MAX_OPEN_DAYS;
+    private long maxBytes = DEFAULT_MAX_BYTES;
     private @Nullable Path stateDirectory;
     private final SetOnce set = new SetOnce();
 
@@ -873,6 +1033,27 @@ public final class TlsRptRecorder implements AutoCloseable {
     public Builder maxOpenDays(int max) {
       set.mark("maxOpenDays");
       this.maxOpenDays = SetOnce.atLeast(max, 1, "maxOpenDays");
+      return this;
+    }
+
+    /**
+     * Sets the byte budget of the open days' counts: an estimate of the heap their policies and
+     * failure details take, each charged when first seen in a day and given back when the day is
+     * closed or dropped (RPT-31). Beyond it, sessions of new policies are counted only in
+     * {@link RecorderStats#sessionsOverByteBudget()}, new failure details under the coarse entry;
+     * known policies and details keep counting.
+     *
+     * @param max at least 64 KiB; the default is {@value TlsRptRecorder#DEFAULT_MAX_BYTES} (64 MiB)
+     * @return this builder
+     * @throws IllegalArgumentException if {@code max} is less than 64 KiB
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxBytes(long max) {
+      set.mark("maxBytes");
+      if (max < MIN_BYTES) {
+        throw new IllegalArgumentException("maxBytes must be at least " + MIN_BYTES + ", not " + max);
+      }
+      this.maxBytes = max;
       return this;
     }
 

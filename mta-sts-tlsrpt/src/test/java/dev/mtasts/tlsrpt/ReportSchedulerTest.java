@@ -182,6 +182,30 @@ class ReportSchedulerTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("SEC-17: only the first maxRuaUris distinct supported URIs get the report")
+  void theRuaUrisOfARecordAreCapped() {
+    StringBuilder rua = new StringBuilder("v=TLSRPTv1; rua=mailto:r@example.com");
+    for (int i = 0; i < 200; i++) {
+      rua.append(",https://r.example/").append(i % 150);
+    }
+    dns.record("_smtp._tls.example.com", rua.toString());
+    traffic("example.com");
+    FakeDelivery https = new FakeDelivery("https", clock, ReportSchedulerTest::ok);
+    ReportScheduler s = ReportScheduler.builder().recorder(recorder).reporter(REPORTER).dnsLookup(dns).clock(clock)
+        .random(new SplittableRandom(1)).listener(events).addDelivery(https).maxRuaUris(3).build();
+
+    run(s, DAY_END);
+    drain(s);
+
+    // The mailto URI has no delivery here, so it neither counts nor is sent to.
+    assertThat(https.calls.keySet()).containsExactlyInAnyOrder(URI.create("https://r.example/0"),
+        URI.create("https://r.example/1"), URI.create("https://r.example/2"));
+    assertThat(events.finished).containsEntry("example.com", Outcome.DELIVERED);
+    assertThat(ReportScheduler.DEFAULT_MAX_RUA_URIS).isEqualTo(10);
+    assertThatIllegalStateException().isThrownBy(() -> ReportScheduler.builder().maxRuaUris(2).maxRuaUris(3));
+  }
+
+  @Test
   void theRandomSourceDecidesTheSendTime() {
     dns.record("_smtp._tls.example.com", "v=TLSRPTv1; rua=https://r.example/");
     List<Instant> times = new ArrayList<>();

@@ -16,9 +16,11 @@ import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
 import dev.mtasts.testing.ManualClock;
+import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The wiring between the resolver, the delivery path and the recorder. */
@@ -103,6 +105,77 @@ class TlsRptReportingTest {
             tuple("certificate-expired", "mx1.example.com", "X509_V_ERR_CERT_HAS_EXPIRED"),
             tuple("starttls-not-supported", "mx1.example.com", null));
     assertThatIllegalArgumentException().isThrownBy(() -> sessions.refused(mx1));
+  }
+
+  static final dev.mtasts.core.fetch.CertificateSummary CERT = new dev.mtasts.core.fetch.CertificateSummary(
+      "CN=a", "CN=b", List.of("rogue.example.net"), Instant.EPOCH, Instant.MAX, "");
+
+  /** Set by {@link #reporterUnderTesting()}: the only MX host, which no pattern of the policy covers. */
+  MxCandidate rogue;
+
+  /** A testing policy, a plan whose only MX host is {@link #rogue}, and the delivery's reporter. */
+  TlsRptReporting.SessionReporter reporterUnderTesting() {
+    fetcher.serve("example.com", POLICY.replace("enforce", "testing"));
+    PolicyResolution resolution = resolver.resolveSync("example.com");
+    rogue = DeliveryPlan.of(resolution, List.of(new MxRecord(5, "rogue.example.net"))).candidates().get(0);
+    assertThat(rogue.mayAttempt()).as("APP-2: testing still delivers").isTrue();
+    assertThat(rogue.refusal()).isNotNull();
+    return TlsRptReporting.sessions(recorder, resolution);
+  }
+
+  @Test
+  @DisplayName("RPT-32: testing mode, MX not in the policy: one session is one validation-failure, never a success")
+  void anUnmatchedMxUnderTestingCountsOnceAsAValidationFailure() {
+    TlsRptReporting.SessionReporter sessions = reporterUnderTesting();
+
+    // The trust manager reports the handshake, then the caller reports the refusal, as documented.
+    sessions.passed(rogue, CERT);
+    sessions.refused(rogue);
+    sessions.succeeded(rogue);
+
+    PolicyReport r = onlyPolicy();
+    assertThat(r.totalSuccessfulSessionCount()).isZero();
+    assertThat(r.totalFailureSessionCount()).isEqualTo(1);
+    assertThat(r.failureDetails()).singleElement().satisfies(d -> {
+      assertThat(d.resultType()).isEqualTo("validation-failure");
+      assertThat(d.failureReasonCode()).isEqualTo(DeliveryPlan.MX_MISMATCH_REASON);
+      assertThat(d.receivingMxHostname()).isEqualTo("rogue.example.net");
+    });
+  }
+
+  @Test
+  @DisplayName("RPT-32: a failed handshake or missing STARTTLS to an unmatched MX is still one validation-failure")
+  void anyCallForAnUnmatchedMxRecordsTheRefusalOnce() {
+    TlsRptReporting.SessionReporter sessions = reporterUnderTesting();
+    sessions.failed(rogue, new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED", "x"),
+        CERT);
+    sessions.starttlsNotSupported(rogue);
+    sessions.refused(rogue);
+    // A second connection is a second session.
+    sessions.connection(InetAddress.getLoopbackAddress(), InetAddress.getLoopbackAddress()).refused(rogue);
+
+    PolicyReport r = onlyPolicy();
+    assertThat(r.totalFailureSessionCount()).isEqualTo(2);
+    assertThat(r.failureDetails()).extracting(FailureDetail::resultType).containsOnly("validation-failure");
+  }
+
+  @Test
+  @DisplayName("RPT-33: a connection's reporter adds sending-mta-ip and receiving-ip to its failures")
+  void aConnectionReporterCarriesTheAddresses() throws Exception {
+    fetcher.serve("example.com", POLICY);
+    PolicyResolution resolution = resolver.resolveSync("example.com");
+    MxCandidate mx1 = DeliveryPlan.of(resolution, List.of(new MxRecord(10, "mx1.example.com"))).candidates().get(0);
+    TlsRptReporting.SessionReporter session = TlsRptReporting.sessions(recorder, resolution)
+        .connection(InetAddress.getByName("192.0.2.1"), InetAddress.getByName("2001:db8:0:0:0:0:0:25"));
+
+    session.failed(mx1, new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED", "x"), CERT);
+    session.starttlsNotSupported(mx1);
+
+    assertThat(onlyPolicy().failureDetails()).hasSize(2).allSatisfy(d -> {
+      assertThat(d.sendingMtaIp()).isEqualTo("192.0.2.1");
+      assertThat(d.receivingIp()).isEqualTo("2001:db8::25");
+      assertThat(d.receivingMxHostname()).isEqualTo("mx1.example.com");
+    });
   }
 
   @Test

@@ -21,7 +21,9 @@ import java.util.Optional;
  * for (MxCandidate c : plan.candidates()) {
  *   if (!c.mayAttempt()) continue;            // skipped like an unreachable host (APP-5)
  *   // connect to c.host(); demand STARTTLS and use MtaStsTrustManager / MtaStsHostnameVerifier
- *   // when c.stsChecksApply(); on failure with c.failuresAreFatal(), try the next candidate
+ *   // when c.stsChecksApply(); on failure with c.failuresAreFatal(), try the next candidate;
+ *   // c.refusal() != null on an attempted host (testing, MX not in the policy): the session
+ *   // counts as that validation-failure for TLS-RPT, once (RPT-32)
  * }
  * // every candidate failed under enforce: resolver.recheckBeforeFailure(domain) (CAC-12), then
  * // keep the message queued: MTA-STS failures are temporary (APP-4)

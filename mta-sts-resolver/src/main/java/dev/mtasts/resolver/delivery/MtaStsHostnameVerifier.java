@@ -36,12 +36,14 @@ public final class MtaStsHostnameVerifier implements HostnameVerifier {
    * Creates a verifier for one MX host.
    *
    * @param candidate the MX host; its requirement must be {@code STS_ENFORCE} or {@code STS_TESTING}
-   * @param listener receives name mismatches; PKIX outcomes are reported by the trust manager
+   * @param listener receives name mismatches; PKIX outcomes are reported by the trust manager;
+   *     its failures are logged, never propagated (SEC-15)
    * @throws IllegalArgumentException if MTA-STS checks do not apply to the candidate
    */
   public MtaStsHostnameVerifier(MxCandidate candidate, TlsCheckListener listener) {
     this.candidate = Objects.requireNonNull(candidate, "candidate");
-    this.listener = Objects.requireNonNull(listener, "listener");
+    // SEC-15: a listener's failure never changes the verdict.
+    this.listener = TlsCheckListener.guarded(Objects.requireNonNull(listener, "listener"));
     if (!candidate.stsChecksApply()) {
       throw new IllegalArgumentException("MTA-STS checks do not apply to " + candidate.host()
           + " (requirement " + candidate.requirement() + ")");

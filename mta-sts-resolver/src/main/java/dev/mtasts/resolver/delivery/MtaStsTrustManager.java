@@ -22,7 +22,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Under {@code enforce} a failure aborts the handshake with an
  * {@link MtaStsCertificateException}; under {@code testing} it is reported to the
  * {@link TlsCheckListener} and the handshake goes on (APP-2). Use it for SSLEngine- or
- * SSLSocket-based MTAs; the SNI of the connection must be the MX host (MXM-10).
+ * SSLSocket-based MTAs; the SNI of the connection must be the MX host (MXM-10). The listener is
+ * called through {@link TlsCheckListener#guarded(TlsCheckListener)}: whatever it throws is logged
+ * and neither aborts the handshake nor changes the trust decision (SEC-15).
  *
  * <pre>{@code
  * SSLContext tls = MtaStsTrustManager.forCandidate(candidate, listener).sslContext();
@@ -47,7 +49,7 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
    * store.
    *
    * @param candidate the MX host; its requirement must be {@code STS_ENFORCE} or {@code STS_TESTING}
-   * @param listener receives the outcome
+   * @param listener receives the outcome; its failures are logged, never propagated (SEC-15)
    * @return the trust manager
    * @throws IllegalArgumentException if MTA-STS checks do not apply to the candidate
    */
@@ -71,8 +73,9 @@ public final class MtaStsTrustManager extends X509ExtendedTrustManager {
       throw new IllegalArgumentException("MTA-STS certificate checks do not apply to " + candidate.host()
           + " (requirement " + candidate.requirement() + ")");
     }
+    // SEC-15: a listener (a TLS-RPT recorder, monitoring) never changes the trust decision.
     return new MtaStsTrustManager(Objects.requireNonNull(pkix, "pkix"), candidate,
-        Objects.requireNonNull(listener, "listener"));
+        TlsCheckListener.guarded(Objects.requireNonNull(listener, "listener")));
   }
 
   /**

@@ -15,7 +15,11 @@ import org.jspecify.annotations.Nullable;
  * @param policyMatch whether an {@code mx} pattern of the policy matches the host (MXM-1); always
  *     {@code true} when no policy applies
  * @param refusal why the host may not be used, for TLS-RPT; {@code null} unless the requirement
- *     is {@link TlsRequirement#NOT_ALLOWED} or the host fails the policy in mode {@code testing}
+ *     is {@link TlsRequirement#NOT_ALLOWED} or the host fails the policy in mode {@code testing}.
+ *     In mode {@code testing} such a host is still tried (APP-2), and every session to it is one
+ *     TLS-RPT result: this refusal ({@code validation-failure}, RFC 8460 §4.3), never a success,
+ *     whatever the handshake gave (the TLS-RPT module's {@code SessionReporter} records it so,
+ *     once per connection; RPT-32)
  */
 public record MxCandidate(PolicyDomain domain, MxRecord mx, TlsRequirement requirement, boolean policyMatch,
     @Nullable TlsFailure refusal) {

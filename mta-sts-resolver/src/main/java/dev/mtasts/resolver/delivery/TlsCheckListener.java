@@ -8,6 +8,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * Receives the outcome of every MTA-STS certificate check of an MX host, for TLS-RPT (APP-7) and
  * monitoring. Called on the handshake thread: keep it fast.
+ *
+ * <p>{@link MtaStsTrustManager} and {@link MtaStsHostnameVerifier} call their listener through
+ * {@link #guarded(TlsCheckListener)}: whatever a listener throws is logged and never changes the
+ * trust decision or aborts a handshake (SEC-15).
  */
 public interface TlsCheckListener {
 
@@ -19,6 +23,20 @@ public interface TlsCheckListener {
     @Override
     public void failed(MxCandidate candidate, TlsFailure failure, @Nullable CertificateSummary certificate) {}
   };
+
+  /**
+   * Wraps a listener so that its failures are logged (escaped, SLF4J) and swallowed: a listener
+   * that throws, even an {@link AssertionError}, never changes the outcome of a handshake (SEC-15).
+   * Only a {@link VirtualMachineError} (such as {@link OutOfMemoryError}) propagates, and the
+   * handshake then fails closed: the JVM can no longer be trusted to run it.
+   *
+   * @param listener the listener
+   * @return a listener that never throws anything but a {@link VirtualMachineError}; the same
+   *     object if it already is one
+   */
+  static TlsCheckListener guarded(TlsCheckListener listener) {
+    return listener instanceof GuardedListener || listener == NONE ? listener : new GuardedListener(listener);
+  }
 
   /**
    * The certificate of {@code candidate} passed PKIX validation and the name check.

@@ -20,6 +20,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** MX certificate checks over real STARTTLS handshakes on loopback (MXM-6 to MXM-10). */
@@ -33,7 +34,7 @@ class MtaStsTrustManagerTest {
   }
 
   /** Records what the trust manager reported. */
-  static final class Recorder implements TlsCheckListener {
+  static class Recorder implements TlsCheckListener {
     final List<CertificateSummary> passed = new CopyOnWriteArrayList<>();
     final List<TlsFailure> failed = new CopyOnWriteArrayList<>();
 
@@ -50,6 +51,21 @@ class MtaStsTrustManagerTest {
 
   static MxCandidate candidate(String host, TlsRequirement requirement) {
     return new MxCandidate(PolicyDomain.of("example.test"), new MxRecord(10, host), requirement, true, null);
+  }
+
+  /** A listener with a bug: it throws an {@link AssertionError} from every call. */
+  static final class Throwing extends Recorder {
+    @Override
+    public void passed(MxCandidate candidate, CertificateSummary certificate) {
+      super.passed(candidate, certificate);
+      throw new AssertionError("listener bug for \u001b[2J" + candidate.host());
+    }
+
+    @Override
+    public void failed(MxCandidate candidate, TlsFailure failure, @Nullable CertificateSummary certificate) {
+      super.failed(candidate, failure, certificate);
+      throw new IllegalStateException("listener bug");
+    }
   }
 
   static SSLSession handshake(TestPki.Issued serverCert, MxCandidate candidate, Recorder recorder) throws IOException {
@@ -156,6 +172,52 @@ class MtaStsTrustManagerTest {
     assertThat(session.isValid()).isTrue();
     assertThat(recorder.failed).singleElement().extracting(TlsFailure::resultType)
         .isEqualTo(TlsRptResultType.CERTIFICATE_EXPIRED);
+  }
+
+  @Test
+  @DisplayName("SEC-15: a listener that throws never fails a valid handshake nor changes the trust decision")
+  void aListenerThatThrowsNeverChangesTheOutcomeOfAHandshake() throws IOException {
+    Throwing valid = new Throwing();
+    SSLSession session = handshake(pki.leaf().dnsNames(HOST).issue(), candidate(HOST, TlsRequirement.STS_ENFORCE),
+        valid);
+    assertThat(session.isValid()).isTrue();
+    assertThat(valid.passed).hasSize(1);
+
+    // Under testing a failed check still lets the handshake go on ...
+    Throwing testing = new Throwing();
+    assertThat(handshake(pki.leaf().dnsNames(HOST).expired().issue(), candidate(HOST, TlsRequirement.STS_TESTING),
+        testing).isValid()).isTrue();
+    assertThat(testing.failed).hasSize(1);
+
+    // ... and under enforce it is still refused, with the classified cause.
+    Throwing enforce = new Throwing();
+    assertThatThrownBy(() -> handshake(pki.leaf().dnsNames(HOST).expired().issue(),
+        candidate(HOST, TlsRequirement.STS_ENFORCE), enforce)).isInstanceOf(SSLException.class);
+    assertThat(enforce.failed).extracting(TlsFailure::resultType).containsExactly(TlsRptResultType.CERTIFICATE_EXPIRED);
+
+    // The host name verifier guards its listener too.
+    assertThat(new MtaStsHostnameVerifier(candidate("other.example.test", TlsRequirement.STS_TESTING), new Throwing())
+        .verify("other.example.test", session)).isTrue();
+  }
+
+  @Test
+  @DisplayName("SEC-15: a virtual machine error is not swallowed: the handshake fails closed")
+  void aVirtualMachineErrorOfAListenerPropagates() {
+    TlsCheckListener oom = new TlsCheckListener() {
+      @Override
+      public void passed(MxCandidate candidate, CertificateSummary certificate) {
+        throw new OutOfMemoryError("simulated");
+      }
+
+      @Override
+      public void failed(MxCandidate candidate, TlsFailure failure, @Nullable CertificateSummary certificate) {
+        throw new OutOfMemoryError("simulated");
+      }
+    };
+    TlsCheckListener guarded = TlsCheckListener.guarded(oom);
+    assertThat(TlsCheckListener.guarded(guarded)).isSameAs(guarded);
+    assertThatThrownBy(() -> guarded.failed(candidate(HOST, TlsRequirement.STS_TESTING),
+        new TlsFailure(TlsRptResultType.VALIDATION_FAILURE, "x", "y"), null)).isInstanceOf(OutOfMemoryError.class);
   }
 
   @Test

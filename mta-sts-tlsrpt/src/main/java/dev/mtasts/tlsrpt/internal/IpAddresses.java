@@ -94,6 +94,90 @@ public final class IpAddresses {
     return sb.toString();
   }
 
+  /**
+   * Tells why an address is not a public unicast destination, for the report delivery's
+   * server-side request forgery check (SEC-16): loopback, unspecified, private (RFC 1918), shared
+   * address space (CGNAT, RFC 6598), link-local, multicast, reserved ({@code 0.0.0.0/8},
+   * {@code 240.0.0.0/4} with the broadcast address), unique local ({@code fc00::/7}), site-local
+   * ({@code fec0::/10}); an IPv6 address that embeds an IPv4 one (IPv4-mapped {@code ::ffff:0:0/96},
+   * IPv4-compatible {@code ::/96}, NAT64 {@code 64:ff9b::/96}, 6to4 {@code 2002::/16}) is judged by
+   * the IPv4 address it reaches.
+   *
+   * @param a 4 or 16 address bytes
+   * @return a short reason such as {@code "loopback"}, or {@code null} for a public address
+   * @throws IllegalArgumentException for another length
+   */
+  public static @Nullable String nonPublicReason(byte[] a) {
+    if (a.length == 4) {
+      return v4Reason(a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff);
+    }
+    if (a.length != 16) {
+      throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + a.length);
+    }
+    boolean zero80 = true;
+    for (int i = 0; i < 10; i++) {
+      zero80 &= a[i] == 0;
+    }
+    int g5 = ((a[10] & 0xff) << 8) | (a[11] & 0xff);
+    if (zero80 && (g5 == 0xffff || g5 == 0)) {
+      if (g5 == 0 && (a[12] | a[13] | a[14]) == 0 && (a[15] == 0 || a[15] == 1)) {
+        return a[15] == 0 ? "unspecified" : "loopback";
+      }
+      return embedded(a, 12);
+    }
+    int g0 = ((a[0] & 0xff) << 8) | (a[1] & 0xff);
+    if (g0 == 0x64 && a[2] == (byte) 0xff && a[3] == (byte) 0x9b && (a[4] | a[5] | a[6] | a[7] | a[8] | a[9]
+        | a[10] | a[11]) == 0) {
+      return embedded(a, 12);
+    }
+    if (g0 == 0x2002) {
+      return embedded(a, 2);
+    }
+    if ((g0 & 0xfe00) == 0xfc00) {
+      return "unique local (fc00::/7)";
+    }
+    if ((g0 & 0xffc0) == 0xfe80) {
+      return "link-local";
+    }
+    if ((g0 & 0xffc0) == 0xfec0) {
+      return "site-local";
+    }
+    if ((g0 & 0xff00) == 0xff00) {
+      return "multicast";
+    }
+    return null;
+  }
+
+  private static @Nullable String embedded(byte[] a, int at) {
+    String r = v4Reason(a[at] & 0xff, a[at + 1] & 0xff, a[at + 2] & 0xff, a[at + 3] & 0xff);
+    return r == null ? null : r + " (embedded IPv4)";
+  }
+
+  private static @Nullable String v4Reason(int b0, int b1, int b2, int b3) {
+    if (b0 == 0) {
+      return b1 == 0 && b2 == 0 && b3 == 0 ? "unspecified" : "reserved (0.0.0.0/8)";
+    }
+    if (b0 == 127) {
+      return "loopback";
+    }
+    if (b0 == 10 || (b0 == 172 && (b1 & 0xf0) == 16) || (b0 == 192 && b1 == 168)) {
+      return "private (RFC 1918)";
+    }
+    if (b0 == 100 && (b1 & 0xc0) == 64) {
+      return "shared address space (100.64.0.0/10)";
+    }
+    if (b0 == 169 && b1 == 254) {
+      return "link-local";
+    }
+    if ((b0 & 0xf0) == 224) {
+      return "multicast";
+    }
+    if ((b0 & 0xf0) == 240) {
+      return "reserved (240.0.0.0/4)";
+    }
+    return null;
+  }
+
   private static byte @Nullable [] parseV4(String s, int from, int to) {
     byte[] out = new byte[4];
     int part = 0;

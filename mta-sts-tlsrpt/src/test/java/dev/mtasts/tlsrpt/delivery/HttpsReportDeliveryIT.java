@@ -5,14 +5,24 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.ManualClock;
 import dev.mtasts.tlsrpt.EncodedReport;
 import dev.mtasts.tlsrpt.ReportParseOutcome;
 import dev.mtasts.tlsrpt.ReportParser;
+import dev.mtasts.tlsrpt.ReportPolicy;
+import dev.mtasts.tlsrpt.ReportScheduler;
+import dev.mtasts.tlsrpt.ReportSchedulerListener;
+import dev.mtasts.tlsrpt.ReporterIdentity;
+import dev.mtasts.tlsrpt.SessionOutcome;
+import dev.mtasts.tlsrpt.TlsRptRecorder;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -23,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -32,6 +43,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPInputStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -42,6 +54,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -151,7 +164,7 @@ class HttpsReportDeliveryIT {
   void postsTheGzipReportAndAcceptsA2xxStatus() throws Exception {
     KeyStore keys = localhostKeys();
     URI uri = start(keys, 201);
-    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
     EncodedReport report = report();
 
     DeliveryResult r = await(https.deliver(report, uri));
@@ -177,7 +190,7 @@ class HttpsReportDeliveryIT {
   void errorStatusesFailRetryablyOrPermanently() throws Exception {
     KeyStore keys = localhostKeys();
     URI uri = start(keys, 503, 400, 302, 429);
-    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
     assertThat(await(https.deliver(report(), uri)))
         .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
     assertThat(await(https.deliver(report(), uri)))
@@ -197,7 +210,7 @@ class HttpsReportDeliveryIT {
     // RPT-25: validation is on by default, and may be switched off.
     KeyStore keys = keyStore("wrong.example", List.of(new GeneralName(GeneralName.dNSName, "wrong.example")));
     URI uri = start(keys, 200);
-    HttpsReportDelivery strict = HttpsReportDelivery.builder().executor(executor).build();
+    HttpsReportDelivery strict = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().build();
     assertThat(await(strict.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
       assertThat(f.retryable()).isTrue();
       assertThat(f.cause()).isNotNull();
@@ -206,11 +219,11 @@ class HttpsReportDeliveryIT {
 
     // Trusting the certificate is not enough: its name does not match 127.0.0.1.
     HttpsReportDelivery trustedWrongName =
-        HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+        HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
     assertThat(await(trustedWrongName.deliver(report(), uri))).isInstanceOf(DeliveryResult.Failed.class);
     assertThat(requests).isEmpty();
 
-    HttpsReportDelivery lax = HttpsReportDelivery.builder().executor(executor).ignoreCertificateErrors().build();
+    HttpsReportDelivery lax = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().ignoreCertificateErrors().build();
     assertThat(await(lax.deliver(report(), uri))).isInstanceOf(DeliveryResult.Delivered.class);
     assertThat(requests).hasSize(1);
   }
@@ -219,7 +232,7 @@ class HttpsReportDeliveryIT {
   void aServerThatNeverAnswersTimesOut() throws Exception {
     KeyStore keys = localhostKeys();
     URI uri = start(keys, 0);
-    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys))
         .requestTimeout(Duration.ofMillis(300)).build();
     assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
       assertThat(f.retryable()).isTrue();
@@ -229,13 +242,185 @@ class HttpsReportDeliveryIT {
 
   @Test
   void aClosedPortFailsRetryably() throws Exception {
-    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).build();
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().build();
     int port;
     try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     assertThat(await(https.deliver(report(), URI.create("https://127.0.0.1:" + port + "/"))))
         .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+  }
+
+  @Test
+  @DisplayName("SEC-16: loopback destinations are refused by default, in every form, before any connection")
+  void loopbackDestinationsAreRefusedByDefault() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI uri = start(keys, 200);
+    int port = uri.getPort();
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+    for (URI u : List.of(uri, URI.create("https://localhost:" + port + "/v1/tlsrpt"),
+        URI.create("https://[::ffff:127.0.0.1]:" + port + "/"), URI.create("https://[::1]:" + port + "/"))) {
+      assertThat(await(https.deliver(report(), u))).as(u.toString())
+          .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+            assertThat(f.retryable()).isFalse();
+            assertThat(f.message()).startsWith(HttpsReportDelivery.REFUSED_DESTINATION).contains("loopback");
+          });
+    }
+    assertThat(requests).isEmpty();
+
+    // Allowed with the option: the same URI is delivered.
+    HttpsReportDelivery allowing = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+    assertThat(await(allowing.deliver(report(), uri))).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(requests).hasSize(1);
+  }
+
+  /** Results of one scheduler run against the loopback receiver. */
+  record Run(List<DeliveryResult> results, List<ReportSchedulerListener.Outcome> outcomes) {}
+
+  /** Records one session for example.com, whose record lists {@code uris}, and sends its report. */
+  Run schedule(List<URI> uris, HttpsReportDelivery https) {
+    Instant noon = Instant.parse("2026-03-10T12:00:00Z");
+    ManualClock clock = ManualClock.at(noon);
+    TlsRptRecorder recorder = TlsRptRecorder.builder().clock(clock).build();
+    recorder.record(ReportPolicy.noPolicyFound(PolicyDomain.of("example.com")), SessionOutcome.success());
+    String rua = uris.stream().map(URI::toString).collect(java.util.stream.Collectors.joining(","));
+    FakeDnsLookup dns = FakeDnsLookup.create().putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=" + rua);
+    Run run = new Run(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
+    ReportScheduler scheduler = ReportScheduler.builder().recorder(recorder)
+        .reporter(new ReporterIdentity("Sender", "tlsrpt@sender.example")).dnsLookup(dns).clock(clock)
+        .sendDelay(Duration.ZERO, Duration.ZERO).addDelivery(https).listener(new ReportSchedulerListener() {
+          @Override
+          public void delivered(EncodedReport report, DeliveryResult.Delivered result) {
+            run.results().add(result);
+          }
+
+          @Override
+          public void deliveryFailed(EncodedReport report, DeliveryResult.Failed result) {
+            run.results().add(result);
+          }
+
+          @Override
+          public void finished(EncodedReport report, ReportSchedulerListener.Outcome outcome, String detail) {
+            run.outcomes().add(outcome);
+          }
+        }).build();
+    Instant t = Instant.parse("2026-03-11T00:00:00Z");
+    for (int i = 0; i < 5 && run.outcomes().isEmpty(); i++) {
+      clock.set(t);
+      scheduler.runDue(t).toCompletableFuture().join();
+      t = scheduler.nextDue().orElse(t);
+    }
+    return run;
+  }
+
+  static List<URI> manyUris(URI base, int n) {
+    List<URI> out = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(base.resolve("/r" + i));
+    }
+    return out;
+  }
+
+  @Test
+  @DisplayName("SEC-17: a record listing 200 https URIs makes at most the capped number of POSTs")
+  void aRecordWithManyRuaUrisIsSentToTheCappedNumberOnly() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI base = start(keys, 200);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+
+    Run run = schedule(manyUris(base, 200), https);
+
+    assertThat(run.outcomes()).containsExactly(ReportSchedulerListener.Outcome.DELIVERED);
+    assertThat(requests).hasSize(ReportScheduler.DEFAULT_MAX_RUA_URIS);
+    assertThat(requests).extracting(Request::path)
+        .containsExactlyInAnyOrderElementsOf(manyUris(base, 10).stream().map(URI::getPath).toList());
+  }
+
+  @Test
+  @DisplayName("SEC-16, SEC-17: by default the scheduler posts nothing to loopback and reports why")
+  void theSchedulerRefusesLoopbackRuaByDefault() throws Exception {
+    KeyStore keys = localhostKeys();
+    URI base = start(keys, 200);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys)).build();
+
+    Run run = schedule(manyUris(base, 200), https);
+
+    assertThat(requests).isEmpty();
+    assertThat(run.outcomes()).containsExactly(ReportSchedulerListener.Outcome.NOT_DELIVERED);
+    assertThat(run.results()).hasSize(ReportScheduler.DEFAULT_MAX_RUA_URIS).allSatisfy(r -> assertThat(r)
+        .isInstanceOfSatisfying(DeliveryResult.Failed.class,
+            f -> assertThat(f.message()).startsWith(HttpsReportDelivery.REFUSED_DESTINATION)));
+  }
+
+  /**
+   * A raw HTTPS server for one connection: reads the request head and body, then writes
+   * {@code answer} as it is; returns the URI and, through the future, the request head it read.
+   */
+  URI rawServer(KeyStore keys, byte[] answer, CompletableFuture<String> head) throws Exception {
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(keys, PASSWORD);
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), null, null);
+    SSLServerSocket server = (SSLServerSocket) ctx.getServerSocketFactory()
+        .createServerSocket(0, 1, InetAddress.getLoopbackAddress());
+    executor.execute(() -> {
+      try (server; Socket s = server.accept()) {
+        InputStream in = s.getInputStream();
+        StringBuilder h = new StringBuilder();
+        while (!h.toString().endsWith("\r\n\r\n")) {
+          h.append((char) in.read());
+        }
+        int length = Integer.parseInt(h.toString().replaceAll("(?s).*Content-Length: (\\d+).*", "$1"));
+        in.readNBytes(length);
+        head.complete(h.toString());
+        s.getOutputStream().write(answer);
+        s.getOutputStream().flush();
+        release.await();
+      } catch (Exception e) {
+        head.completeExceptionally(e);
+      }
+    });
+    return URI.create("https://127.0.0.1:" + server.getLocalPort() + "/in?x=1");
+  }
+
+  @Test
+  void interimResponsesAreSkippedAndTheRequestIsPlainHttp11() throws Exception {
+    // RPT-25, RPT-26
+    KeyStore keys = localhostKeys();
+    CompletableFuture<String> head = new CompletableFuture<>();
+    byte[] answer = ("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+        + "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    URI uri = rawServer(keys, answer, head);
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+    EncodedReport report = report();
+
+    assertThat(await(https.deliver(report, uri))).isEqualTo(new DeliveryResult.Delivered(uri, "HTTP 202"));
+    assertThat(head.get(10, TimeUnit.SECONDS)).startsWith("POST /in?x=1 HTTP/1.1\r\n")
+        .contains("\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n")
+        .contains("\r\nContent-Type: application/tlsrpt+gzip\r\n")
+        .contains("\r\nContent-Length: " + report.content().length + "\r\n");
+  }
+
+  @Test
+  @DisplayName("SEC-16: an endless response head is cut at its byte limit")
+  void anEndlessResponseHeadFailsAtItsLimit() throws Exception {
+    KeyStore keys = localhostKeys();
+    String interim = "HTTP/1.1 100 Continue\r\n" + "X: y\r\n".repeat(HttpsReportDelivery.MAX_RESPONSE_HEAD_BYTES / 6);
+    URI uri = rawServer(keys, interim.getBytes(java.nio.charset.StandardCharsets.US_ASCII), new CompletableFuture<>());
+    HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
+        .allowPrivateDestinations().build();
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class,
+        f -> assertThat(f.message()).contains("exceeds " + HttpsReportDelivery.MAX_RESPONSE_HEAD_BYTES));
+  }
+
+  @Test
+  @DisplayName("SEC-16: the option is set once")
+  void allowingPrivateDestinationsIsSetOnce() {
+    assertThatIllegalStateException().isThrownBy(
+        () -> HttpsReportDelivery.builder().allowPrivateDestinations().allowPrivateDestinations());
   }
 
   @Test

@@ -58,4 +58,22 @@ class IpAddressesTest {
     System.arraycopy(v4, 0, out, 12, 4);
     return out;
   }
+
+  @ParameterizedTest(name = "SEC-16: {0} is not a public destination")
+  @ValueSource(strings = {"127.0.0.1", "127.255.0.9", "0.0.0.0", "0.1.2.3", "10.0.0.1", "172.16.0.1", "172.31.255.255",
+      "192.168.1.1", "100.64.0.1", "100.127.255.254", "169.254.169.254", "224.0.0.1", "239.1.2.3", "240.0.0.1",
+      "255.255.255.255", "::", "::1", "fe80::1", "febf::1", "fec0::1", "fc00::1", "fdff::1", "ff02::1",
+      "::ffff:127.0.0.1", "::ffff:10.1.2.3", "::ffff:169.254.169.254", "::ffff:100.64.0.1", "::127.0.0.1",
+      "64:ff9b::10.0.0.1", "2002:c0a8:0101::1", "2002:7f00:1::"})
+  void nonPublicAddressesAreRecognised(String address) {
+    assertThat(IpAddresses.nonPublicReason(IpAddresses.parse(address))).isNotNull();
+  }
+
+  @ParameterizedTest(name = "SEC-16: {0} is a public destination")
+  @ValueSource(strings = {"192.0.2.1", "8.8.8.8", "172.32.0.1", "172.15.255.255", "100.128.0.1", "100.63.255.255",
+      "169.253.0.1", "223.255.255.255", "192.169.0.1", "2001:db8::1", "2a00:1450::1", "::ffff:192.0.2.1",
+      "64:ff9b::192.0.2.33", "2002:c000:0201::1", "fbff::1", "fe7f::1"})
+  void publicAddressesAreAllowed(String address) {
+    assertThat(IpAddresses.nonPublicReason(IpAddresses.parse(address))).isNull();
+  }
 }
