@@ -131,9 +131,9 @@ public final class DomainNames {
         if (deviation != null) {
           String suggestion = suggestALabel(n);
           throw new IllegalArgumentException(Text.quote(name) + " contains " + deviation
-              + ", which IDNA 2003 and 2008 map to different domains; "
-              + (suggestion != null ? "give the A-label (" + suggestion + ") instead"
-                  : "and it has no valid A-label form"));
+              + ", which IDNA 2003 and 2008 map to different domains"
+              + (suggestion != null ? "; give the A-label (" + suggestion + ") instead"
+                  : ", and it has no valid A-label form"));
         }
       }
       try {
@@ -242,7 +242,7 @@ public final class DomainNames {
     }
     try {
       String s = out.toString();
-      return checkDomain(s, 0, s.length()) == null && s.equals(toALabels(s, false)) ? s : null;
+      return s.equals(toALabels(s, true)) ? s : null;
     } catch (IllegalArgumentException e) {
       return null;
     }
