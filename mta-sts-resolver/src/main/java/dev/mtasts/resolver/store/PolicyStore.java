@@ -20,8 +20,9 @@ import java.util.concurrent.CompletionStage;
  *   <li>Loads hand out entries clamped to the store's clock ({@link StoredPolicy#clampedTo}).
  *   <li>A write is atomic: after a crash a reader sees the old entry or the new one, never a mix
  *       (nothing is lost: a cached policy survives restarts and failed refreshes).
- *   <li>An entry that cannot be read back is reported, set aside and treated as absent; it never
- *       fails other entries.
+ *   <li>An entry that cannot be read back is reported, set aside and treated as absent (when it
+ *       cannot even be set aside, it is reported and treated as absent each time); it never fails
+ *       other entries, a load or a refresh round (CAC-21).
  * </ul>
  */
 public interface PolicyStore {
