@@ -30,13 +30,17 @@ public final class PolicyDomain {
 
   /**
    * Creates a Policy Domain from a domain name with A-labels or U-labels; a single trailing root
-   * dot is removed and letters are lower-cased.
+   * dot is removed and letters are lower-cased. A name is never mapped to a different domain
+   * (SEC-31): a U-label with a character that IDNA 2003 and 2008 convert differently ({@code ß},
+   * {@code ς}, ZWJ, ZWNJ) is refused with the A-label to give instead, and an A-label such as
+   * {@code xn--fa-hia.example} is kept as it is once its Punycode round-trips.
    *
    * @param domain the domain, such as {@code example.com}
    * @return the Policy Domain
    * @throws IllegalArgumentException if {@code domain} is an address literal or an IP address
    *     (TXT-15: such destinations have no policy), or not a valid host name; also when the
-   *     derived names would exceed the DNS limit of 253 characters
+   *     derived names would exceed the DNS limit of 253 characters; also for a deviation character
+   *     in a U-label or an A-label that does not round-trip
    */
   public static PolicyDomain of(String domain) {
     Objects.requireNonNull(domain, "domain");

@@ -84,7 +84,8 @@ import org.xbill.DNS.lookup.LookupSession;
  *
  * <h2>Names</h2>
  * Names are absolute: a trailing root dot is optional, no search list is ever applied, U-labels are
- * converted to A-labels ({@link java.net.IDN#toASCII(String, int)}). Labels may hold letters,
+ * converted to A-labels, never to another domain's name (a U-label with {@code ß}, {@code ς}, ZWJ
+ * or ZWNJ, which IDNA 2003 and 2008 convert differently, is refused). Labels may hold letters,
  * digits, {@code '-'} and {@code '_'}.
  *
  * <h2>Records</h2>

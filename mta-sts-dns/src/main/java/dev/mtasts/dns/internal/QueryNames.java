@@ -1,6 +1,6 @@
 package dev.mtasts.dns.internal;
 
-import java.net.IDN;
+import dev.mtasts.core.internal.DomainNames;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.Name;
@@ -19,7 +19,9 @@ public final class QueryNames {
 
   /**
    * Converts a name to an absolute dnsjava name: one trailing root dot is accepted, U-labels become
-   * A-labels, letters are lower-cased, and no search list is ever applied.
+   * A-labels with core's one conversion (which refuses deviation characters such as {@code ß}
+   * rather than map the name to another domain, and checks every {@code xn--} label), letters are
+   * lower-cased, and no search list is ever applied.
    *
    * <p>Labels may hold letters, digits, {@code '-'} and {@code '_'} (for {@code _mta-sts} and
    * {@code _smtp._tls}); anything else, including zone-file escapes, is refused.
@@ -31,15 +33,8 @@ public final class QueryNames {
    */
   public static Name toAbsolute(String name) {
     String n = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
-    if (!isAscii(n)) {
-      try {
-        n = IDN.toASCII(n, IDN.ALLOW_UNASSIGNED);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "'" + name + "' cannot be converted to A-labels: " + e.getMessage(), e);
-      }
-    }
-    n = n.toLowerCase(Locale.ROOT);
+    // The project's one U-label conversion: never maps a name to a different domain (SEC-31).
+    n = DomainNames.toALabels(n, true);
     String problem = check(n);
     if (problem != null) {
       throw new IllegalArgumentException("'" + name + "' is not a valid DNS name: " + problem);
@@ -96,12 +91,4 @@ public final class QueryNames {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
   }
 
-  private static boolean isAscii(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) > 0x7F) {
-        return false;
-      }
-    }
-    return true;
-  }
 }

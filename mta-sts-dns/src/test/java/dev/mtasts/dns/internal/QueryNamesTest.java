@@ -39,6 +39,14 @@ class QueryNamesTest {
   }
 
   @Test
+  void deviationCharactersAreRefusedNeverMappedToAnotherDomain() {
+    // SEC-31: IDNA 2003 would query _mta-sts.fass.example, another domain's record.
+    assertThatThrownBy(() -> QueryNames.toAbsolute("_mta-sts.faß.example"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("xn--fa-hia.example");
+    assertThat(QueryNames.toAbsolute("_mta-sts.xn--fa-hia.example").toString()).isEqualTo("_mta-sts.xn--fa-hia.example.");
+  }
+
+  @Test
   void textFormIsLowerCaseWithoutTheRootDot() throws Exception {
     assertThat(QueryNames.toText(Name.fromString("MX1.Example.COM."))).isEqualTo("mx1.example.com");
     assertThat(QueryNames.toText(Name.root)).isEmpty();

@@ -2,32 +2,30 @@ package dev.mtasts.resolver.store;
 
 import dev.mtasts.core.MtaStsParseException;
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.SafeText;
 import dev.mtasts.core.internal.AtomicFiles;
+import dev.mtasts.core.internal.Builders;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.zip.CRC32;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,98 +34,120 @@ import org.slf4j.LoggerFactory;
  * A {@link PolicyStore} that keeps one file per domain in a directory, so that cached policies
  * survive restarts and a restart does not reopen the trust-on-first-use window.
  *
- * <p>Writes are atomic and durable: the entry is written to a temporary file in the same
- * directory, forced to disk, renamed over the old file with an atomic move, and the directory is
- * forced too. A process killed at any moment leaves the old entry or the new one. Each file carries
- * a CRC-32 of its content; a file that fails the check or does not parse is renamed to
- * {@code <name>.corrupt-<millis>} (quarantined), reported to the {@link CorruptEntryHandler} and
- * treated as absent.
+ * <p>Files are written, read, checksummed and set aside with core's one crash-safe file helper
+ * ({@code AtomicFiles}), as the TLS-RPT state is:
+ * <ul>
+ *   <li>A write is atomic and durable: temporary file, forced to disk, atomic rename over the old
+ *       file, directory forced. A process killed at any moment leaves the old entry or the new one.
+ *   <li>An entry is read only if it is a regular file, never through a symbolic link (a link can
+ *       never lead a read out of the directory) and never a FIFO or device (whose open could block
+ *       forever), and only up to {@value #MAX_FILE_BYTES} bytes.
+ *   <li>Each file carries a CRC-32C of its content (files written with the earlier CRC-32 are still
+ *       read). A file that fails the check, does not parse, holds times outside
+ *       {@link StoredPolicy#EARLIEST} to {@link StoredPolicy#LATEST}, is too large or is not a
+ *       regular file is renamed to {@code <name>.corrupt-<millis>} (quarantined), reported to the
+ *       {@link CorruptEntryHandler} and treated as absent. When it cannot be renamed, it is
+ *       reported as such and treated as absent each time it is read (never failing the load, so
+ *       the domain is never deferred because of it); the next save replaces a file, not a
+ *       directory (CAC-21, SEC-30).
+ *   <li>Loaded entries are clamped to the store's clock ({@link StoredPolicy#clampedTo}), and a
+ *       save compares with {@link StoredPolicy#supersedes(StoredPolicy, Instant)} at the store's
+ *       clock, so an entry fetched "in the future" before the wall clock was stepped back cannot
+ *       win forever (CAC-20).
+ * </ul>
+ *
+ * <p>Concurrency: every load, save and delete in this JVM on one directory is serialised by one
+ * lock per directory (its real path), whichever {@code FilePolicyStore} object is used, so the
+ * newest fetch always wins in-JVM (CAC-22). Across processes sharing a directory, each write is
+ * still atomic and every file is whole, but the compare-then-rename of a save is not: the last
+ * rename wins, so an older entry may replace a newer one until the next refresh stores a newer
+ * fetch again.
  *
  * <p>Operations run in the calling thread and return completed stages: local file I/O is short,
- * and the resolver calls stores from its own executor. Saves of one domain are serialized within
- * this JVM; several processes may share a directory (last rename wins).
+ * and the resolver calls stores from its own executor.
  */
 public final class FilePolicyStore implements PolicyStore {
   private static final Logger LOG = LoggerFactory.getLogger(FilePolicyStore.class);
   private static final String MAGIC = "MTA-STS-STORE 1";
   private static final String SUFFIX = ".policy";
-  /** A body is at most 64 KiB; the header is small. Anything larger is not ours. */
-  private static final int MAX_FILE_BYTES = 64 * 1024 + 4096;
+  private static final String DOMAIN = "domain";
+  private static final String ID = "id";
+  private static final String FETCHED_AT = "fetched-at";
+  private static final String EXPIRES_AT = "expires-at";
+  private static final List<String> FIELDS = List.of(DOMAIN, ID, FETCHED_AT, EXPIRES_AT);
+  /** The cap on an entry file: a body is at most 64 KiB and the header is small. */
+  public static final int MAX_FILE_BYTES = 64 * 1024 + 4096;
   private static final int MAX_FILE_NAME = 255;
+  /** Temporary files younger than this may belong to another process writing right now. */
+  private static final Duration ABANDONED_AFTER = Duration.ofMinutes(10);
 
   private final Path directory;
   private final CorruptEntryHandler onCorrupt;
-  private final Object[] locks = new Object[64];
+  private final InstantSource clock;
+  private final ReentrantLock lock;
 
   /**
-   * Receives every entry that could not be read back and was set aside.
+   * Receives every entry that could not be read back: set aside, or left in place when even that
+   * failed.
    */
   @FunctionalInterface
   public interface CorruptEntryHandler {
     /**
-     * Called after a corrupt file was renamed.
+     * Called after a corrupt entry was found; the entry is treated as absent.
      *
      * @param file the file as it was named
-     * @param quarantinedAs where it is now
+     * @param quarantinedAs where it is now, or {@code null} if it could not be renamed (then the
+     *     reason says why, and it is reported again each time it is read)
      * @param reason what was wrong with it
      */
-    void quarantined(Path file, Path quarantinedAs, String reason);
+    void quarantined(Path file, @Nullable Path quarantinedAs, String reason);
   }
 
-  private FilePolicyStore(Path directory, CorruptEntryHandler onCorrupt) {
-    this.directory = directory;
-    this.onCorrupt = onCorrupt;
-    for (int i = 0; i < locks.length; i++) {
-      locks[i] = new Object();
-    }
+  private FilePolicyStore(Builder b) throws IOException {
+    this.directory = b.directory;
+    this.onCorrupt = b.onCorrupt != null ? b.onCorrupt : FilePolicyStore::logCorrupt;
+    this.clock = b.clock != null ? b.clock : InstantSource.system();
+    Files.createDirectories(directory);
+    AtomicFiles.removeTemporaryFiles(directory, "", clock.instant().minus(ABANDONED_AFTER));
+    this.lock = AtomicFiles.directoryLock(directory);
+  }
+
+  private static void logCorrupt(Path file, @Nullable Path quarantinedAs, String reason) {
+    LOG.warn("Corrupt MTA-STS store entry {}{}: {}", file,
+        quarantinedAs == null ? " (left in place)" : " quarantined as " + quarantinedAs, SafeText.escape(reason));
   }
 
   /**
-   * Opens (and creates if needed) a store in {@code directory}; corrupt entries are logged.
+   * Returns a builder for a store in {@code directory}.
+   *
+   * @param directory the directory, created if missing
+   * @return a new builder
+   */
+  public static Builder builder(Path directory) {
+    return new Builder(directory);
+  }
+
+  /**
+   * Opens (and creates if needed) a store in {@code directory}; corrupt entries are logged at WARN.
    *
    * @param directory the directory
    * @return the store
    * @throws UncheckedIOException if the directory cannot be created or is not a directory
    */
   public static FilePolicyStore open(Path directory) {
-    return open(directory, (file, quarantinedAs, reason) -> LOG.warn(
-        "Quarantined corrupt MTA-STS store entry {} as {}: {}", file, quarantinedAs, reason));
+    return builder(directory).build();
   }
 
   /**
    * Opens (and creates if needed) a store in {@code directory}.
    *
    * @param directory the directory
-   * @param onCorrupt receives every entry that had to be quarantined
+   * @param onCorrupt receives every entry that could not be read back
    * @return the store
    * @throws UncheckedIOException if the directory cannot be created or is not a directory
    */
   public static FilePolicyStore open(Path directory, CorruptEntryHandler onCorrupt) {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(onCorrupt, "onCorrupt");
-    try {
-      Files.createDirectories(directory);
-      removeAbandonedTemporaryFiles(directory);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create policy store directory " + directory, e);
-    }
-    return new FilePolicyStore(directory, onCorrupt);
-  }
-
-  /**
-   * Deletes temporary files that a killed writer left behind. Only files older than ten minutes
-   * are touched, so that another process writing to the same directory right now is not disturbed;
-   * younger ones are harmless because readers never look at temporary files.
-   */
-  private static void removeAbandonedTemporaryFiles(Path directory) throws IOException {
-    long cutoff = System.currentTimeMillis() - 10 * 60 * 1000L;
-    try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, ".*" + AtomicFiles.TEMP_SUFFIX)) {
-      for (Path temp : temps) {
-        if (Files.getLastModifiedTime(temp).toMillis() < cutoff) {
-          Files.deleteIfExists(temp);
-        }
-      }
-    }
+    return builder(directory).onCorrupt(onCorrupt).build();
   }
 
   /**
@@ -142,61 +162,64 @@ public final class FilePolicyStore implements PolicyStore {
   @Override
   public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
-    try {
-      return CompletableFuture.completedStage(read(fileFor(domain), domain));
-    } catch (IOException e) {
-      return CompletableFuture.failedStage(e);
-    }
+    return locked(now -> read(fileFor(domain), domain, now).map(e -> e.clampedTo(now)));
   }
 
   @Override
   public CompletionStage<Void> save(StoredPolicy entry) {
     Objects.requireNonNull(entry, "entry");
     Path file = fileFor(entry.domain());
-    synchronized (lockFor(entry.domain())) {
-      try {
-        Optional<StoredPolicy> current = read(file, entry.domain());
-        if (current.isPresent() && !entry.supersedes(current.get())) {
-          return CompletableFuture.completedStage(null);
-        }
-        writeAtomically(file, encode(entry));
-        return CompletableFuture.completedStage(null);
-      } catch (IOException e) {
-        return CompletableFuture.failedStage(e);
+    return locked(now -> {
+      Optional<StoredPolicy> current = read(file, entry.domain(), now);
+      if (current.isEmpty() || entry.supersedes(current.get(), now)) {
+        AtomicFiles.write(file, encode(entry));
       }
-    }
+      return null;
+    });
   }
 
   @Override
   public CompletionStage<Void> delete(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
-    synchronized (lockFor(domain)) {
-      try {
-        if (Files.deleteIfExists(fileFor(domain))) {
-          forceDirectory();
-        }
-        return CompletableFuture.completedStage(null);
-      } catch (IOException e) {
-        return CompletableFuture.failedStage(e);
+    return locked(now -> {
+      if (Files.deleteIfExists(fileFor(domain))) {
+        AtomicFiles.forceDirectory(directory);
       }
+      return null;
+    });
+  }
+
+  /** One step on the directory's files, under the directory's lock (CAC-22). */
+  @FunctionalInterface
+  private interface Step<T> {
+    @Nullable T run(Instant now) throws IOException;
+  }
+
+  private <T> CompletionStage<T> locked(Step<T> step) {
+    lock.lock();
+    try {
+      return CompletableFuture.completedStage(step.run(clock.instant()));
+    } catch (IOException e) {
+      return CompletableFuture.failedStage(e);
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public CompletionStage<List<StoredPolicy>> loadAll() {
-    List<StoredPolicy> out = new ArrayList<>();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
-      for (Path file : files) {
-        read(file, null).ifPresent(out::add);
-      }
-      return CompletableFuture.completedStage(out);
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> listing = Files.newDirectoryStream(directory, "*" + SUFFIX)) {
+      listing.forEach(files::add);
     } catch (IOException e) {
       return CompletableFuture.failedStage(e);
     }
-  }
-
-  private Object lockFor(PolicyDomain domain) {
-    return locks[Math.floorMod(domain.hashCode(), locks.length)];
+    List<StoredPolicy> out = new ArrayList<>(files.size());
+    for (Path file : files) {
+      // Per file, so that saves are not held up by a long listing; read() never throws.
+      locked(now -> read(file, null, now).map(e -> e.clampedTo(now))).thenAccept(e -> e.ifPresent(out::add));
+    }
+    return CompletableFuture.completedStage(out);
   }
 
   Path fileFor(PolicyDomain domain) {
@@ -208,12 +231,16 @@ public final class FilePolicyStore implements PolicyStore {
     return directory.resolve(name);
   }
 
-  private Optional<StoredPolicy> read(Path file, @Nullable PolicyDomain expected) throws IOException {
+  /**
+   * Reads one entry as stored (not clamped). Never throws: whatever is wrong with the file is
+   * reported and the entry is absent, so one entry never fails a load or a whole round (CAC-21).
+   */
+  private Optional<StoredPolicy> read(Path file, @Nullable PolicyDomain expected, Instant now) {
     byte[] bytes;
     try {
-      bytes = AtomicFiles.readBounded(file, MAX_FILE_BYTES);
-    } catch (AtomicFiles.FileTooLargeException e) {
-      return quarantine(file, e.getMessage());
+      bytes = AtomicFiles.readRegular(file, MAX_FILE_BYTES);
+    } catch (IOException e) {
+      return setAside(file, String.valueOf(e.getMessage()), now);
     }
     if (bytes == null) {
       return Optional.empty();
@@ -222,60 +249,37 @@ public final class FilePolicyStore implements PolicyStore {
     try {
       entry = decode(bytes);
     } catch (IllegalArgumentException e) {
-      return quarantine(file, e.getMessage());
+      return setAside(file, String.valueOf(e.getMessage()), now);
     }
     if (expected != null && !entry.domain().equals(expected)) {
-      return quarantine(file, "file holds domain " + entry.domain() + ", expected " + expected);
+      return setAside(file, "file holds domain " + entry.domain() + ", expected " + expected, now);
     }
     if (!fileFor(entry.domain()).getFileName().equals(file.getFileName())) {
-      return quarantine(file, "file holds domain " + entry.domain() + ", which belongs in " + fileFor(entry.domain()).getFileName());
+      return setAside(file, "file holds domain " + entry.domain() + ", which belongs in "
+          + fileFor(entry.domain()).getFileName(), now);
     }
     return Optional.of(entry);
   }
 
-  private Optional<StoredPolicy> quarantine(Path file, String reason) throws IOException {
-    Path target = file.resolveSibling(file.getFileName() + ".corrupt-" + System.currentTimeMillis());
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
-    }
-    forceDirectory();
-    try {
-      onCorrupt.quarantined(file, target, reason);
-    } catch (RuntimeException e) {
-      LOG.warn("Corrupt-entry handler failed for {}", file, e);
+  private Optional<StoredPolicy> setAside(Path file, String reason, Instant now) {
+    AtomicFiles.Quarantine q = AtomicFiles.quarantine(file, "corrupt", now, reason);
+    if (q != null) {
+      try {
+        onCorrupt.quarantined(file, q.movedTo(), q.describe());
+      } catch (RuntimeException e) {
+        LOG.warn("Corrupt-entry handler failed for {}", file, e);
+      }
     }
     return Optional.empty();
   }
 
-  private void writeAtomically(Path file, byte[] content) throws IOException {
-    AtomicFiles.write(file, content);
-  }
-
-  private void forceDirectory() {
-    AtomicFiles.forceDirectory(directory);
-  }
-
   static byte[] encode(StoredPolicy e) {
-    byte[] body = e.policyText().getBytes(StandardCharsets.UTF_8);
-    String header = MAGIC + "\n"
-        + "domain=" + e.domain().name() + "\n"
-        + "id=" + e.policyId() + "\n"
-        + "fetched-at=" + e.fetchedAt() + "\n"
-        + "expires-at=" + e.expiresAt() + "\n"
-        + "body-length=" + body.length + "\n";
-    byte[] head = header.getBytes(StandardCharsets.US_ASCII);
-    CRC32 crc = new CRC32();
-    crc.update(head);
-    crc.update(body);
-    byte[] crcLine = String.format("crc32=%08x", crc.getValue()).concat("\n\n")
-        .getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + crcLine.length + body.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(crcLine, 0, out, head.length, crcLine.length);
-    System.arraycopy(body, 0, out, head.length + crcLine.length, body.length);
-    return out;
+    return AtomicFiles.frame(MAGIC, List.of(
+        Map.entry(DOMAIN, e.domain().name()),
+        Map.entry(ID, e.policyId()),
+        Map.entry(FETCHED_AT, e.fetchedAt().toString()),
+        Map.entry(EXPIRES_AT, e.expiresAt().toString())),
+        e.policyText().getBytes(StandardCharsets.UTF_8));
   }
 
   /**
@@ -284,72 +288,25 @@ public final class FilePolicyStore implements PolicyStore {
    * @throws IllegalArgumentException saying what is wrong
    */
   static StoredPolicy decode(byte[] bytes) {
-    int headerEnd = indexOf(bytes, "\n\n".getBytes(StandardCharsets.US_ASCII));
-    if (headerEnd < 0) {
-      throw new IllegalArgumentException("no end of header");
+    AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
+    List<String> names = frame.fields().stream().map(Map.Entry::getKey).toList();
+    if (!names.equals(FIELDS)) {
+      throw new IllegalArgumentException("not an MTA-STS store entry (header fields " + names + ")");
     }
-    String header = new String(bytes, 0, headerEnd, StandardCharsets.US_ASCII);
-    String[] lines = header.split("\n", -1);
-    if (lines.length != 7 || !lines[0].equals(MAGIC)) {
-      throw new IllegalArgumentException("not an MTA-STS store entry (bad header)");
-    }
-    String domain = field(lines[1], "domain");
-    String id = field(lines[2], "id");
-    String fetchedAt = field(lines[3], "fetched-at");
-    String expiresAt = field(lines[4], "expires-at");
-    int length;
-    long crcValue;
-    try {
-      length = Integer.parseInt(field(lines[5], "body-length"));
-      crcValue = Long.parseLong(field(lines[6], "crc32"), 16);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("bad number in header: " + e.getMessage());
-    }
-    int bodyStart = headerEnd + 2;
-    if (length < 0 || bodyStart + length != bytes.length) {
-      throw new IllegalArgumentException("body length " + length + " does not match the file ("
-          + (bytes.length - bodyStart) + " bytes)");
-    }
-    CRC32 crc = new CRC32();
-    int crcLineStart = header.lastIndexOf('\n') + 1;
-    crc.update(bytes, 0, crcLineStart);
-    crc.update(bytes, bodyStart, length);
-    if (crc.getValue() != crcValue) {
-      throw new IllegalArgumentException("checksum mismatch");
-    }
-    String text = new String(bytes, bodyStart, length, StandardCharsets.UTF_8);
+    String text = new String(frame.body(), StandardCharsets.UTF_8);
     StoredPolicy entry;
     try {
-      entry = new StoredPolicy(PolicyDomain.of(domain), id, text, Instant.parse(fetchedAt), Instant.parse(expiresAt));
+      entry = new StoredPolicy(PolicyDomain.of(frame.one(DOMAIN)), frame.one(ID), text,
+          Instant.parse(frame.one(FETCHED_AT)), Instant.parse(frame.one(EXPIRES_AT)));
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException("bad time in header: " + e.getMessage());
+      throw new IllegalArgumentException("bad time in header: " + e.getMessage(), e);
     }
     try {
       entry.parsePolicy();
     } catch (MtaStsParseException e) {
-      throw new IllegalArgumentException("stored body is not a valid policy: " + e.problems());
+      throw new IllegalArgumentException("stored body is not a valid policy: " + e.problems(), e);
     }
     return entry;
-  }
-
-  private static String field(String line, String name) {
-    if (!line.startsWith(name + "=")) {
-      throw new IllegalArgumentException("expected header field '" + name + "'");
-    }
-    return line.substring(name.length() + 1);
-  }
-
-  private static int indexOf(byte[] haystack, byte[] needle) {
-    outer:
-    for (int i = 0; i + needle.length <= haystack.length; i++) {
-      for (int j = 0; j < needle.length; j++) {
-        if (haystack[i + j] != needle[j]) {
-          continue outer;
-        }
-      }
-      return i;
-    }
-    return -1;
   }
 
   private static String sha256(String s) {
@@ -357,6 +314,57 @@ public final class FilePolicyStore implements PolicyStore {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.US_ASCII)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required of every Java platform", e);
+    }
+  }
+
+  /** Builds a {@link FilePolicyStore}; every option may be set once. */
+  public static final class Builder {
+    private final Path directory;
+    private @Nullable CorruptEntryHandler onCorrupt;
+    private @Nullable InstantSource clock;
+
+    private Builder(Path directory) {
+      this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * Sets who hears about entries that could not be read back; default: a WARN log line.
+     *
+     * @param handler the handler
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder onCorrupt(CorruptEntryHandler handler) {
+      this.onCorrupt = Builders.once(this.onCorrupt, handler, "onCorrupt");
+      return this;
+    }
+
+    /**
+     * Sets the clock that loads clamp to and saves compare with (CAC-20), and that names
+     * quarantined files; default: the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Builders.once(this.clock, clock, "clock");
+      return this;
+    }
+
+    /**
+     * Opens (and creates if needed) the store's directory and removes temporary files that a
+     * killed writer left behind more than ten minutes ago.
+     *
+     * @return the store
+     * @throws UncheckedIOException if the directory cannot be created or is not a directory
+     */
+    public FilePolicyStore build() {
+      try {
+        return new FilePolicyStore(this);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create policy store directory " + directory, e);
+      }
     }
   }
 

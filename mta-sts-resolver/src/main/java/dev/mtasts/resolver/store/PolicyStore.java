@@ -14,11 +14,15 @@ import java.util.concurrent.CompletionStage;
  *   <li>Every operation is asynchronous; a stage that completes exceptionally means "the store is
  *       unavailable" and the resolver applies its configured store-failure behaviour.
  *   <li>{@link #save} never replaces an entry with one that was fetched earlier
- *       ({@link StoredPolicy#supersedes}), so several resolvers sharing a store converge.
+ *       ({@link StoredPolicy#supersedes(StoredPolicy, java.time.Instant)} at the store's clock,
+ *       which also lets a real fetch replace an entry dated in the future), so several resolvers
+ *       sharing a store converge (CAC-20).
+ *   <li>Loads hand out entries clamped to the store's clock ({@link StoredPolicy#clampedTo}).
  *   <li>A write is atomic: after a crash a reader sees the old entry or the new one, never a mix
  *       (nothing is lost: a cached policy survives restarts and failed refreshes).
- *   <li>An entry that cannot be read back is reported, set aside and treated as absent; it never
- *       fails other entries.
+ *   <li>An entry that cannot be read back is reported, set aside and treated as absent (when it
+ *       cannot even be set aside, it is reported and treated as absent each time); it never fails
+ *       other entries, a load or a refresh round (CAC-21).
  * </ul>
  */
 public interface PolicyStore {
@@ -57,10 +61,10 @@ public interface PolicyStore {
   /**
    * Returns a store that keeps entries in this JVM's memory only; the resolver's default.
    *
-   * @return a new, empty in-memory store
+   * @return a new, empty in-memory store on the system clock; see {@link InMemoryPolicyStore#builder()}
    */
   static PolicyStore inMemory() {
-    return new InMemoryPolicyStore();
+    return InMemoryPolicyStore.builder().build();
   }
 
   /**

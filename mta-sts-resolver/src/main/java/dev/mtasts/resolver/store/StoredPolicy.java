@@ -4,6 +4,7 @@ import dev.mtasts.core.LenientPolicy;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.MtaStsRecord;
 import dev.mtasts.core.PolicyDomain;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -13,7 +14,12 @@ import java.util.Objects;
  *
  * <p>{@code fetchedAt} doubles as the entry's version: a store never replaces an entry with one
  * fetched earlier, so concurrent writers (several resolvers on one shared store) converge on the
- * newest fetch.
+ * newest fetch. A {@code fetchedAt} in the future (the wall clock was stepped back after the
+ * fetch, or the file was tampered with) is no version at all: see
+ * {@link #supersedes(StoredPolicy, Instant)} and {@link #clampedTo(Instant)} (CAC-20).
+ *
+ * <p>Both instants lie between {@link #EARLIEST} and {@link #LATEST}, so that arithmetic on them
+ * (milliseconds since the epoch, durations) can never overflow (CAC-21).
  *
  * @param domain the Policy Domain
  * @param policyId the {@code id} of the {@code _mta-sts} record seen when the policy was fetched
@@ -24,6 +30,11 @@ import java.util.Objects;
 public record StoredPolicy(
     PolicyDomain domain, String policyId, String policyText, Instant fetchedAt, Instant expiresAt) {
 
+  /** The earliest {@code fetchedAt} or {@code expiresAt}: 1970-01-01T00:00:00Z. */
+  public static final Instant EARLIEST = Instant.EPOCH;
+  /** The latest {@code fetchedAt} or {@code expiresAt}: 9999-12-31T23:59:59Z. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   /**
    * Validates the components.
    *
@@ -32,8 +43,8 @@ public record StoredPolicy(
    * @param policyText the {@code policyText} component
    * @param fetchedAt the {@code fetchedAt} component
    * @param expiresAt the {@code expiresAt} component
-   * @throws IllegalArgumentException if the id is not a valid policy id or {@code expiresAt} is
-   *     before {@code fetchedAt}
+   * @throws IllegalArgumentException if the id is not a valid policy id, {@code expiresAt} is
+   *     before {@code fetchedAt}, or either lies outside {@link #EARLIEST} to {@link #LATEST}
    */
   public StoredPolicy {
     Objects.requireNonNull(domain, "domain");
@@ -43,6 +54,10 @@ public record StoredPolicy(
     Objects.requireNonNull(expiresAt, "expiresAt");
     if (!MtaStsRecord.isValidId(policyId)) {
       throw new IllegalArgumentException("invalid policy id '" + policyId + "'");
+    }
+    if (fetchedAt.isBefore(EARLIEST) || expiresAt.isAfter(LATEST)) {
+      throw new IllegalArgumentException("fetchedAt " + fetchedAt + " and expiresAt " + expiresAt
+          + " must lie between " + EARLIEST + " and " + LATEST);
     }
     if (expiresAt.isBefore(fetchedAt)) {
       throw new IllegalArgumentException("expiresAt " + expiresAt + " is before fetchedAt " + fetchedAt);
@@ -72,13 +87,49 @@ public record StoredPolicy(
   }
 
   /**
-   * Tells whether this entry should replace {@code other} in a store: it is for the same domain
-   * and was fetched at the same time or later.
+   * Tells whether this entry should replace {@code other} in a store (CAC-20). It must be for the
+   * same domain, and then:
+   * <ul>
+   *   <li>if {@code other} was fetched in the future (after {@code now}), this entry replaces it
+   *       unless this one is in the future too and earlier: a time in the future is not a version
+   *       that can be trusted (the wall clock was stepped back, or the entry was forged), and
+   *       otherwise it would win against every real fetch until the clock caught up;
+   *   <li>otherwise this entry replaces it when it was fetched at the same time or later.
+   * </ul>
    *
    * @param other the entry currently stored
-   * @return {@code true} when this entry is at least as new
+   * @param now the store's current time
+   * @return {@code true} when this entry should be stored instead of {@code other}
    */
-  public boolean supersedes(StoredPolicy other) {
-    return domain.equals(other.domain) && !fetchedAt.isBefore(other.fetchedAt);
+  public boolean supersedes(StoredPolicy other, Instant now) {
+    if (!domain.equals(other.domain)) {
+      return false;
+    }
+    if (other.fetchedAt.isAfter(now) && !fetchedAt.isAfter(now)) {
+      return true;
+    }
+    return !fetchedAt.isBefore(other.fetchedAt);
+  }
+
+  /**
+   * Returns this entry as a store hands it out at {@code now} (CAC-20, CAC-11): a {@code fetchedAt}
+   * in the future becomes {@code now}, with {@code expiresAt} moved along so that the entry lives no
+   * longer from now than it would have from its fetch; and no entry lives longer than
+   * {@link MtaStsPolicy#MAX_MAX_AGE} (31557600 s) from its fetch.
+   *
+   * @param now the store's current time
+   * @return this entry, or a clamped copy
+   */
+  public StoredPolicy clampedTo(Instant now) {
+    Duration lifetime = Duration.between(fetchedAt, expiresAt);
+    if (lifetime.compareTo(MtaStsPolicy.MAX_MAX_AGE) > 0) {
+      lifetime = MtaStsPolicy.MAX_MAX_AGE;
+    }
+    Instant fetched = fetchedAt.isAfter(now) ? now : fetchedAt;
+    Instant expires = fetched.plus(lifetime);
+    if (fetched.equals(fetchedAt) && expires.equals(expiresAt)) {
+      return this;
+    }
+    return new StoredPolicy(domain, policyId, policyText, fetched, expires.isAfter(LATEST) ? LATEST : expires);
   }
 }

@@ -3,27 +3,16 @@ package dev.mtasts.tlsrpt.internal;
 import dev.mtasts.core.internal.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
-import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,13 +20,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The state files of one TLS-RPT component in a directory: held under an exclusive lock, written
  * atomically and durably, checksummed, read within a size limit, and set aside (never deleted)
- * when they cannot be read.
+ * when they cannot be read. Every one of these steps is core's one crash-safe file helper
+ * ({@code AtomicFiles}), which the resolver's {@code FilePolicyStore} uses too.
  *
  * <p>A component owns the files named {@code tlsrpt-<component>-<key>.state} and the lock file
- * {@code tlsrpt-<component>.lock}; several components may share a directory. A write goes to a
- * temporary file in the same directory, is forced to disk, renamed over the old file with an atomic
- * move, and the directory is forced too (as core's {@code FilePolicyStore} does), so a process
- * killed at any moment leaves the old file or the new one.
+ * {@code tlsrpt-<component>.lock}; several components may share a directory. The lock is an
+ * exclusive file lock taken without waiting: one owner across processes and within this JVM. A
+ * write goes to a temporary file in the same directory, is forced to disk, renamed over the old
+ * file with an atomic move, and the directory is forced too, so a process killed at any moment
+ * leaves the old file or the new one. Only regular files are read, never through a symbolic link,
+ * and never a FIFO or device (SEC-30).
  *
  * <p>Each file is an envelope: a line {@value #MAGIC}, {@code key=value} lines (the first is
  * {@code kind}), {@code body-length} and a CRC-32C of everything else, an empty line, and the body.
@@ -50,19 +42,17 @@ public final class StateDirectory {
 
   private static final Logger LOG = LoggerFactory.getLogger(StateDirectory.class);
   private static final String SUFFIX = ".state";
-  private static final String TEMP_SUFFIX = ".tmp";
+  private static final String KIND = "kind";
 
   private final Path directory;
   private final String prefix;
   private final String owner;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
+  private final AtomicFiles.HeldLock lock;
 
-  private StateDirectory(Path directory, String prefix, String owner, FileChannel lockChannel, FileLock lock) {
+  private StateDirectory(Path directory, String prefix, String owner, AtomicFiles.HeldLock lock) {
     this.directory = directory;
     this.prefix = prefix;
     this.owner = owner;
-    this.lockChannel = lockChannel;
     this.lock = lock;
   }
 
@@ -97,38 +87,25 @@ public final class StateDirectory {
       throw new IllegalArgumentException("component must be lower-case letters: " + component);
     }
     String prefix = "tlsrpt-" + component + "-";
-    FileChannel ch = null;
+    AtomicFiles.HeldLock lock = null;
     try {
       Files.createDirectories(directory);
-      Path lockFile = directory.resolve("tlsrpt-" + component + ".lock");
-      ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock;
       try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
-      if (lock == null) {
+        lock = AtomicFiles.tryLockExclusively(directory.resolve("tlsrpt-" + component + ".lock"));
+      } catch (IllegalStateException e) {
         throw new IllegalStateException("the " + owner + " state in " + directory
-            + " is in use by another process, or by another instance in this JVM (close it first)");
+            + " is in use by another process, or by another instance in this JVM (close it first)", e);
       }
-      try (DirectoryStream<Path> temps = Files.newDirectoryStream(directory, "." + prefix + "*" + TEMP_SUFFIX)) {
-        for (Path temp : temps) {
-          Files.deleteIfExists(temp);
-        }
-      }
-      StateDirectory dir = new StateDirectory(directory, prefix, owner, ch, lock);
-      ch = null;
+      // The lock is exclusive, so every temporary file of this component is abandoned.
+      AtomicFiles.removeTemporaryFiles(directory, prefix, Instant.MAX);
+      StateDirectory dir = new StateDirectory(directory, prefix, owner, lock);
+      lock = null;
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the " + owner + " state directory " + directory, e);
     } finally {
-      if (ch != null) {
-        try {
-          ch.close();
-        } catch (IOException e) {
-          LOG.debug("Cannot close {}", directory, e);
-        }
+      if (lock != null) {
+        release(lock, owner, directory);
       }
     }
   }
@@ -177,7 +154,7 @@ public final class StateDirectory {
    */
   public void delete(String key) throws IOException {
     if (Files.deleteIfExists(file(key))) {
-      forceDirectory();
+      AtomicFiles.forceDirectory(directory);
     }
   }
 
@@ -231,23 +208,20 @@ public final class StateDirectory {
     return out;
   }
 
-  /** Reads a file within the size limit; {@code null} if it vanished. */
+  /** Reads a regular file within the size limit; {@code null} if it vanished. */
   private static byte @Nullable [] read(Path file) throws IOException {
-    return AtomicFiles.readBounded(file, MAX_FILE_BYTES);
+    return AtomicFiles.readRegular(file, MAX_FILE_BYTES);
   }
 
   /** Renames a file to {@code <name>.<tag>-<millis>} and logs why; never throws. */
   private void setAside(String key, String tag, String reason) {
-    Path file = file(key);
-    Path target = file.resolveSibling(file.getFileName() + "." + tag + "-" + System.currentTimeMillis());
-    try {
-      Files.move(file, target, StandardCopyOption.ATOMIC_MOVE);
-      forceDirectory();
-      LOG.warn("Set aside {} state file {} as {}: {}", owner, file, target.getFileName(), reason);
-    } catch (NoSuchFileException e) {
-      LOG.debug("{} vanished before it could be set aside", file);
-    } catch (IOException | RuntimeException e) {
-      LOG.error("Cannot set aside {} state file {} ({}); it is ignored this time", owner, file, reason, e);
+    AtomicFiles.Quarantine q = AtomicFiles.quarantine(file(key), tag, Instant.now(), reason);
+    if (q == null) {
+      LOG.debug("{} vanished before it could be set aside", file(key));
+    } else if (q.movedTo() != null) {
+      LOG.warn("Set aside {} state file {} as {}: {}", owner, q.file(), q.movedTo().getFileName(), reason);
+    } else {
+      LOG.error("Cannot set aside {} state file {}: {}", owner, q.file(), q.describe());
     }
   }
 
@@ -255,18 +229,15 @@ public final class StateDirectory {
    * Releases the lock; the directory may then be opened again. Idempotent.
    */
   public void release() {
+    release(lock, owner, directory);
+  }
+
+  private static void release(AtomicFiles.HeldLock lock, String owner, Path directory) {
     try {
-      if (lock.isValid()) {
-        lock.release();
-      }
-      lockChannel.close();
+      lock.release();
     } catch (IOException e) {
       LOG.warn("Cannot release the {} state lock in {}", owner, directory, e);
     }
-  }
-
-  private void forceDirectory() {
-    AtomicFiles.forceDirectory(directory);
   }
 
   /**
@@ -280,29 +251,10 @@ public final class StateDirectory {
    * @throws IllegalArgumentException if a name or value is not allowed
    */
   public static byte[] encode(String kind, List<Map.Entry<String, String>> fields, byte[] body) {
-    StringBuilder h = new StringBuilder(256).append(MAGIC).append('\n');
-    line(h, "kind", kind);
-    for (Map.Entry<String, String> f : fields) {
-      line(h, f.getKey(), f.getValue());
-    }
-    line(h, "body-length", Integer.toString(body.length));
-    byte[] head = h.toString().getBytes(StandardCharsets.UTF_8);
-    CRC32C crc = new CRC32C();
-    crc.update(head);
-    crc.update(body);
-    byte[] crcLine = ("crc32c=" + String.format("%08x", crc.getValue()) + "\n\n").getBytes(StandardCharsets.US_ASCII);
-    byte[] out = new byte[head.length + crcLine.length + body.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(crcLine, 0, out, head.length, crcLine.length);
-    System.arraycopy(body, 0, out, head.length + crcLine.length, body.length);
-    return out;
-  }
-
-  private static void line(StringBuilder h, String name, String value) {
-    if (!name.matches("[a-z0-9-]+") || value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
-      throw new IllegalArgumentException("state field not allowed: " + name);
-    }
-    h.append(name).append('=').append(value).append('\n');
+    List<Map.Entry<String, String>> all = new ArrayList<>(fields.size() + 1);
+    all.add(Map.entry(KIND, kind));
+    all.addAll(fields);
+    return AtomicFiles.frame(MAGIC, all, body);
   }
 
   /**
@@ -314,62 +266,16 @@ public final class StateDirectory {
    * @throws IllegalArgumentException saying what is wrong
    */
   public static Envelope decode(byte[] bytes, String kind) {
-    int end = -1;
-    for (int i = 0; i + 1 < bytes.length; i++) {
-      if (bytes[i] == '\n' && bytes[i + 1] == '\n') {
-        end = i;
-        break;
-      }
-    }
-    if (end < 0) {
-      throw new IllegalArgumentException("no end of header");
-    }
-    String header = new String(bytes, 0, end, StandardCharsets.UTF_8);
-    String[] lines = header.split("\n", -1);
-    if (lines.length < 4 || !lines[0].equals(MAGIC)) {
-      throw new IllegalArgumentException("not a TLS-RPT state file (bad header)");
-    }
-    Map<String, List<String>> fields = new LinkedHashMap<>();
-    for (int i = 1; i < lines.length; i++) {
-      int eq = lines[i].indexOf('=');
-      if (eq <= 0) {
-        throw new IllegalArgumentException("bad header line " + (i + 1));
-      }
-      fields.computeIfAbsent(lines[i].substring(0, eq), k -> new ArrayList<>()).add(lines[i].substring(eq + 1));
-    }
-    if (!lines[1].startsWith("kind=") || !lines[lines.length - 2].startsWith("body-length=")
-        || !lines[lines.length - 1].startsWith("crc32c=")) {
+    AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
+    List<Map.Entry<String, String>> fields = frame.fields();
+    if (fields.isEmpty() || !fields.get(0).getKey().equals(KIND)) {
       throw new IllegalArgumentException("header fields out of order");
     }
-    Envelope e = new Envelope(fields, new byte[0]);
-    if (!kind.equals(e.one("kind"))) {
-      throw new IllegalArgumentException("a state file of kind '" + e.one("kind") + "', not '" + kind + "'");
+    String found = frame.one(KIND);
+    if (!kind.equals(found)) {
+      throw new IllegalArgumentException("a state file of kind '" + found + "', not '" + kind + "'");
     }
-    int length;
-    long crcValue;
-    try {
-      length = Integer.parseInt(e.one("body-length"));
-      crcValue = Long.parseLong(e.one("crc32c"), 16);
-    } catch (NumberFormatException ex) {
-      throw new IllegalArgumentException("bad number in header: " + ex.getMessage(), ex);
-    }
-    int bodyStart = end + 2;
-    if (length < 0 || (long) bodyStart + length != bytes.length) {
-      throw new IllegalArgumentException("body length " + length + " does not match the file ("
-          + (bytes.length - bodyStart) + " bytes)");
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(bytes, 0, header.lastIndexOf('\n') + 1);
-    crc.update(bytes, bodyStart, length);
-    if (crc.getValue() != crcValue) {
-      throw new IllegalArgumentException("checksum mismatch");
-    }
-    fields.remove("kind");
-    fields.remove("body-length");
-    fields.remove("crc32c");
-    byte[] body = new byte[length];
-    System.arraycopy(bytes, bodyStart, body, 0, length);
-    return new Envelope(fields, body);
+    return new Envelope(new AtomicFiles.Frame(fields.subList(1, fields.size()), frame.body()));
   }
 
   /** Decodes one state file. */
@@ -388,12 +294,10 @@ public final class StateDirectory {
 
   /** The checked content of a state file: its fields and body. */
   public static final class Envelope {
-    private final Map<String, List<String>> fields;
-    private final byte[] body;
+    private final AtomicFiles.Frame frame;
 
-    Envelope(Map<String, List<String>> fields, byte[] body) {
-      this.fields = fields;
-      this.body = body;
+    Envelope(AtomicFiles.Frame frame) {
+      this.frame = frame;
     }
 
     /**
@@ -404,11 +308,7 @@ public final class StateDirectory {
      * @throws IllegalArgumentException if the field is missing or repeated
      */
     public String one(String name) {
-      List<String> v = fields.getOrDefault(name, List.of());
-      if (v.size() != 1) {
-        throw new IllegalArgumentException("expected one '" + name + "' field, found " + v.size());
-      }
-      return v.get(0);
+      return frame.one(name);
     }
 
     /**
@@ -418,7 +318,7 @@ public final class StateDirectory {
      * @return the values in file order, possibly none
      */
     public List<String> all(String name) {
-      return List.copyOf(fields.getOrDefault(name, List.of()));
+      return frame.all(name);
     }
 
     /**
@@ -427,7 +327,7 @@ public final class StateDirectory {
      * @return the body, not copied
      */
     public byte[] body() {
-      return body;
+      return frame.body();
     }
   }
 }
