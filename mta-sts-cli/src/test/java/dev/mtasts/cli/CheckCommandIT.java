@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -40,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandIT {
   static final String ZONE = "example.test";
   static final List<String> SCENARIOS = List.of("clean", "multiple", "notbumped", "drift", "redirect", "ctype",
-      "uncovered", "expiredmx", "nostarttls", "cnonly", "maxage", "hostile", "hostilect");
+      "uncovered", "expiredmx", "nostarttls", "cnonly", "maxage", "hostile", "hostilect", "hostilestatus");
   /** ESC ] 0 ; title BEL sets a terminal's window title; ESC [ 2 J clears its screen. */
   static final String TITLE = "\u001b]0;pwned\u0007";
   static final String CLEAR = "\u001b[2J";
@@ -58,6 +60,9 @@ class CheckCommandIT {
   static TestSmtpServer cnOnlySmtp;
   /** An SMTP server whose greeting and EHLO reply carry terminal control sequences. */
   static ScriptedHost hostileSmtp;
+  /** A policy host whose status line carries terminal control sequences, and the proxy to it. */
+  static ScriptedHost hostileHttps;
+  static TunnelProxy hostileProxy;
   static Path caFile;
   /** What the policy host answers, by Host header. */
   static final Map<String, Response> RESPONSES = new ConcurrentHashMap<>();
@@ -120,6 +125,16 @@ class CheckCommandIT {
     plainSmtp = TestSmtpServer.start(null);
     cnOnlySmtp = TestSmtpServer.start(pki.leaf().commonName("mx.cnonly." + ZONE).issue().serverContext());
     hostileSmtp = ScriptedHost.start(CheckCommandIT::hostileSmtp);
+    SSLContext hostileTls = pki.leaf().dnsNames("mta-sts.hostilestatus." + ZONE).issue().serverContext();
+    hostileHttps = ScriptedHost.start(socket -> {
+      try (SSLSocket tls = ScriptedHost.tls(socket, hostileTls)) {
+        ScriptedHost.readHead(tls.getInputStream());
+        tls.getOutputStream().write(("HTTP/1.1 2" + CLEAR + "00 OK " + TITLE + "\r\nContent-Length: 0\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        tls.getOutputStream().flush();
+      }
+    });
+    hostileProxy = TunnelProxy.to(hostileHttps.address());
     caFile = Files.createTempFile("mtasts-ca-", ".pem");
     Files.writeString(caFile, "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pki.caCertificate().getEncoded())
@@ -129,7 +144,7 @@ class CheckCommandIT {
   @AfterAll
   static void stop() throws IOException {
     for (AutoCloseable c : new AutoCloseable[] {knot, host, proxy, goodSmtp, expiredSmtp, plainSmtp, cnOnlySmtp,
-        hostileSmtp}) {
+        hostileSmtp, hostileProxy, hostileHttps}) {
       try {
         if (c != null) {
           c.close();
@@ -340,6 +355,19 @@ class CheckCommandIT {
     Cli r = human("hostilect", goodSmtp.port());
     Cli.assertNothingForATerminalToRun(r.out());
     assertThat(r.out()).contains("text/html\\e]0;pwned\\x07\\e[2J");
+  }
+
+  @Test
+  @DisplayName("SEC-12: an HTTP status line with control sequences reaches the terminal escaped")
+  void aStatusLineWithControlSequencesReachesTheTerminalEscaped() {
+    List<String> a = args("hostilestatus", goodSmtp.port(), "--no-state", "--no-color");
+    a.remove("--json");
+    a.set(a.indexOf("--https-proxy") + 1, "127.0.0.1:" + hostileProxy.address().getPort());
+    Cli r = Cli.run(a.toArray(new String[0]));
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(r.out());
+    assertThat(hostileProxy.targets()).contains("mta-sts.hostilestatus." + ZONE + ":443");
+    assertThat(r.out()).contains("HTTP/1.1 2\\e[2J00");
   }
 
   @Test
