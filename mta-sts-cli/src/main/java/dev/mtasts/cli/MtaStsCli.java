@@ -4,6 +4,7 @@ import dev.mtasts.cli.internal.CheckCommand;
 import dev.mtasts.cli.internal.GenerateCommand;
 import dev.mtasts.cli.internal.LintCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
+import dev.mtasts.core.SafeText;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +61,9 @@ public final class MtaStsCli implements Runnable {
     cmd.setOut(new PrintWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), true));
     cmd.setErr(new PrintWriter(new java.io.OutputStreamWriter(err, StandardCharsets.UTF_8), true));
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      commandLine.getErr().println("mta-sts: " + (ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
-          ? ex.getMessage() : ex.toString()));
+      // A message may quote a file or a server (SEC-12): escaped like all human output.
+      commandLine.getErr().println("mta-sts: " + SafeText.escape(String.valueOf(
+          ex instanceof IllegalArgumentException || ex instanceof IllegalStateException ? ex.getMessage() : ex.toString())));
       return ERRORS;
     });
     return cmd.execute(args);

@@ -7,11 +7,14 @@ import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.owner.PolicyIds;
 import dev.mtasts.testing.KnotServer;
 import dev.mtasts.testing.PolicyHost;
+import dev.mtasts.testing.ScriptedHost;
 import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TestSmtpServer;
 import dev.mtasts.testing.TunnelProxy;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +24,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,7 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckCommandIT {
   static final String ZONE = "example.test";
   static final List<String> SCENARIOS = List.of("clean", "multiple", "notbumped", "drift", "redirect", "ctype",
-      "uncovered", "expiredmx", "nostarttls", "cnonly", "maxage");
+      "uncovered", "expiredmx", "nostarttls", "cnonly", "maxage", "hostile", "hostilect", "hostilestatus");
+  /** ESC ] 0 ; title BEL sets a terminal's window title; ESC [ 2 J clears its screen. */
+  static final String TITLE = "\u001b]0;pwned\u0007";
+  static final String CLEAR = "\u001b[2J";
+  /** The same sequences as a zone file writes them (RFC 1035 §5.1 decimal escapes). */
+  static final String TITLE_IN_ZONE = "\\027]0;pwned\\007";
+  static final String CLEAR_IN_ZONE = "\\027[2J";
 
   static TestPki pki;
   static KnotServer knot;
@@ -46,6 +58,11 @@ class CheckCommandIT {
   static TestSmtpServer expiredSmtp;
   static TestSmtpServer plainSmtp;
   static TestSmtpServer cnOnlySmtp;
+  /** An SMTP server whose greeting and EHLO reply carry terminal control sequences. */
+  static ScriptedHost hostileSmtp;
+  /** A policy host whose status line carries terminal control sequences, and the proxy to it. */
+  static ScriptedHost hostileHttps;
+  static TunnelProxy hostileProxy;
   static Path caFile;
   /** What the policy host answers, by Host header. */
   static final Map<String, Response> RESPONSES = new ConcurrentHashMap<>();
@@ -77,6 +94,9 @@ class CheckCommandIT {
               .append(PolicyIds.contentId(MtaStsPolicy.parse(old))).append("\"\n");
         }
         case "drift" -> zone.append("_mta-sts.").append(s).append(" TXT \"v=STSv1; id=20260101\"\n");
+        case "hostile" -> zone.append("_mta-sts.").append(s).append(" TXT \"v=STSv1; id=").append(TITLE_IN_ZONE)
+            .append(CLEAR_IN_ZONE).append("\"\n_smtp._tls.").append(s).append(" TXT \"note ").append(TITLE_IN_ZONE)
+            .append("\"\n");
         default -> zone.append("_mta-sts.").append(s).append(" TXT \"v=STSv1; id=").append(id).append("\"\n");
       }
     }
@@ -86,6 +106,10 @@ class CheckCommandIT {
     RESPONSES.put("mta-sts.ctype." + ZONE, new Response(200, "text/html", policy("ctype." + ZONE), ""));
     RESPONSES.put("mta-sts.maxage." + ZONE, new Response(200, "text/plain",
         policy("maxage." + ZONE).replace("604800", "99999999"), ""));
+    RESPONSES.put("mta-sts.hostile." + ZONE, new Response(301, "text/plain", "",
+        "https://evil.example.test/" + TITLE + CLEAR));
+    RESPONSES.put("mta-sts.hostilect." + ZONE, new Response(200, "text/html" + TITLE + CLEAR,
+        policy("hostilect." + ZONE), ""));
     knot = KnotServer.start(Map.of(ZONE, zone.toString()));
 
     List<String> policyHosts = new ArrayList<>();
@@ -100,6 +124,17 @@ class CheckCommandIT {
     expiredSmtp = TestSmtpServer.start(pki.leaf().dnsNames("mx.expiredmx." + ZONE).expired().issue().serverContext());
     plainSmtp = TestSmtpServer.start(null);
     cnOnlySmtp = TestSmtpServer.start(pki.leaf().commonName("mx.cnonly." + ZONE).issue().serverContext());
+    hostileSmtp = ScriptedHost.start(CheckCommandIT::hostileSmtp);
+    SSLContext hostileTls = pki.leaf().dnsNames("mta-sts.hostilestatus." + ZONE).issue().serverContext();
+    hostileHttps = ScriptedHost.start(socket -> {
+      try (SSLSocket tls = ScriptedHost.tls(socket, hostileTls)) {
+        ScriptedHost.readHead(tls.getInputStream());
+        tls.getOutputStream().write(("HTTP/1.1 2" + CLEAR + "00 OK " + TITLE + "\r\nContent-Length: 0\r\n\r\n")
+            .getBytes(StandardCharsets.ISO_8859_1));
+        tls.getOutputStream().flush();
+      }
+    });
+    hostileProxy = TunnelProxy.to(hostileHttps.address());
     caFile = Files.createTempFile("mtasts-ca-", ".pem");
     Files.writeString(caFile, "-----BEGIN CERTIFICATE-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(pki.caCertificate().getEncoded())
@@ -108,7 +143,8 @@ class CheckCommandIT {
 
   @AfterAll
   static void stop() throws IOException {
-    for (AutoCloseable c : new AutoCloseable[] {knot, host, proxy, goodSmtp, expiredSmtp, plainSmtp, cnOnlySmtp}) {
+    for (AutoCloseable c : new AutoCloseable[] {knot, host, proxy, goodSmtp, expiredSmtp, plainSmtp, cnOnlySmtp,
+        hostileSmtp, hostileProxy, hostileHttps}) {
       try {
         if (c != null) {
           c.close();
@@ -142,10 +178,42 @@ class CheckCommandIT {
     }
   }
 
+  /** Greets and answers EHLO with control sequences in the text, offers no STARTTLS, then waits for QUIT. */
+  static void hostileSmtp(Socket socket) throws IOException {
+    try (socket) {
+      InputStream in = socket.getInputStream();
+      OutputStream out = socket.getOutputStream();
+      out.write(("220 mx.hostile." + ZONE + " ESMTP " + TITLE + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.flush();
+      for (String line = smtpLine(in); line != null; line = smtpLine(in)) {
+        String reply = line.regionMatches(true, 0, "EHLO", 0, 4)
+            ? "250-mx.hostile." + ZONE + " " + CLEAR + "\r\n250 SIZE 1000" + TITLE
+            : line.equalsIgnoreCase("QUIT") ? "221 bye" : "500 no";
+        out.write((reply + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+      }
+    }
+  }
+
+  static String smtpLine(InputStream in) throws IOException {
+    StringBuilder line = new StringBuilder();
+    for (int b = in.read(); b >= 0 && line.length() < 1000; b = in.read()) {
+      if (b == '\n') {
+        return line.toString().strip();
+      }
+      line.append((char) b);
+    }
+    return null;
+  }
+
   static List<String> args(String scenario, TestSmtpServer smtp, String... extra) {
+    return args(scenario, smtp.port(), extra);
+  }
+
+  static List<String> args(String scenario, int smtpPort, String... extra) {
     List<String> a = new ArrayList<>(List.of("check", scenario + "." + ZONE, "--json", "--timeout", "10",
         "--dns-server", knot.hostPort(), "--https-proxy", "127.0.0.1:" + proxy.address().getPort(),
-        "--ca-file", caFile.toString(), "--smtp-port", Integer.toString(smtp.port())));
+        "--ca-file", caFile.toString(), "--smtp-port", Integer.toString(smtpPort)));
     a.addAll(List.of(extra));
     return a;
   }
@@ -257,6 +325,64 @@ class CheckCommandIT {
     assertThat(r.out()).contains("DNS record (_mta-sts.uncovered." + ZONE + ")", "Policy file (https://mta-sts.uncovered."
         + ZONE + "/.well-known/mta-sts.txt)", "TLS-RPT record", "MX hosts", "Issues", "MX_NOT_COVERED (MXM-1)", "Fix: ");
     assertThat(r.out()).doesNotContain("\u001b[");
+  }
+
+  /** The human form of {@link #args}: no {@code --json}, no colour, no state. */
+  static Cli human(String scenario, int smtpPort) {
+    return Cli.run(args(scenario, smtpPort, "--no-state", "--no-color").stream().filter(a -> !a.equals("--json"))
+        .toArray(String[]::new));
+  }
+
+  @Test
+  @DisplayName("SEC-12: TXT values, a Location header and an EHLO reply with control sequences reach the terminal escaped")
+  void controlSequencesFromTheNetworkReachTheTerminalEscaped() {
+    Cli r = human("hostile", hostileSmtp.address().getPort());
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(r.out());
+    Cli.assertNothingForATerminalToRun(r.err());
+    assertThat(r.out()).contains(
+        "v=STSv1; id=\\e]0;pwned\\x07\\e[2J",                  // the _mta-sts TXT value, and the finding quoting it
+        "note \\e]0;pwned\\x07",                                 // the _smtp._tls TXT value
+        // the Location header, quoted by the fetch failure (the JDK 17 client refuses the header and quotes it)
+        "https://evil.example.test/\\e]0;pwned\\x07\\e[2J",
+        "mx.hostile." + ZONE + " \\e[2J",                         // the EHLO reply
+        "STS_RECORD_INVALID", "MX_NO_STARTTLS");
+  }
+
+  @Test
+  @DisplayName("SEC-12: a Content-Type header with control sequences reaches the terminal escaped")
+  void aContentTypeWithControlSequencesReachesTheTerminalEscaped() {
+    Cli r = human("hostilect", goodSmtp.port());
+    Cli.assertNothingForATerminalToRun(r.out());
+    assertThat(r.out()).contains("text/html\\e]0;pwned\\x07\\e[2J");
+  }
+
+  @Test
+  @DisplayName("SEC-12: an HTTP status line with control sequences reaches the terminal escaped")
+  void aStatusLineWithControlSequencesReachesTheTerminalEscaped() {
+    List<String> a = args("hostilestatus", goodSmtp.port(), "--no-state", "--no-color");
+    a.remove("--json");
+    a.set(a.indexOf("--https-proxy") + 1, "127.0.0.1:" + hostileProxy.address().getPort());
+    Cli r = Cli.run(a.toArray(new String[0]));
+    assertThat(r.exitCode()).as(r.out() + r.err()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(r.out());
+    assertThat(hostileProxy.targets()).contains("mta-sts.hostilestatus." + ZONE + ":443");
+    assertThat(r.out()).contains("HTTP/1.1 2\\e[2J00");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  @DisplayName("SEC-12: JSON keeps the raw network values, escaped as JSON; finding messages are escaped text")
+  void jsonCarriesTheRawValuesAndEscapedFindingMessages() {
+    Cli r = Cli.run(args("hostile", hostileSmtp.address().getPort(), "--no-state").toArray(new String[0]));
+    Cli.assertNothingForATerminalToRun(r.out());
+    Map<String, Object> doc = JsonDoc.parse(r.out());
+    assertThat((List<String>) doc.get("sts_records")).containsExactly("v=STSv1; id=" + TITLE + CLEAR);
+    assertThat((List<String>) doc.get("tlsrpt_records")).contains("note " + TITLE);
+    List<Map<String, Object>> findings = (List<Map<String, Object>>) doc.get("findings");
+    assertThat(findings).filteredOn(f -> f.get("code").equals("STS_RECORD_INVALID")).singleElement()
+        .satisfies(f -> assertThat((String) f.get("message")).contains("id=\\e]0;pwned\\x07\\e[2J"));
+    assertThat(findings).allSatisfy(f -> Cli.assertNothingForATerminalToRun((String) f.get("message")));
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,6 +109,29 @@ class GenerateAndLintTest {
     Cli r = Cli.run("lint", "/nonexistent/mta-sts.txt");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("no such file");
+  }
+
+  @Test
+  @DisplayName("SEC-12: lint prints a record value, a policy file's lines and a file name escaped")
+  void lintPrintsWhatItQuotesEscaped(@TempDir Path dir) throws Exception {
+    Cli record = Cli.run("lint", "--no-color", "--record", "v=STSv1; id=\u001b]0;pwned\u0007\u001b[2J");
+    assertThat(record.exitCode()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(record.out());
+    assertThat(record.out()).contains("id=\\e]0;pwned\\x07\\e[2J", "STS_RECORD_INVALID_ID");
+    assertThat(JsonDoc.parse(Cli.run("lint", "--json", "--record", "v=STSv1; id=\u001b[2J").out()))
+        .containsEntry("valid", false);
+
+    Path file = dir.resolve("mta-sts.txt");
+    Files.writeString(file, "version: STSv1\nmode: \u001b]0;pwned\u0007\nmx: mx.example.com\nmax_age: 86400\n");
+    Cli policy = Cli.run("lint", "--no-color", file.toString());
+    assertThat(policy.exitCode()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(policy.out());
+    assertThat(policy.out()).contains("POLICY_INVALID_MODE");
+
+    Cli missing = Cli.run("lint", dir.resolve("\u001b[2Jgone.txt").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    Cli.assertNothingForATerminalToRun(missing.err());
+    assertThat(missing.err()).contains("no such file", "\\e[2Jgone.txt");
   }
 
   @Test

@@ -1,14 +1,20 @@
 package dev.mtasts.owner;
 
+import dev.mtasts.core.SafeText;
 import dev.mtasts.core.Severity;
 import java.util.Objects;
 
 /**
  * One thing the generator or the checker found.
  *
+ * <p>The message quotes what the checker saw (TXT values, header values, EHLO replies, certificate
+ * names), so it is escaped here, once, with {@link SafeText#escape(CharSequence)}: whoever prints a
+ * finding to a terminal or a log line cannot be made to run a control sequence from the network
+ * (SEC-12, RFC 8461 §10). The raw values stay available in {@link CheckReport}.
+ *
  * @param code the stable code
  * @param severity how much it matters here
- * @param message what was found, with the concrete values
+ * @param message what was found, with the concrete values; stored escaped
  */
 public record Finding(FindingCode code, Severity severity, String message) {
 
@@ -17,12 +23,13 @@ public record Finding(FindingCode code, Severity severity, String message) {
    *
    * @param code the {@code code} component
    * @param severity the {@code severity} component
-   * @param message the {@code message} component
+   * @param message the {@code message} component; control, bidirectional and line-separator
+   *     characters in it are replaced by visible escapes
    */
   public Finding {
     Objects.requireNonNull(code, "code");
     Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(message, "message");
+    message = SafeText.escape(Objects.requireNonNull(message, "message"));
   }
 
   /**

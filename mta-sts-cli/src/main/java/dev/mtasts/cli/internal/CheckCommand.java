@@ -17,7 +17,6 @@ import dev.mtasts.owner.PolicyDrift;
 import dev.mtasts.owner.SmtpProbeResult;
 import dev.mtasts.fetch.ContentTypeMode;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -72,7 +71,8 @@ public final class CheckCommand implements Callable<Integer> {
     MtaStsPolicy expected = null;
     if (candidate != null) {
       try {
-        expected = MtaStsPolicy.parseLenient(Files.readAllBytes(candidate)).policy();
+        expected = MtaStsPolicy.parseLenient(InputFiles.read(candidate, "--candidate " + candidate,
+            MtaStsPolicy.MAX_BODY_BYTES)).policy();
       } catch (MtaStsParseException e) {
         throw new IllegalArgumentException("--candidate " + candidate + " is not a valid policy: " + e.getMessage(), e);
       }
@@ -207,9 +207,9 @@ public final class CheckCommand implements Callable<Integer> {
     }
     t.heading("MX hosts");
     for (MxHostCheck m : r.mxHosts()) {
-      t.line(m.mx().preference() + " " + (m.mx().isNullMx() ? ". (null MX)" : m.mx().host())
-          + (m.coveredByPolicy() ? "  " + t.ok("covered by the policy") : "  NOT covered by the policy")
-          + probeSummary(m.probe()));
+      String name = m.mx().preference() + " " + (m.mx().isNullMx() ? ". (null MX)" : m.mx().host()) + "  ";
+      t.line(name, m.coveredByPolicy() ? t.ok("covered by the policy") : "NOT covered by the policy",
+          probeSummary(m.probe()));
     }
     List<Finding> issues = r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
     List<Finding> advice = r.findings().stream().filter(f -> f.severity() == Severity.INFO).toList();
@@ -252,7 +252,7 @@ public final class CheckCommand implements Callable<Integer> {
 
   private static void findings(Terminal t, List<Finding> findings) {
     for (Finding f : findings) {
-      t.line(t.severity(f.severity()) + " " + f.code() + " (" + f.checklistId() + "): " + f.message());
+      t.line(t.severity(f.severity()), " " + f.code() + " (" + f.checklistId() + "): " + f.message());
       t.line("        Fix: " + fix(f));
     }
   }

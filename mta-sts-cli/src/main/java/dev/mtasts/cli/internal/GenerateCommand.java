@@ -108,7 +108,7 @@ public final class GenerateCommand implements Callable<Integer> {
     if (!g.advice().isEmpty()) {
       t.heading("Recommendations");
       for (Finding f : g.advice()) {
-        t.line(t.severity(f.severity()) + " " + f.code() + " (" + f.checklistId() + "): " + f.message());
+        t.line(t.severity(f.severity()), " " + f.code() + " (" + f.checklistId() + "): " + f.message());
         t.line("        Fix: " + f.fix());
       }
     }

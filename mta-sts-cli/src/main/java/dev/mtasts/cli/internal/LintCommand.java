@@ -11,8 +11,6 @@ import dev.mtasts.core.TlsRptRecord;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -59,11 +57,8 @@ public final class LintCommand implements Callable<Integer> {
       InputStream in = System.in;
       body = in.readNBytes(MtaStsPolicy.MAX_BODY_BYTES + 1);
     } else {
-      try {
-        body = readBounded(Path.of(name));
-      } catch (NoSuchFileException e) {
-        throw new IllegalArgumentException("no such file: " + name);
-      }
+      // One byte over the cap, so the linter reports an oversized file instead of a cut one.
+      body = InputFiles.readAtMost(Path.of(name), name, MtaStsPolicy.MAX_BODY_BYTES);
     }
     ParseReport<MtaStsPolicy> report = MtaStsPolicy.lint(body, strict ? ParseMode.STRICT : ParseMode.LENIENT);
     if (output.json) {
@@ -78,19 +73,13 @@ public final class LintCommand implements Callable<Integer> {
       Terminal t = output.terminal(spec.commandLine().getOut());
       String what = (name.equals("-") ? "standard input" : name) + (strict ? " (strict)" : " (as senders read it)");
       MtaStsPolicy p = report.value();
-      t.plain(report.isValid() ? t.ok("valid") + ": " + what : "invalid: " + what);
+      t.plain(report.isValid() ? t.ok("valid") : "invalid", ": " + what);
       if (p != null) {
         t.line("mode " + p.mode() + ", max_age " + p.maxAgeSeconds() + ", mx " + p.mx());
       }
       problems(t, report.problems(), false);
     }
     return report.isValid() ? 0 : MtaStsCli.ERRORS;
-  }
-
-  private static byte[] readBounded(Path path) throws IOException {
-    try (InputStream in = Files.newInputStream(path)) {
-      return in.readNBytes(MtaStsPolicy.MAX_BODY_BYTES + 1);
-    }
   }
 
   private int lintRecord(String value) {
@@ -134,7 +123,7 @@ public final class LintCommand implements Callable<Integer> {
     } else {
       Terminal t = output.terminal(spec.commandLine().getOut());
       String kind = tlsrpt ? "_smtp._tls record" : "_mta-sts record";
-      t.plain(report.isValid() ? t.ok("valid") + " " + kind + ": " + value : "invalid " + kind + ": " + value);
+      t.plain(report.isValid() ? t.ok("valid") : "invalid", " " + kind + ": " + value);
       problems(t, report.problems(), true);
     }
     return report.isValid() ? 0 : MtaStsCli.ERRORS;
@@ -144,7 +133,7 @@ public final class LintCommand implements Callable<Integer> {
     for (ParseProblem p : problems) {
       String where = p.line() > 0 && !singleLine ? "line " + p.line() + (p.column() > 0 ? ":" + p.column() : "") + " "
           : p.column() > 0 ? "column " + p.column() + " " : "";
-      t.line(t.severity(p.severity()) + " " + where + p.code() + " (" + p.code().checklistId() + "): " + p.message());
+      t.line(t.severity(p.severity()), " " + where + p.code() + " (" + p.code().checklistId() + "): " + p.message());
     }
   }
 }

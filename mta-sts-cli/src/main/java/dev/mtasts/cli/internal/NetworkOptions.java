@@ -4,13 +4,13 @@ import dev.mtasts.dns.DnsjavaLookup;
 import dev.mtasts.fetch.ContentTypeMode;
 import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.probe.SocketSmtpProbe;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
 import java.net.UnknownHostException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -133,7 +133,8 @@ public final class NetworkOptions {
     if (caFile == null) {
       return null;
     }
-    try (InputStream in = Files.newInputStream(caFile)) {
+    byte[] pem = InputFiles.read(caFile, "--ca-file " + caFile, InputFiles.MAX_CA_FILE_BYTES);
+    try (InputStream in = new ByteArrayInputStream(pem)) {
       Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
       if (certs.isEmpty()) {
         throw new IllegalArgumentException("--ca-file " + caFile + " holds no certificate");

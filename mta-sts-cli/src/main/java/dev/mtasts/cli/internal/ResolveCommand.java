@@ -46,7 +46,7 @@ public final class ResolveCommand implements Callable<Integer> {
     }
     Terminal t = output.terminal(spec.commandLine().getOut());
     if (r instanceof PolicyResolution.Active a) {
-      t.plain(t.ok("policy applies") + ": " + d + " mode " + a.policy().mode() + ", mx " + a.policy().mx()
+      t.plain(t.ok("policy applies"), ": " + d + " mode " + a.policy().mode() + ", mx " + a.policy().mx()
           + ", id " + a.policyId() + ", valid until " + a.expiresAt());
       t.line(a.isEnforced() ? "deliver only to matching MX hosts, over STARTTLS with a valid certificate for the MX name"
           : "testing: deliver as usual and report TLS failures");
