@@ -69,6 +69,11 @@ final class FetchSlots {
     }
   }
 
+  /** Whether a slot was given back already (its fetch ended or missed its deadline). */
+  synchronized boolean released(Slot slot) {
+    return slot.released;
+  }
+
   /** The number of fetches running now. */
   synchronized int running() {
     return running;

@@ -461,6 +461,10 @@ public final class MtaStsResolver {
   private record Decision(PolicyResolution resolution, boolean hot, long hotUntilTick) {}
 
   private CompletionStage<Decision> discover(DomainState s, boolean recheck, CompletableFuture<PolicyResolution> f) {
+    boolean inMemory;
+    synchronized (s) {
+      inMemory = s.loaded;
+    }
     return ensureLoaded(s).thenComposeAsync(storeOk -> {
       Instant now = clock.instant();
       long tick = ticker.getAsLong();
@@ -476,7 +480,7 @@ public final class MtaStsResolver {
         return done(new PolicyResolution.Deferred(s.domain, DeferReason.STORE_UNAVAILABLE,
             "the MTA-STS policy store is unavailable", trace));
       }
-      if (!recheck && backgroundRecheck && cache == CacheState.VALID && !f.isDone()) {
+      if (!inMemory && !recheck && backgroundRecheck && cache == CacheState.VALID && !f.isDone()) {
         // CAC-18: a stored policy applies at once (after a restart, or after the domain left memory);
         // the TXT record is checked in the background and its outcome is cached as usual.
         PolicyResolution served = fromEntry(s.domain, entry, PolicySource.CACHED, new ResolutionTrace(
@@ -878,7 +882,9 @@ public final class MtaStsResolver {
   CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain) {
     FetchSlots.Slot slot = fetchSlots.acquire();
     CompletionStage<PolicyFetchOutcome> outcome = guarded(() -> slot.ready.isDone() ? fetcher.fetch(domain)
-        : slot.ready.thenComposeAsync(x -> fetcher.fetch(domain), executor), fetchTimeout,
+        : slot.ready.thenComposeAsync(x -> fetchSlots.released(slot)
+            // The deadline passed while it waited: nobody wants this fetch any more.
+            ? new CompletableFuture<PolicyFetchOutcome>() : fetcher.fetch(domain), executor), fetchTimeout,
         t -> new PolicyFetchOutcome.Failed(domain.policyUri(),
             t instanceof TimeoutException ? FetchFailure.TIMEOUT : FetchFailure.IO_ERROR,
             "the policy fetch failed: " + t.getMessage(), 0, Duration.ZERO, null, List.of(), t));
