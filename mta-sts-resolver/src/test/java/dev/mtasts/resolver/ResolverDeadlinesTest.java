@@ -10,12 +10,16 @@ import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
+import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.FakePolicyFetcher;
 import dev.mtasts.testing.Gate;
+import dev.mtasts.testing.QueueingExecutor;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -146,6 +150,63 @@ class ResolverDeadlinesTest {
     host.release();
     f.clock.advance(Duration.ofMinutes(5));
     assertThat(await(f.resolver.resolve(DOMAIN))).isInstanceOf(PolicyResolution.Active.class);
+  }
+
+  /** A queueing executor that can wait for tasks to arrive, such as the timers' continuations. */
+  static final class ArrivalsExecutor implements Executor {
+    final QueueingExecutor queue = new QueueingExecutor();
+
+    @Override
+    public synchronized void execute(Runnable task) {
+      queue.execute(task);
+      notifyAll();
+    }
+
+    /** Waits (without polling) until {@code n} tasks are queued; false after the timeout. */
+    synchronized boolean awaitPending(int n, Duration timeout) throws InterruptedException {
+      long end = System.nanoTime() + timeout.toNanos();
+      while (queue.pending() < n) {
+        long left = end - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
+  @Test
+  void aFetchWhoseDeadlinePassedWhileItWaitedForASlotIsNeverStarted() throws Exception {
+    // SEC-25, SEC-23: the wait for a slot counts against the fetch deadline. The executor is held
+    // while both deadlines pass, so the first fetch still holds the only slot when the second's ends.
+    FakeDnsLookup dns = FakeDnsLookup.create().putTxt(STS, "v=STSv1; id=1")
+        .putTxt("_mta-sts.queued.example", "v=STSv1; id=1");
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN, POLICY_ENFORCE)
+        .serve("queued.example", POLICY_ENFORCE);
+    fetcher.hold(DOMAIN);
+    ArrivalsExecutor executor = new ArrivalsExecutor();
+    MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher).executor(executor)
+        // A deadline long enough that no timer fires before both fetches are under way.
+        .fetchTimeout(Duration.ofSeconds(1)).maxConcurrentFetches(1).build();
+    CompletableFuture<PolicyResolution> first = resolver.resolve(DOMAIN).toCompletableFuture();
+    executor.queue.runAll();
+    CompletableFuture<PolicyResolution> queued = resolver.resolve("queued.example").toCompletableFuture();
+    executor.queue.runAll();
+    assertThat(resolver.cacheStats().fetchesWaiting()).isEqualTo(1);
+    // From here on the only tasks to arrive are the two deadlines' continuations.
+    assertThat(executor.awaitPending(2, Duration.ofSeconds(20))).as("both deadlines passed").isTrue();
+    executor.queue.runAll();
+    for (CompletableFuture<PolicyResolution> r : List.of(first, queued)) {
+      assertThat(r.get(20, TimeUnit.SECONDS)).isInstanceOfSatisfying(PolicyResolution.NoPolicy.class,
+          n -> assertThat(n.trace().fetch()).isInstanceOfSatisfying(PolicyFetchOutcome.Failed.class,
+              failed -> assertThat(failed.reason()).isEqualTo(FetchFailure.TIMEOUT)));
+    }
+    assertThat(fetcher.fetches("queued.example")).as("its deadline passed while it waited").isZero();
+    assertThat(resolver.cacheStats()).satisfies(stats -> {
+      assertThat(stats.fetchesRunning()).isZero();
+      assertThat(stats.fetchesWaiting()).isZero();
+    });
   }
 
   @Test

@@ -132,6 +132,25 @@ class ResolverLimitsTest {
   }
 
   @Test
+  void aDomainWithAFetchInFlightIsNeverEvicted() {
+    // SEC-23: eviction must not split a single flight into two fetches.
+    ResolverFixture f = new ResolverFixture(b -> b.maxCachedDomains(2)).publish("1", POLICY_ENFORCE);
+    Gate host = f.fetcher.hold(DOMAIN);
+    CompletableFuture<PolicyResolution> first = f.resolver.resolve(DOMAIN).toCompletableFuture();
+    for (int i = 0; i < 5; i++) {
+      // Each later domain is more recently used: the one in flight is the least recently used.
+      f.clock.advance(Duration.ofSeconds(2));
+      f.resolve(domain(i));
+    }
+    assertThat(f.resolver.cacheStats().domains()).isLessThanOrEqualTo(2);
+    CompletableFuture<PolicyResolution> second = f.resolver.resolve(DOMAIN).toCompletableFuture();
+    host.release();
+    assertThat(first.join()).isInstanceOf(PolicyResolution.Active.class);
+    assertThat(second.join()).isInstanceOf(PolicyResolution.Active.class);
+    assertThat(f.fetcher.fetches(DOMAIN)).isEqualTo(1);
+  }
+
+  @Test
   void fetchesBeyondTheConcurrencyCapWaitForAFreeSlot() {
     // SEC-23
     ResolverFixture f = new ResolverFixture(b -> b.maxConcurrentFetches(2));
