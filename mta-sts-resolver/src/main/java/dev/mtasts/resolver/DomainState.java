@@ -40,10 +40,9 @@ final class DomainState {
   long nextRefreshTick;
   /** Per policy id: no fetch before this tick after a failed one (FET-12). */
   @Nullable HashMap<String, Long> backoffUntil;
-  /** The start ticks of the latest fetches, a ring for the per-domain rate limit (SEC-24). */
-  long @Nullable [] fetchTicks;
-  int fetchNext;
-  int fetchFilled;
+  /** The per-domain rate limit on new policy ids (SEC-24): when the window opened, fetches in it. */
+  long rateWindowStart;
+  int rateCount;
 
   DomainState(PolicyDomain domain, long now) {
     this.domain = domain;

@@ -111,8 +111,8 @@ import org.slf4j.LoggerFactory;
  *   <li>fetches in flight ({@link Builder#maxConcurrentFetches}, default 64): further fetches wait
  *       in arrival order; the wait counts against the fetch deadline, so a fetch that cannot start
  *       in time fails as a timeout;
- *   <li>fetches of new policy ids per domain ({@link Builder#fetchRateLimit}, default 3 per 10
- *       minutes).
+ *   <li>fetches of new policy ids per domain ({@link Builder#fetchRateLimit}, default 3 in a
+ *       10-minute window).
  * </ul>
  *
  * <h2>Threads</h2>
@@ -523,8 +523,8 @@ public final class MtaStsResolver {
         }
         boolean newId = entry == null || !entry.stored().policyId().equals(id);
         if (newId && !takeFetchToken(s, tick)) {
-          String why = "more than " + rateFetches + " new policy ids within " + Durations.human(rateWindow)
-              + "; id " + id + " is not fetched yet";
+          String why = rateFetches + " new policy ids were fetched already in this window of "
+              + Durations.human(rateWindow) + "; id " + id + " is not fetched yet";
           if (valid) {
             return cachedDone(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE,
                 new ResolutionTrace(txt.check, cache, null, "SEC-24", why + "; the valid cached policy stays in use")),
@@ -571,27 +571,23 @@ public final class MtaStsResolver {
   }
 
   /**
-   * Takes one of the domain's fetches of a new policy id (SEC-24): allowed while fewer than the
-   * limit started within the window, so that a TXT id rotating on every lookup cannot turn each
-   * resolution into a fetch.
+   * Takes one of the domain's fetches of a new policy id (SEC-24): at most {@code rateFetches} in
+   * a window of {@code rateWindow} that opens with the first of them, so that a TXT id rotating on
+   * every lookup cannot turn each resolution into a fetch. Two fields per domain, no history: in
+   * any span of one window length there are at most twice that many.
    */
   private boolean takeFetchToken(DomainState s, long tick) {
     synchronized (s) {
-      if (s.fetchTicks == null) {
-        s.fetchTicks = new long[rateFetches];
+      if (s.rateCount == 0 || tick - s.rateWindowStart >= rateWindowNanos) {
+        s.rateWindowStart = tick;
+        s.rateCount = 1;
+        return true;
       }
-      long[] ring = s.fetchTicks;
-      // Once the ring is full, its next slot holds the oldest of the last `rateFetches` fetches.
-      int i = s.fetchNext;
-      if (s.fetchFilled == ring.length && tick - ring[i] < rateWindowNanos) {
-        return false;
+      if (s.rateCount < rateFetches) {
+        s.rateCount++;
+        return true;
       }
-      ring[i] = tick;
-      s.fetchNext = (i + 1) % ring.length;
-      if (s.fetchFilled < ring.length) {
-        s.fetchFilled++;
-      }
-      return true;
+      return false;
     }
   }
 
@@ -1139,7 +1135,8 @@ public final class MtaStsResolver {
 
     /**
      * Limits the fetches of new policy ids per domain (SEC-24, FET-12 allows rate limiting): at
-     * most {@code fetches} within any {@code window}; default 3 per 10 minutes. A TXT id that
+     * most {@code fetches} in a window of length {@code window} that opens with the first of them
+     * (so at most twice that in any span of that length); default 3 in 10 minutes. A TXT id that
      * changes beyond the limit is not fetched: the valid cached policy stays in use, or the domain
      * has no policy for now ({@link NoPolicyReason#FETCH_BACKOFF}), and the trace names SEC-24.
      * Fetches of the cached id (expiry, refreshes) are not counted.
