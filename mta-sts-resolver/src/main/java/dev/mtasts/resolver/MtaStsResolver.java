@@ -394,8 +394,9 @@ public final class MtaStsResolver {
       emit(new MtaStsEvent.Resolved(served));
       return CompletableFuture.completedStage(served);
     }
-    start(s, f, false);
-    return f.minimalCompletionStage();
+    CompletableFuture<PolicyResolution> created = Objects.requireNonNull(f); // set whenever nothing was served
+    start(s, created, false);
+    return created.minimalCompletionStage();
   }
 
   private void start(DomainState s, CompletableFuture<PolicyResolution> f, boolean recheck) {
@@ -480,7 +481,7 @@ public final class MtaStsResolver {
         return done(new PolicyResolution.Deferred(s.domain, DeferReason.STORE_UNAVAILABLE,
             "the MTA-STS policy store is unavailable", trace));
       }
-      if (!inMemory && !recheck && backgroundRecheck && cache == CacheState.VALID && !f.isDone()) {
+      if (entry != null && !inMemory && !recheck && backgroundRecheck && cache == CacheState.VALID && !f.isDone()) {
         // CAC-18: a stored policy applies at once (after a restart, or after the domain left memory);
         // the TXT record is checked in the background and its outcome is cached as usual.
         PolicyResolution served = fromEntry(s.domain, entry, PolicySource.CACHED, new ResolutionTrace(
@@ -497,14 +498,16 @@ public final class MtaStsResolver {
 
   private CompletionStage<Decision> decide(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
       TxtResult txt, boolean recheck, Instant now, long tick) {
-    boolean valid = cache == CacheState.VALID;
+    // The cached entry when it may be used, else null: every branch below tests this one value.
+    DomainState.@Nullable Entry usable = cache == CacheState.VALID ? entry : null;
+    boolean valid = usable != null;
     PolicyDomain domain = s.domain;
     switch (txt.check.status()) {
       case FOUND -> {
         String id = Objects.requireNonNull(txt.check.id());
-        if (valid && entry.stored().policyId().equals(id)) {
-          return cachedDone(fromEntry(domain, entry, PolicySource.CACHED, new ResolutionTrace(txt.check, cache, null,
-              "CAC-3", "the TXT id matches the valid cached policy; no fetch needed")), entry, tick);
+        if (usable != null && usable.stored().policyId().equals(id)) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED, new ResolutionTrace(txt.check, cache, null,
+              "CAC-3", "the TXT id matches the valid cached policy; no fetch needed")), usable, tick);
         }
         Long blockedUntil;
         synchronized (s) {
@@ -513,10 +516,10 @@ public final class MtaStsResolver {
         if (blockedUntil != null && DomainState.before(tick, blockedUntil)) {
           String why = "a fetch of policy id " + id + " failed recently; not retried for another "
               + Durations.human(Duration.ofNanos(blockedUntil - tick));
-          if (valid) {
-            return cachedDone(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE,
+          if (usable != null) {
+            return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
                 new ResolutionTrace(txt.check, cache, null, "FET-12", why + "; the valid cached policy stays in use")),
-                entry, tick);
+                usable, tick);
           }
           return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
               new ResolutionTrace(txt.check, cache, null, "FET-12", why)));
@@ -525,10 +528,10 @@ public final class MtaStsResolver {
         if (newId && !takeFetchToken(s, tick)) {
           String why = rateFetches + " new policy ids were fetched already in this window of "
               + Durations.human(rateWindow) + "; id " + id + " is not fetched yet";
-          if (valid) {
-            return cachedDone(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE,
+          if (usable != null) {
+            return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
                 new ResolutionTrace(txt.check, cache, null, "SEC-24", why + "; the valid cached policy stays in use")),
-                entry, tick);
+                usable, tick);
           }
           return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
               new ResolutionTrace(txt.check, cache, null, "SEC-24", why)));
@@ -539,9 +542,9 @@ public final class MtaStsResolver {
       }
       case DNS_FAILURE -> {
         emit(new MtaStsEvent.TxtLookupFailed(domain, Objects.requireNonNull(txt.failure), valid));
-        if (valid) {
-          return cachedDone(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
-              cache, null, "CAC-6", "DNS failed; the valid cached policy stays in use")), entry, tick);
+        if (usable != null) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
+              cache, null, "CAC-6", "DNS failed; the valid cached policy stays in use")), usable, tick);
         }
         if (onDnsFailure == FailureHandling.DEFER) {
           return done(new PolicyResolution.Deferred(domain, DeferReason.DNS_FAILURE, txt.check.detail(),
@@ -553,10 +556,10 @@ public final class MtaStsResolver {
       }
       default -> {
         // NO_RECORD, MULTIPLE_RECORDS, INVALID_RECORD: no usable record (TXT-7).
-        if (valid) {
-          return cachedDone(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
+        if (usable != null) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
               cache, null, "TXT-13", "no usable TXT record, but a valid policy is cached and stays in use")),
-              entry, tick);
+              usable, tick);
         }
         NoPolicyReason reason = switch (txt.check.status()) {
           case MULTIPLE_RECORDS -> NoPolicyReason.MULTIPLE_RECORDS;
@@ -595,7 +598,9 @@ public final class MtaStsResolver {
       CacheState cache, TxtCheck txt, String id, PolicyFetchOutcome outcome, FetchReason reason, Instant now,
       long tick) {
     PolicyDomain domain = s.domain;
-    boolean valid = cache == CacheState.VALID;
+    // The cached entry when it may still be used, else null.
+    DomainState.@Nullable Entry kept = cache == CacheState.VALID ? previous : null;
+    boolean valid = kept != null;
     if (outcome instanceof PolicyFetchOutcome.Failed failed) {
       synchronized (s) {
         if (s.backoffUntil == null) {
@@ -605,13 +610,13 @@ public final class MtaStsResolver {
         s.backoffUntil.values().removeIf(until -> !DomainState.before(tick, until));
         s.backoffUntil.put(id, tick + backoffNanos);
       }
-      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, valid ? previous.stored() : null, now));
-      if (valid) {
+      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, kept != null ? kept.stored() : null, now));
+      if (kept != null) {
         // SEC-2, §10.2: the owner's new policy cannot be fetched while the old one is enforced.
         LOG.warn("MTA-STS policy fetch for {} (id {}) failed: {} {}; the cached policy (id {}) stays in use",
-            domain, id, failed.reason(), failed.message(), previous.stored().policyId());
-        return cachedDone(fromEntry(domain, previous, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt,
-            cache, outcome, "CAC-6", "the fetch failed; the valid cached policy stays in use")), previous, tick);
+            domain, id, failed.reason(), failed.message(), kept.stored().policyId());
+        return cachedDone(fromEntry(domain, kept, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt,
+            cache, outcome, "CAC-6", "the fetch failed; the valid cached policy stays in use")), kept, tick);
       }
       LOG.info("MTA-STS policy fetch for {} (id {}) failed: {} {}", domain, id, failed.reason(), failed.message());
       return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_FAILED, new ResolutionTrace(txt,
@@ -715,6 +720,7 @@ public final class MtaStsResolver {
     emit(new MtaStsEvent.PolicyChangedWithoutNewId(domain, id, previous, current));
   }
 
+  @SuppressWarnings("NullAway") // a Void stage completes with null by design
   CompletionStage<Void> save(PolicyDomain domain, StoredPolicy stored) {
     return guarded(() -> store.save(stored), storeTimeout, t -> {
       LOG.warn("Could not save the MTA-STS policy of {}: {}", domain, t.toString());

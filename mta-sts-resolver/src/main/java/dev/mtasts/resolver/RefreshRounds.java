@@ -121,6 +121,7 @@ final class RefreshRounds {
   }
 
   /** Loads every stored entry once, so that refreshes continue after a restart (CAC-8, CAC-18). */
+  @SuppressWarnings("NullAway") // a Void stage completes with null by design
   private CompletionStage<Void> ensureAllLoaded() {
     if (allLoaded) {
       return CompletableFuture.completedStage(null);
