@@ -241,7 +241,8 @@ final class PolicyParser {
     if (hasError) {
       return new ParseReport<>(null, found);
     }
-    MtaStsPolicy policy = new MtaStsPolicy(MtaStsPolicy.VERSION, mode, mxList(),
+    // No error means a mode was read (POL-6).
+    MtaStsPolicy policy = new MtaStsPolicy(MtaStsPolicy.VERSION, java.util.Objects.requireNonNull(mode), mxList(),
         Duration.ofSeconds(maxAge), extensions == null ? List.of() : extensions);
     return new ParseReport<>(policy, found);
   }

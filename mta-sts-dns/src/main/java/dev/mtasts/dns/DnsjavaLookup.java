@@ -25,7 +25,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -282,7 +281,7 @@ public final class DnsjavaLookup implements DnsLookup {
   }
 
   private <T> CompletionStage<DnsOutcome<T>> lookup(
-      @Nullable String name, int type, Function<Record, @Nullable T> convert) {
+      @Nullable String name, int type, Outcomes.Converter<T> convert) {
     Name qname;
     try {
       qname = QueryNames.toAbsolute(Objects.requireNonNull(name, "name"));
@@ -293,7 +292,7 @@ public final class DnsjavaLookup implements DnsLookup {
   }
 
   private <T> CompletableFuture<DnsOutcome<T>> lookup(
-      String name, Name qname, int type, Function<Record, @Nullable T> convert) {
+      String name, Name qname, int type, Outcomes.Converter<T> convert) {
     CompletableFuture<DnsOutcome<T>> result = new CompletableFuture<>();
     LookupGate gate = new LookupGate(resolver);
     Runnable cancelDeadline = scheduling.schedule(deadline, () -> {

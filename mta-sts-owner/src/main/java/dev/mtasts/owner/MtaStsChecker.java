@@ -113,7 +113,8 @@ public final class MtaStsChecker {
           ? r.records().stream().sorted(Comparator.comparingInt(MxRecord::preference)).toList() : List.of();
       List<CompletableFuture<@Nullable SmtpProbeResult>> probes = new ArrayList<>();
       for (MxRecord m : mxRecords) {
-        probes.add(probe == null || m.isNullMx() ? CompletableFuture.completedFuture(null) : safeProbe(m.host()));
+        probes.add(probe == null || m.isNullMx() ? CompletableFuture.<@Nullable SmtpProbeResult>completedFuture(null)
+            : safeProbe(m.host()));
       }
       return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
         List<SmtpProbeResult> results = new ArrayList<>();
@@ -372,8 +373,8 @@ public final class MtaStsChecker {
           out.add(new MxHostCheck(m, true, null));
           continue;
         }
-        boolean covered = !applies || p.matches(m.host());
-        if (!covered) {
+        boolean covered = p == null || !applies || p.matches(m.host());
+        if (!covered && p != null) {
           findings.add(new Finding(FindingCode.MX_NOT_COVERED,
               p.mode() == MtaStsMode.ENFORCE ? Severity.ERROR : Severity.WARNING,
               "MX host " + m.host() + " matches no mx pattern of the policy " + p.mx()
@@ -385,7 +386,7 @@ public final class MtaStsChecker {
         }
         out.add(new MxHostCheck(m, covered, probe));
       }
-      if (applies) {
+      if (applies && p != null) {
         for (MxPattern pattern : p.mx()) {
           boolean used = records.stream().anyMatch(m -> !m.isNullMx() && pattern.matches(m.host()));
           if (!used) {

@@ -49,8 +49,9 @@ public final class PolicyGenerator {
   private final long ttlSeconds;
 
   private PolicyGenerator(Builder b) {
-    this.domain = b.domain;
-    this.policy = b.policy;
+    // build() checked both before calling this constructor.
+    this.domain = java.util.Objects.requireNonNull(b.domain, "domain");
+    this.policy = java.util.Objects.requireNonNull(b.policy, "policy");
     this.rua = List.copyOf(b.rua);
     this.idStrategy = b.idStrategy;
     this.clock = b.clock;

@@ -1,5 +1,6 @@
 package dev.mtasts.probe;
 
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.owner.SmtpProbe;
 import dev.mtasts.owner.SmtpProbeResult;
@@ -188,7 +189,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
       try {
         ssl.startHandshake();
       } catch (SSLException e) {
-        return new SmtpProbeResult.TlsFailed(host, e.getMessage());
+        return new SmtpProbeResult.TlsFailed(host, Text.message(e));
       }
       X509Certificate[] chain = presented.get();
       if (chain == null || chain.length == 0) {

@@ -10,39 +10,84 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Everything the resolver knows about one domain. Mutable fields are guarded by the instance
- * lock, except {@link #hot}, which the lock-free fast path reads.
+ * lock, except {@link #hot}, which the lock-free fast path reads, and {@link #lastUsed}, which it
+ * writes.
+ *
+ * <p>Every time kept here is a reading of the resolver's monotonic ticker (nanoseconds), never of
+ * the wall clock, so that a clock step cannot stretch or shorten a lifetime (CAC-16). Tick values
+ * are compared by subtraction ({@link #before}), as {@link System#nanoTime()} requires.
  */
 final class DomainState {
   final PolicyDomain domain;
 
-  /** The answer to return without any work while {@code now < hot.untilMillis}. */
+  /** The answer to return without any work while the ticker is before {@code hot.untilTick}. */
   volatile @Nullable Hot hot;
 
+  /**
+   * When the domain was last asked for: an approximate LRU stamp for the memory cap (SEC-23),
+   * written without a lock by the fast path; a torn or stale read only makes eviction less exact.
+   */
+  long lastUsed;
+
   boolean loaded;
+  /** Set once this state has been dropped from the resolver's map; it no longer counts. */
+  boolean evicted;
   @Nullable Entry entry;
   @Nullable CompletableFuture<PolicyResolution> inflight;
   @Nullable CompletableFuture<PolicyResolution> recheckInflight;
   boolean refreshing;
-  long nextRefreshMillis = Long.MAX_VALUE;
-  /** Per policy id: no fetch before this time after a failed one (FET-12). */
+  /** When the cached entry is due for its proactive refresh; meaningful while {@link #entry} is set. */
+  long nextRefreshTick;
+  /** Per policy id: no fetch before this tick after a failed one (FET-12). */
   @Nullable HashMap<String, Long> backoffUntil;
+  /** The per-domain rate limit on new policy ids (SEC-24): when the window opened, fetches in it. */
+  long rateWindowStart;
+  int rateCount;
 
-  DomainState(PolicyDomain domain) {
+  DomainState(PolicyDomain domain, long now) {
     this.domain = domain;
+    this.lastUsed = now;
   }
 
-  /** A cached policy with its parsed form. */
-  record Entry(StoredPolicy stored, MtaStsPolicy policy, long expiresMillis) {
-    boolean validAt(long nowMillis) {
-      return nowMillis < expiresMillis;
+  /** Whether tick {@code a} lies before tick {@code b}; safe across the ticker's overflow. */
+  static boolean before(long a, long b) {
+    return a - b < 0;
+  }
+
+  /** Whether anything is running for this domain; in-flight states are never evicted. */
+  boolean busy() {
+    return inflight != null || recheckInflight != null || refreshing;
+  }
+
+  /** How many bytes of policy text this state holds, as the memory cap counts them. */
+  long bytes() {
+    return entry == null ? 0 : entry.bytes();
+  }
+
+  /**
+   * A cached policy with its parsed form and its lifetime on the ticker.
+   *
+   * @param stored the entry as stored, its fetch time clamped to the clock (CAC-16)
+   * @param policy the parsed policy
+   * @param expiresTick the tick at which it stops being valid
+   * @param adoptedTick the tick at which this resolver adopted it; orders entries whatever the
+   *     wall clock said when they were fetched
+   */
+  record Entry(StoredPolicy stored, MtaStsPolicy policy, long expiresTick, long adoptedTick) {
+    boolean validAt(long tick) {
+      return before(tick, expiresTick);
+    }
+
+    long bytes() {
+      return stored.policyText().length();
     }
   }
 
   /** A ready answer; the stage and the event are built once so the fast path allocates nothing. */
-  record Hot(long untilMillis, PolicyResolution resolution, CompletionStage<PolicyResolution> stage,
+  record Hot(long untilTick, PolicyResolution resolution, CompletionStage<PolicyResolution> stage,
       MtaStsEvent.Resolved event) {
-    static Hot of(long untilMillis, PolicyResolution resolution) {
-      return new Hot(untilMillis, resolution, CompletableFuture.completedStage(resolution),
+    static Hot of(long untilTick, PolicyResolution resolution) {
+      return new Hot(untilTick, resolution, CompletableFuture.completedStage(resolution),
           new MtaStsEvent.Resolved(resolution));
     }
   }

@@ -12,6 +12,8 @@ import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.core.internal.Builders;
+import dev.mtasts.core.internal.Durations;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Objects;
@@ -33,6 +36,12 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +57,7 @@ import org.slf4j.LoggerFactory;
  *     .policyFetcher(HttpPolicyFetcher.builder().build())
  *     .policyStore(PolicyStore.inDirectory(Path.of("/var/lib/mta-sts")))
  *     .build();
+ * resolver.scheduleRefreshes(scheduler, Duration.ofMinutes(10));   // the first round runs at once
  *
  * PolicyResolution r = resolver.resolve("example.com").toCompletableFuture().join();
  * if (r instanceof PolicyResolution.Active active && active.isEnforced()) {
@@ -61,77 +71,141 @@ import org.slf4j.LoggerFactory;
  *       one (CAC-2); otherwise the cached one is used (CAC-3).
  *   <li>Any DNS, TXT or fetch failure keeps a valid cached policy in use (CAC-6, TXT-13, SEC-3); a
  *       cached policy is replaced only by a successfully fetched valid policy, even one in mode
- *       {@code none} or with a shorter {@code max_age} (CAC-7).
+ *       {@code none} or with a shorter {@code max_age} (CAC-7). A failed fetch while a policy is
+ *       kept is logged at WARN: it is the administrator alert of §10.2 (SEC-2).
  *   <li>{@code max_age} is clamped to {@link Builder#maxAgeCap} (CAC-11).
  *   <li>After a failed fetch the same (domain, id) is not fetched again for at least five minutes,
- *       while a new id is fetched at once (FET-12).
+ *       while a new id is fetched at once (FET-12), within the per-domain rate limit of
+ *       {@link Builder#fetchRateLimit} (SEC-24).
  *   <li>Concurrent resolutions of one domain share one TXT lookup and one fetch (single flight).
  *   <li>"No record" answers are cached briefly ({@link Builder#negativeCacheDuration}); the TXT
  *       record of a domain with a valid cached policy is re-checked at most once per
- *       {@link Builder#txtRecheckInterval}, in the background by default (CAC-4).
+ *       {@link Builder#txtRecheckInterval}, in the background by default (CAC-4). A policy kept in
+ *       the store applies at once after a restart, while its TXT record is checked in the
+ *       background (CAC-18).
  *   <li>{@link #recheckBeforeFailure} re-checks the TXT id before a message is failed (CAC-12).
  *   <li>{@link #refreshDue()} re-fetches cached policies daily with jitter, whatever the TXT record
- *       says, reporting failures (CAC-8, CAC-9; not for mode {@code none}) and bodies that changed
- *       under an unchanged id.
+ *       says, reporting failures (CAC-8, CAC-9), and bodies that changed under an unchanged id.
+ *       Policies in mode {@code none} are refreshed too, without alerts (CAC-10, CAC-17).
+ * </ul>
+ *
+ * <h2>Time</h2>
+ * Every lifetime the resolver keeps in memory (the TXT re-check, the negative cache, the fetch
+ * back-off, the rate-limit window, the cached policy's remaining {@code max_age} and the refresh
+ * schedule) is measured on a monotonic ticker ({@link Builder#ticker}, default
+ * {@link System#nanoTime()}), so that stepping the wall clock back or forth neither freezes nor
+ * empties the cache (CAC-16). The wall clock ({@link Builder#clock}) only dates what is stored and
+ * reported. A stored entry whose fetch time lies in the future of the clock is treated as fetched
+ * now.
+ *
+ * <h2>Limits</h2>
+ * Everything an attacker can make the resolver hold is capped (SEC-23, SEC-25):
+ * <ul>
+ *   <li>every call to the store, DNS and the fetcher has a deadline ({@link Builder#storeTimeout}
+ *       10 s, {@link Builder#dnsTimeout} 30 s, {@link Builder#fetchTimeout} 60 s); a call that
+ *       throws, fails or misses its deadline is a failure of that stage like any other;
+ *   <li>domains in memory ({@link Builder#maxCachedDomains}, default 100,000) and policy text in
+ *       memory ({@link Builder#maxCachedBytes}, default 64 MiB): beyond either, the least recently
+ *       used domains with nothing in flight are dropped from memory (down to 90 % of the cap); the
+ *       store keeps their policies, which are loaded again on their next resolution;
+ *   <li>fetches in flight ({@link Builder#maxConcurrentFetches}, default 64): further fetches wait
+ *       in arrival order; the wait counts against the fetch deadline, so a fetch that cannot start
+ *       in time fails as a timeout;
+ *   <li>fetches of new policy ids per domain ({@link Builder#fetchRateLimit}, default 3 in a
+ *       10-minute window).
  * </ul>
  *
  * <h2>Threads</h2>
  * The resolver starts no threads. Its continuations run on the configured {@link Executor}
  * (default: {@link ForkJoinPool#commonPool()}); proactive refreshes run when
  * {@link #refreshDue()} is called, or on a caller-supplied scheduler via
- * {@link #scheduleRefreshes}.
+ * {@link #scheduleRefreshes}. Deadlines use {@link CompletableFuture#orTimeout}, whose timer is the
+ * JDK's one shared daemon thread for {@code CompletableFuture} delays (the fetch module times its
+ * deadline the same way): it exists once per JVM, whatever the number of resolvers, and only
+ * completes the timed-out stage; the resolver's own work then continues on the executor. A
+ * scheduler option would add a required lifecycle for no gain in precision.
+ *
+ * <p>Listeners are called after the caller's future has completed, and whatever they throw
+ * ({@link Error}s included) is logged and ignored (SEC-26).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-5.1">RFC 8461 §5.1</a>
  */
 public final class MtaStsResolver {
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsResolver.class);
+  /** The LRU stamp is rewritten at most once per second, so hot domains do not bounce a cache line. */
+  private static final long TOUCH_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /** Ages of stored entries are clamped to this, so that tick arithmetic cannot overflow. */
+  private static final long MAX_AGE_NANOS = 2 * MtaStsPolicy.MAX_MAX_AGE.toNanos();
 
   private final DnsLookup dns;
   private final PolicyFetcher fetcher;
-  private final PolicyStore store;
-  private final InstantSource clock;
-  private final Executor executor;
+  final PolicyStore store;
+  final InstantSource clock;
+  final LongSupplier ticker;
+  final Executor executor;
   private final MtaStsListener[] listeners;
-  private final long recheckMillis;
+  private final long recheckNanos;
   private final boolean backgroundRecheck;
-  private final long negativeMillis;
-  private final long backoffMillis;
+  private final long negativeNanos;
+  private final long backoffNanos;
   private final long maxAgeCapSeconds;
-  private final long refreshMillis;
-  private final long jitterMillis;
-  private final long refreshRetryMillis;
+  private final long refreshNanos;
+  private final long jitterNanos;
+  final long refreshRetryNanos;
   private final FailureHandling onDnsFailure;
   private final FailureHandling onStoreFailure;
   private final @Nullable RandomGenerator random;
+  final Duration storeTimeout;
+  private final Duration dnsTimeout;
+  private final Duration fetchTimeout;
+  private final int maxCachedDomains;
+  private final long maxCachedBytes;
+  private final int rateFetches;
+  private final long rateWindowNanos;
+  private final Duration rateWindow;
 
-  private final ConcurrentHashMap<String, DomainState> states = new ConcurrentHashMap<>();
-  private volatile boolean allLoaded;
+  final ConcurrentHashMap<String, DomainState> states = new ConcurrentHashMap<>();
+  private final AtomicLong cachedBytes = new AtomicLong();
+  private final ReentrantLock trimming = new ReentrantLock();
+  private final FetchSlots fetchSlots;
+  private final RefreshRounds rounds;
 
   private MtaStsResolver(Builder b) {
     this.dns = Objects.requireNonNull(b.dns, "dnsLookup is required");
     this.fetcher = Objects.requireNonNull(b.fetcher, "policyFetcher is required");
     this.store = b.store != null ? b.store : PolicyStore.inMemory();
     this.clock = b.clock != null ? b.clock : InstantSource.system();
+    this.ticker = b.ticker != null ? b.ticker : System::nanoTime;
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     this.listeners = b.listeners.toArray(new MtaStsListener[0]);
-    this.recheckMillis = millis(b.txtRecheckInterval, Duration.ofMinutes(5));
+    this.recheckNanos = nanos(b.txtRecheckInterval, Duration.ofMinutes(5));
     this.backgroundRecheck = b.backgroundRecheck == null || b.backgroundRecheck;
-    this.negativeMillis = millis(b.negativeCacheDuration, Duration.ofMinutes(5));
-    this.backoffMillis = millis(b.fetchBackoff, Duration.ofMinutes(5));
+    this.negativeNanos = nanos(b.negativeCacheDuration, Duration.ofMinutes(5));
+    this.backoffNanos = nanos(b.fetchBackoff, Duration.ofMinutes(5));
     this.maxAgeCapSeconds = b.maxAgeCap != null ? b.maxAgeCap.getSeconds() : MtaStsPolicy.MAX_MAX_AGE.getSeconds();
-    this.refreshMillis = millis(b.refreshInterval, Duration.ofDays(1));
-    this.jitterMillis = millis(b.refreshJitter, Duration.ofHours(1));
-    this.refreshRetryMillis = millis(b.refreshRetryInterval, Duration.ofHours(1));
+    this.refreshNanos = nanos(b.refreshInterval, Duration.ofDays(1));
+    this.jitterNanos = nanos(b.refreshJitter, Duration.ofHours(1));
+    this.refreshRetryNanos = nanos(b.refreshRetryInterval, Duration.ofHours(1));
     this.onDnsFailure = b.onDnsFailure != null ? b.onDnsFailure : FailureHandling.DELIVER_WITHOUT_POLICY;
     this.onStoreFailure = b.onStoreFailure != null ? b.onStoreFailure : FailureHandling.DEFER;
     this.random = b.random;
-    if (jitterMillis * 2 > refreshMillis) {
+    this.storeTimeout = b.storeTimeout != null ? b.storeTimeout : Duration.ofSeconds(10);
+    this.dnsTimeout = b.dnsTimeout != null ? b.dnsTimeout : Duration.ofSeconds(30);
+    this.fetchTimeout = b.fetchTimeout != null ? b.fetchTimeout : Duration.ofSeconds(60);
+    this.maxCachedDomains = b.maxCachedDomains != null ? b.maxCachedDomains : 100_000;
+    this.maxCachedBytes = b.maxCachedBytes != null ? b.maxCachedBytes : 64L << 20;
+    this.fetchSlots = new FetchSlots(b.maxConcurrentFetches != null ? b.maxConcurrentFetches : 64);
+    this.rateFetches = b.rateFetches != null ? b.rateFetches : 3;
+    this.rateWindow = b.rateWindow != null ? b.rateWindow : Duration.ofMinutes(10);
+    this.rateWindowNanos = rateWindow.toNanos();
+    if (jitterNanos * 2 > refreshNanos) {
       throw new IllegalStateException("refreshJitter must be at most half of refreshInterval");
     }
+    this.rounds = new RefreshRounds(this);
   }
 
-  private static long millis(@Nullable Duration d, Duration fallback) {
-    return (d != null ? d : fallback).toMillis();
+  private static long nanos(@Nullable Duration d, Duration fallback) {
+    return (d != null ? d : fallback).toNanos();
   }
 
   /**
@@ -166,11 +240,7 @@ public final class MtaStsResolver {
    * @return the resolution; never completes exceptionally for DNS, HTTPS or store failures
    */
   public CompletionStage<PolicyResolution> resolve(PolicyDomain domain) {
-    DomainState s = states.get(domain.name());
-    if (s == null) {
-      s = states.computeIfAbsent(domain.name(), k -> new DomainState(domain));
-    }
-    return fastOrSlow(s);
+    return fastOrSlow(state(domain));
   }
 
   /**
@@ -193,13 +263,14 @@ public final class MtaStsResolver {
 
   /**
    * Re-checks the TXT record now, and fetches the policy if its id changed, before a message is
-   * failed permanently because of an {@code enforce} policy (CAC-12, APP-4).
+   * failed permanently because of an {@code enforce} policy (CAC-12, APP-4). A new id is fetched
+   * within the per-domain rate limit (SEC-24); beyond it the cached policy is returned.
    *
    * @param domain the Policy Domain
    * @return the fresh resolution
    */
   public CompletionStage<PolicyResolution> recheckBeforeFailure(PolicyDomain domain) {
-    DomainState s = states.computeIfAbsent(domain.name(), k -> new DomainState(domain));
+    DomainState s = state(domain);
     CompletableFuture<PolicyResolution> f;
     synchronized (s) {
       if (s.recheckInflight != null) {
@@ -228,22 +299,77 @@ public final class MtaStsResolver {
     }
   }
 
+  /**
+   * Tells what the resolver holds in memory now, to compare with its caps (SEC-23).
+   *
+   * @return the domains and policy bytes in memory and the fetches running and waiting
+   */
+  public CacheStats cacheStats() {
+    return new CacheStats(states.size(), cachedBytes.get(), fetchSlots.running(), fetchSlots.waiting());
+  }
+
+  /**
+   * Re-fetches every cached policy whose refresh is due, whatever the TXT record says (CAC-8),
+   * and reports failures (CAC-9). Policies in mode {@code none} are refreshed too, but their
+   * failures raise no alert (CAC-10, CAC-17). The first call also loads every stored entry, so
+   * that refreshes continue after a restart. Each call also forgets in-memory state that holds
+   * nothing valid (expired policies, old "no record" answers), so memory follows the domains in
+   * use; call it periodically, or use {@link #scheduleRefreshes}. Every fetch and store call has
+   * its deadline, so the round always completes.
+   *
+   * @return what was done
+   */
+  public CompletionStage<RefreshSummary> refreshDue() {
+    return rounds.refreshDue();
+  }
+
+  /**
+   * Runs {@link #refreshDue()} now and then periodically on a scheduler the caller owns; the first
+   * round runs at once, so that stored policies are loaded and refreshed right after a restart
+   * (CAC-18).
+   *
+   * @param scheduler the scheduler
+   * @param period the time between the end of one round and the start of the next
+   * @return the scheduled task; cancel it to stop
+   * @throws IllegalArgumentException if {@code period} is not positive
+   */
+  public ScheduledFuture<?> scheduleRefreshes(ScheduledExecutorService scheduler, Duration period) {
+    return rounds.schedule(scheduler, period);
+  }
+
+  /** The state of a domain, created (and the memory cap applied) when it is new. */
+  DomainState state(PolicyDomain domain) {
+    DomainState s = states.get(domain.name());
+    if (s == null) {
+      s = states.computeIfAbsent(domain.name(), k -> new DomainState(domain, ticker.getAsLong()));
+      trimIfOver();
+    }
+    return s;
+  }
+
   private CompletionStage<PolicyResolution> fastOrSlow(DomainState s) {
     DomainState.Hot h = s.hot;
-    if (h != null && clock.millis() < h.untilMillis()) {
-      emit(h.event());
-      return h.stage();
+    if (h != null) {
+      long now = ticker.getAsLong();
+      if (DomainState.before(now, h.untilTick())) {
+        if (now - s.lastUsed > TOUCH_NANOS) {
+          s.lastUsed = now;
+        }
+        emit(h.event());
+        return h.stage();
+      }
     }
     return slowPath(s);
   }
 
   private CompletionStage<PolicyResolution> slowPath(DomainState s) {
-    long now = clock.millis();
+    long now = ticker.getAsLong();
+    s.lastUsed = now;
     CompletableFuture<PolicyResolution> f;
     PolicyResolution served = null;
     synchronized (s) {
       DomainState.Hot h = s.hot;
-      if (h != null && now < h.untilMillis()) {
+      if (h != null && DomainState.before(now, h.untilTick())) {
         served = h.resolution();
       } else if (backgroundRecheck && s.entry != null && s.entry.validAt(now)) {
         // CAC-4: serve the valid cached policy now; re-check the TXT record in the background.
@@ -268,8 +394,9 @@ public final class MtaStsResolver {
       emit(new MtaStsEvent.Resolved(served));
       return CompletableFuture.completedStage(served);
     }
-    start(s, f, false);
-    return f.minimalCompletionStage();
+    CompletableFuture<PolicyResolution> created = Objects.requireNonNull(f); // set whenever nothing was served
+    start(s, created, false);
+    return created.minimalCompletionStage();
   }
 
   private void start(DomainState s, CompletableFuture<PolicyResolution> f, boolean recheck) {
@@ -277,8 +404,8 @@ public final class MtaStsResolver {
       executor.execute(() -> {
         CompletionStage<Decision> decision;
         try {
-          decision = discover(s, recheck);
-        } catch (RuntimeException e) {
+          decision = discover(s, recheck, f);
+        } catch (RuntimeException | Error e) {
           decision = CompletableFuture.failedStage(e);
         }
         decision.whenComplete((d, t) -> finish(s, f, recheck, d, t));
@@ -292,7 +419,7 @@ public final class MtaStsResolver {
       @Nullable Decision d, @Nullable Throwable t) {
     synchronized (s) {
       if (d != null) {
-        s.hot = d.hotUntilMillis > 0 ? DomainState.Hot.of(d.hotUntilMillis, asServedFromCache(d.resolution)) : null;
+        s.hot = d.hot ? DomainState.Hot.of(d.hotUntilTick, asServedFromCache(d.resolution)) : null;
       }
       if (recheck) {
         s.recheckInflight = null;
@@ -300,142 +427,204 @@ public final class MtaStsResolver {
         s.inflight = null;
       }
     }
+    trimIfOver();
     if (d == null) {
       LOG.error("MTA-STS resolution of {} failed unexpectedly", s.domain, t);
       f.completeExceptionally(t != null ? t : new IllegalStateException("no decision"));
       return;
     }
-    emit(new MtaStsEvent.Resolved(d.resolution));
-    f.complete(d.resolution);
+    // SEC-26: the caller's future completes first; a listener can delay or break nothing.
+    if (f.complete(d.resolution)) {
+      emit(new MtaStsEvent.Resolved(d.resolution));
+    }
   }
 
   /**
    * The answer later calls get from the fast path: a freshly fetched policy is, for them, the
-   * cached one (CAC-3); other answers are served as they were decided.
+   * cached one (CAC-3); other answers are served as they were decided, without the fetched body,
+   * which the cached entry already holds once.
    */
-  private PolicyResolution asServedFromCache(PolicyResolution r) {
+  private static PolicyResolution asServedFromCache(PolicyResolution r) {
     if (r instanceof PolicyResolution.Active a && a.source() == PolicySource.FETCHED) {
       return new PolicyResolution.Active(a.domain(), a.policy(), a.policyId(), a.policyText(), a.fetchedAt(),
           a.expiresAt(), PolicySource.CACHED, new ResolutionTrace(a.trace().txt(), CacheState.VALID, null, "CAC-3",
               "the valid cached policy; its TXT id was confirmed within the re-check interval"));
     }
+    ResolutionTrace t = r.trace();
+    if (r instanceof PolicyResolution.NoPolicy n && t.fetch() instanceof PolicyFetchOutcome.Fetched) {
+      return new PolicyResolution.NoPolicy(n.domain(), n.reason(),
+          new ResolutionTrace(t.txt(), t.cache(), null, t.rule(), t.explanation()));
+    }
     return r;
   }
 
-  /** A resolution and until when it may be served without work (0: not at all). */
-  private record Decision(PolicyResolution resolution, long hotUntilMillis) {}
+  /** A resolution and, when {@code hot}, the tick until which it may be served without work. */
+  private record Decision(PolicyResolution resolution, boolean hot, long hotUntilTick) {}
 
-  private CompletionStage<Decision> discover(DomainState s, boolean recheck) {
+  private CompletionStage<Decision> discover(DomainState s, boolean recheck, CompletableFuture<PolicyResolution> f) {
+    boolean inMemory;
+    synchronized (s) {
+      inMemory = s.loaded;
+    }
     return ensureLoaded(s).thenComposeAsync(storeOk -> {
       Instant now = clock.instant();
-      long nowMillis = now.toEpochMilli();
+      long tick = ticker.getAsLong();
       DomainState.Entry entry;
       synchronized (s) {
         entry = s.entry;
       }
       CacheState cache = entry == null ? (storeOk ? CacheState.EMPTY : CacheState.UNAVAILABLE)
-          : entry.validAt(nowMillis) ? CacheState.VALID : CacheState.EXPIRED;
+          : entry.validAt(tick) ? CacheState.VALID : CacheState.EXPIRED;
       if (cache == CacheState.UNAVAILABLE && onStoreFailure == FailureHandling.DEFER) {
         ResolutionTrace trace = new ResolutionTrace(TxtCheck.NOT_CHECKED, cache, null, "CAC-6",
             "the policy store is unavailable, so a cached policy may be unseen; deferring");
-        return CompletableFuture.completedStage(new Decision(new PolicyResolution.Deferred(s.domain,
-            DeferReason.STORE_UNAVAILABLE, "the MTA-STS policy store is unavailable", trace), 0));
+        return done(new PolicyResolution.Deferred(s.domain, DeferReason.STORE_UNAVAILABLE,
+            "the MTA-STS policy store is unavailable", trace));
+      }
+      if (entry != null && !inMemory && !recheck && backgroundRecheck && cache == CacheState.VALID && !f.isDone()) {
+        // CAC-18: a stored policy applies at once (after a restart, or after the domain left memory);
+        // the TXT record is checked in the background and its outcome is cached as usual.
+        PolicyResolution served = fromEntry(s.domain, entry, PolicySource.CACHED, new ResolutionTrace(
+            TxtCheck.NOT_CHECKED, cache, null, "CAC-18",
+            "the valid stored policy applies at once while the TXT record is checked"));
+        if (f.complete(served)) {
+          emit(new MtaStsEvent.Resolved(served));
+        }
       }
       return lookupTxt(s.domain).thenComposeAsync(
-          txt -> decide(s, entry, cache, txt, recheck, now), executor);
+          txt -> decide(s, entry, cache, txt, recheck, now, tick), executor);
     }, executor);
   }
 
   private CompletionStage<Decision> decide(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
-      TxtResult txt, boolean recheck, Instant now) {
-    long nowMillis = now.toEpochMilli();
-    boolean valid = cache == CacheState.VALID;
+      TxtResult txt, boolean recheck, Instant now, long tick) {
+    // The cached entry when it may be used, else null: every branch below tests this one value.
+    DomainState.@Nullable Entry usable = cache == CacheState.VALID ? entry : null;
+    boolean valid = usable != null;
     PolicyDomain domain = s.domain;
     switch (txt.check.status()) {
       case FOUND -> {
         String id = Objects.requireNonNull(txt.check.id());
-        if (valid && entry.stored().policyId().equals(id)) {
-          return done(fromEntry(domain, entry, PolicySource.CACHED, new ResolutionTrace(txt.check, cache, null,
-              "CAC-3", "the TXT id matches the valid cached policy; no fetch needed")), hotUntil(entry, nowMillis));
+        if (usable != null && usable.stored().policyId().equals(id)) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED, new ResolutionTrace(txt.check, cache, null,
+              "CAC-3", "the TXT id matches the valid cached policy; no fetch needed")), usable, tick);
         }
         Long blockedUntil;
         synchronized (s) {
           blockedUntil = s.backoffUntil == null ? null : s.backoffUntil.get(id);
         }
-        if (blockedUntil != null && nowMillis < blockedUntil) {
-          String why = "a fetch of policy id " + id + " failed recently; not retried before "
-              + Instant.ofEpochMilli(blockedUntil);
-          if (valid) {
-            return done(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE,
+        if (blockedUntil != null && DomainState.before(tick, blockedUntil)) {
+          String why = "a fetch of policy id " + id + " failed recently; not retried for another "
+              + Durations.human(Duration.ofNanos(blockedUntil - tick));
+          if (usable != null) {
+            return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
                 new ResolutionTrace(txt.check, cache, null, "FET-12", why + "; the valid cached policy stays in use")),
-                hotUntil(entry, nowMillis));
+                usable, tick);
           }
           return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
-              new ResolutionTrace(txt.check, cache, null, "FET-12", why)), 0);
+              new ResolutionTrace(txt.check, cache, null, "FET-12", why)));
+        }
+        boolean newId = entry == null || !entry.stored().policyId().equals(id);
+        if (newId && !takeFetchToken(s, tick)) {
+          String why = rateFetches + " new policy ids were fetched already in this window of "
+              + Durations.human(rateWindow) + "; id " + id + " is not fetched yet";
+          if (usable != null) {
+            return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
+                new ResolutionTrace(txt.check, cache, null, "SEC-24", why + "; the valid cached policy stays in use")),
+                usable, tick);
+          }
+          return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
+              new ResolutionTrace(txt.check, cache, null, "SEC-24", why)));
         }
         FetchReason reason = recheck ? FetchReason.RECHECK : FetchReason.DISCOVERY;
         return fetch(domain).thenComposeAsync(outcome -> afterFetch(s, entry, cache, txt.check, id, outcome,
-            reason, now), executor);
+            reason, now, tick), executor);
       }
       case DNS_FAILURE -> {
         emit(new MtaStsEvent.TxtLookupFailed(domain, Objects.requireNonNull(txt.failure), valid));
-        if (valid) {
-          return done(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
-              cache, null, "CAC-6", "DNS failed; the valid cached policy stays in use")), hotUntil(entry, nowMillis));
+        if (usable != null) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
+              cache, null, "CAC-6", "DNS failed; the valid cached policy stays in use")), usable, tick);
         }
         if (onDnsFailure == FailureHandling.DEFER) {
           return done(new PolicyResolution.Deferred(domain, DeferReason.DNS_FAILURE, txt.check.detail(),
               new ResolutionTrace(txt.check, cache, null, "CAC-5",
-                  "DNS failed and nothing is cached; configured to defer")), 0);
+                  "DNS failed and nothing is cached; configured to defer")));
         }
         return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.DNS_FAILURE, new ResolutionTrace(
-            txt.check, cache, null, "CAC-5", "DNS failed and nothing is cached; delivering without MTA-STS")), 0);
+            txt.check, cache, null, "CAC-5", "DNS failed and nothing is cached; delivering without MTA-STS")));
       }
       default -> {
         // NO_RECORD, MULTIPLE_RECORDS, INVALID_RECORD: no usable record (TXT-7).
-        if (valid) {
-          return done(fromEntry(domain, entry, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
+        if (usable != null) {
+          return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt.check,
               cache, null, "TXT-13", "no usable TXT record, but a valid policy is cached and stays in use")),
-              hotUntil(entry, nowMillis));
+              usable, tick);
         }
         NoPolicyReason reason = switch (txt.check.status()) {
           case MULTIPLE_RECORDS -> NoPolicyReason.MULTIPLE_RECORDS;
           case INVALID_RECORD -> NoPolicyReason.INVALID_RECORD;
           default -> NoPolicyReason.NO_RECORD;
         };
-        return done(new PolicyResolution.NoPolicy(domain, reason, new ResolutionTrace(txt.check, cache, null,
-            "TXT-7", "no usable _mta-sts record and no valid cached policy")),
-            negativeMillis > 0 ? nowMillis + negativeMillis : 0);
+        PolicyResolution none = new PolicyResolution.NoPolicy(domain, reason, new ResolutionTrace(txt.check, cache,
+            null, "TXT-7", "no usable _mta-sts record and no valid cached policy"));
+        return negativeNanos > 0 ? done(none, tick + negativeNanos) : done(none);
       }
     }
   }
 
+  /**
+   * Takes one of the domain's fetches of a new policy id (SEC-24): at most {@code rateFetches} in
+   * a window of {@code rateWindow} that opens with the first of them, so that a TXT id rotating on
+   * every lookup cannot turn each resolution into a fetch. Two fields per domain, no history: in
+   * any span of one window length there are at most twice that many.
+   */
+  private boolean takeFetchToken(DomainState s, long tick) {
+    synchronized (s) {
+      if (s.rateCount == 0 || tick - s.rateWindowStart >= rateWindowNanos) {
+        s.rateWindowStart = tick;
+        s.rateCount = 1;
+        return true;
+      }
+      if (s.rateCount < rateFetches) {
+        s.rateCount++;
+        return true;
+      }
+      return false;
+    }
+  }
+
   private CompletionStage<Decision> afterFetch(DomainState s, DomainState.@Nullable Entry previous,
-      CacheState cache, TxtCheck txt, String id, PolicyFetchOutcome outcome, FetchReason reason, Instant now) {
-    long nowMillis = now.toEpochMilli();
+      CacheState cache, TxtCheck txt, String id, PolicyFetchOutcome outcome, FetchReason reason, Instant now,
+      long tick) {
     PolicyDomain domain = s.domain;
-    boolean valid = cache == CacheState.VALID;
+    // The cached entry when it may still be used, else null.
+    DomainState.@Nullable Entry kept = cache == CacheState.VALID ? previous : null;
+    boolean valid = kept != null;
     if (outcome instanceof PolicyFetchOutcome.Failed failed) {
       synchronized (s) {
         if (s.backoffUntil == null) {
           s.backoffUntil = new HashMap<>(2);
         }
         // Ids come and go; forget the backoffs that are over so the map stays small.
-        s.backoffUntil.values().removeIf(until -> until <= nowMillis);
-        s.backoffUntil.put(id, nowMillis + backoffMillis);
+        s.backoffUntil.values().removeIf(until -> !DomainState.before(tick, until));
+        s.backoffUntil.put(id, tick + backoffNanos);
       }
-      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, valid ? previous.stored() : null, now));
+      emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, kept != null ? kept.stored() : null, now));
+      if (kept != null) {
+        // SEC-2, §10.2: the owner's new policy cannot be fetched while the old one is enforced.
+        LOG.warn("MTA-STS policy fetch for {} (id {}) failed: {} {}; the cached policy (id {}) stays in use",
+            domain, id, failed.reason(), failed.message(), kept.stored().policyId());
+        return cachedDone(fromEntry(domain, kept, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt,
+            cache, outcome, "CAC-6", "the fetch failed; the valid cached policy stays in use")), kept, tick);
+      }
       LOG.info("MTA-STS policy fetch for {} (id {}) failed: {} {}", domain, id, failed.reason(), failed.message());
-      if (valid) {
-        return done(fromEntry(domain, previous, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt, cache,
-            outcome, "CAC-6", "the fetch failed; the valid cached policy stays in use")), hotUntil(previous, nowMillis));
-      }
       return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_FAILED, new ResolutionTrace(txt,
-          cache, outcome, "CAC-5", "the fetch failed and nothing is cached; delivering without MTA-STS")), 0);
+          cache, outcome, "CAC-5", "the fetch failed and nothing is cached; delivering without MTA-STS")));
     }
     PolicyFetchOutcome.Fetched fetched = (PolicyFetchOutcome.Fetched) outcome;
     emit(new MtaStsEvent.PolicyFetched(domain, reason, fetched, now));
-    DomainState.Entry entry = adopt(s, id, fetched, now);
+    DomainState.Entry entry = adopt(s, id, fetched, now, tick);
     if (previous != null && previous.stored().policyId().equals(id) && !previous.policy().equals(entry.policy())) {
       driftDetected(domain, id, previous.policy(), entry.policy());
     }
@@ -445,68 +634,132 @@ public final class MtaStsResolver {
         : "the cached policy had expired; fetched a fresh one";
     PolicyResolution r = fromEntry(domain, entry, PolicySource.FETCHED, new ResolutionTrace(txt, cache, outcome,
         rule, explanation));
-    return save(domain, entry.stored()).thenApply(v -> new Decision(r, hotUntil(entry, nowMillis)));
+    return save(domain, entry.stored()).thenApply(v -> cachedDecision(r, entry, tick));
   }
 
-  private DomainState.Entry adopt(DomainState s, String id, PolicyFetchOutcome.Fetched fetched, Instant now) {
+  /**
+   * Makes a fetched policy the domain's entry, unless an entry adopted later (on the ticker) is
+   * already there; the wall clock does not order them, as it may have been stepped (CAC-16).
+   */
+  DomainState.Entry adopt(DomainState s, String id, PolicyFetchOutcome.Fetched fetched, Instant now, long tick) {
     MtaStsPolicy policy = fetched.policy();
     long lifetime = Math.min(policy.maxAgeSeconds(), maxAgeCapSeconds);
     StoredPolicy stored = new StoredPolicy(s.domain, id, new String(fetched.body(), StandardCharsets.UTF_8),
         now, now.plusSeconds(lifetime));
-    DomainState.Entry entry = new DomainState.Entry(stored, policy, stored.expiresAt().toEpochMilli());
+    long lifetimeNanos = TimeUnit.SECONDS.toNanos(lifetime);
+    DomainState.Entry entry = new DomainState.Entry(stored, policy, tick + lifetimeNanos, tick);
     synchronized (s) {
-      if (s.entry == null || !s.entry.stored().fetchedAt().isAfter(now)) {
-        s.entry = entry;
+      if (s.entry == null || !DomainState.before(tick, s.entry.adoptedTick())) {
+        setEntry(s, entry);
         s.loaded = true;
-        s.nextRefreshMillis = nextRefresh(now.toEpochMilli(), entry.expiresMillis());
+        s.nextRefreshTick = nextRefresh(tick, entry.expiresTick());
       }
     }
+    trimIfOver();
     return entry;
   }
 
-  private void driftDetected(PolicyDomain domain, String id, MtaStsPolicy previous, MtaStsPolicy current) {
+  /** Replaces a domain's entry and keeps the byte count of the memory cap; called under its lock. */
+  private void setEntry(DomainState s, DomainState.Entry entry) {
+    long delta = entry.bytes() - s.bytes();
+    s.entry = entry;
+    if (!s.evicted) {
+      cachedBytes.addAndGet(delta);
+    }
+  }
+
+  /** Drops a domain's state from memory (the store keeps its policy); called under its lock. */
+  void forget(DomainState s) {
+    if (!s.evicted && states.remove(s.domain.name(), s)) {
+      s.evicted = true;
+      cachedBytes.addAndGet(-s.bytes());
+    }
+  }
+
+  /**
+   * Applies the memory caps (SEC-23): when over either, drops the least recently used domains that
+   * have nothing in flight until both are at 90 %, so that the sort is paid once per tenth of the
+   * cap. One thread trims at a time; the others go on, as the cap is soft by that margin.
+   */
+  private void trimIfOver() {
+    if (states.size() <= maxCachedDomains && cachedBytes.get() <= maxCachedBytes) {
+      return;
+    }
+    if (!trimming.tryLock()) {
+      return;
+    }
+    try {
+      long now = ticker.getAsLong();
+      // Ages are read once: the fast path keeps writing the stamps while the sort runs.
+      record Aged(long age, DomainState state) {}
+      List<Aged> byAge = new ArrayList<>(states.size());
+      for (DomainState s : states.values()) {
+        byAge.add(new Aged(now - s.lastUsed, s));
+      }
+      byAge.sort(Comparator.comparingLong(Aged::age).reversed());
+      int domainTarget = maxCachedDomains - maxCachedDomains / 10;
+      long byteTarget = maxCachedBytes - maxCachedBytes / 10;
+      for (Aged a : byAge) {
+        if (states.size() <= domainTarget && cachedBytes.get() <= byteTarget) {
+          break;
+        }
+        DomainState s = a.state();
+        synchronized (s) {
+          if (!s.busy()) {
+            forget(s);
+          }
+        }
+      }
+    } finally {
+      trimming.unlock();
+    }
+  }
+
+  void driftDetected(PolicyDomain domain, String id, MtaStsPolicy previous, MtaStsPolicy current) {
     LOG.warn("MTA-STS policy of {} changed without a new id ({}): {} -> {}", domain, id, previous, current);
     emit(new MtaStsEvent.PolicyChangedWithoutNewId(domain, id, previous, current));
   }
 
-  private CompletionStage<Void> save(PolicyDomain domain, StoredPolicy stored) {
-    CompletionStage<Void> saved;
-    try {
-      saved = store.save(stored);
-    } catch (RuntimeException e) {
-      saved = CompletableFuture.failedStage(e);
-    }
-    return saved.handle((v, t) -> {
-      if (t != null) {
-        LOG.warn("Could not save the MTA-STS policy of {}: {}", domain, t.toString());
-        emit(new MtaStsEvent.StoreFailed(domain, "save", unwrap(t)));
-      }
+  @SuppressWarnings("NullAway") // a Void stage completes with null by design
+  CompletionStage<Void> save(PolicyDomain domain, StoredPolicy stored) {
+    return guarded(() -> store.save(stored), storeTimeout, t -> {
+      LOG.warn("Could not save the MTA-STS policy of {}: {}", domain, t.toString());
+      emit(new MtaStsEvent.StoreFailed(domain, "save", t));
       return null;
     });
   }
 
-  private long hotUntil(DomainState.Entry entry, long nowMillis) {
-    if (recheckMillis <= 0) {
-      return 0;
+  private Decision cachedDecision(PolicyResolution r, DomainState.Entry entry, long tick) {
+    if (recheckNanos <= 0) {
+      return new Decision(r, false, 0);
     }
-    return Math.min(nowMillis + recheckMillis, entry.expiresMillis());
+    long until = tick + recheckNanos;
+    return new Decision(r, true, DomainState.before(entry.expiresTick(), until) ? entry.expiresTick() : until);
+  }
+
+  private CompletionStage<Decision> cachedDone(PolicyResolution r, DomainState.Entry entry, long tick) {
+    return CompletableFuture.completedStage(cachedDecision(r, entry, tick));
   }
 
   /**
-   * When to re-fetch a policy fetched at {@code fromMillis}: after the refresh interval, but never
+   * When to re-fetch a policy fetched at {@code fromTick}: after the refresh interval, but never
    * later than half its lifetime, so that a short {@code max_age} is refreshed well before it
    * expires (CAC-8, §10.2), with the jitter scaled down accordingly.
    */
-  private long nextRefresh(long fromMillis, long expiresMillis) {
-    long interval = Math.min(refreshMillis, Math.max(0, (expiresMillis - fromMillis) / 2));
-    long spread = Math.min(jitterMillis, interval / 4);
+  long nextRefresh(long fromTick, long expiresTick) {
+    long interval = Math.min(refreshNanos, Math.max(0, (expiresTick - fromTick) / 2));
+    long spread = Math.min(jitterNanos, interval / 4);
     RandomGenerator r = random != null ? random : ThreadLocalRandom.current();
     long jitter = spread == 0 ? 0 : r.nextLong(-spread, spread + 1);
-    return fromMillis + interval + jitter;
+    return fromTick + interval + jitter;
   }
 
-  private static CompletionStage<Decision> done(PolicyResolution r, long hotUntilMillis) {
-    return CompletableFuture.completedStage(new Decision(r, hotUntilMillis));
+  private static CompletionStage<Decision> done(PolicyResolution r) {
+    return CompletableFuture.completedStage(new Decision(r, false, 0));
+  }
+
+  private static CompletionStage<Decision> done(PolicyResolution r, long hotUntilTick) {
+    return CompletableFuture.completedStage(new Decision(r, true, hotUntilTick));
   }
 
   private static PolicyResolution fromEntry(PolicyDomain domain, DomainState.Entry e, PolicySource source,
@@ -520,35 +773,34 @@ public final class MtaStsResolver {
         st.expiresAt(), source, trace);
   }
 
-  /** Loads the stored entry once; completes with false when the store failed. */
+  /** Loads the stored entry once; completes with false when the store failed or missed its deadline. */
   private CompletionStage<Boolean> ensureLoaded(DomainState s) {
     synchronized (s) {
       if (s.loaded) {
         return CompletableFuture.completedStage(Boolean.TRUE);
       }
     }
-    CompletionStage<Optional<StoredPolicy>> loading;
-    try {
-      loading = store.load(s.domain);
-    } catch (RuntimeException e) {
-      loading = CompletableFuture.failedStage(e);
-    }
-    return loading.handle((stored, t) -> {
-      if (t != null) {
-        LOG.warn("Could not load the MTA-STS policy of {} from the store: {}", s.domain, t.toString());
-        emit(new MtaStsEvent.StoreFailed(s.domain, "load", unwrap(t)));
-        return Boolean.FALSE;
-      }
+    return guarded(() -> store.load(s.domain).thenApply(stored -> {
       install(s, stored.orElse(null));
       return Boolean.TRUE;
+    }), storeTimeout, t -> {
+      LOG.warn("Could not load the MTA-STS policy of {} from the store: {}", s.domain, t.toString());
+      emit(new MtaStsEvent.StoreFailed(s.domain, "load", t));
+      return Boolean.FALSE;
     });
   }
 
-  private void install(DomainState s, @Nullable StoredPolicy stored) {
+  /**
+   * Installs an entry read from the store, unless the domain was loaded already. Its remaining
+   * lifetime moves onto the ticker; a fetch time in the future of the clock (the clock was stepped
+   * back since) counts as "fetched now", so that the entry lives its {@code max_age} and no longer
+   * (CAC-16).
+   */
+  void install(DomainState s, @Nullable StoredPolicy stored) {
     DomainState.Entry entry = null;
     if (stored != null) {
       try {
-        entry = new DomainState.Entry(stored, stored.parsePolicy(), stored.expiresAt().toEpochMilli());
+        entry = fromStore(stored, stored.parsePolicy());
       } catch (MtaStsParseException e) {
         LOG.warn("Ignoring the unreadable stored MTA-STS policy of {}: {}", s.domain, e.getMessage());
       }
@@ -558,11 +810,36 @@ public final class MtaStsResolver {
         return;
       }
       s.loaded = true;
-      if (entry != null && (s.entry == null || s.entry.stored().fetchedAt().isBefore(stored.fetchedAt()))) {
-        s.entry = entry;
-        s.nextRefreshMillis = nextRefresh(stored.fetchedAt().toEpochMilli(), entry.expiresMillis());
+      if (entry != null && (s.entry == null || s.entry.stored().fetchedAt().isBefore(entry.stored().fetchedAt()))) {
+        setEntry(s, entry);
+        s.nextRefreshTick = nextRefresh(entry.adoptedTick(), entry.expiresTick());
       }
     }
+    trimIfOver();
+  }
+
+  private DomainState.Entry fromStore(StoredPolicy stored, MtaStsPolicy policy) {
+    Instant now = clock.instant();
+    long tick = ticker.getAsLong();
+    StoredPolicy st = stored;
+    if (st.fetchedAt().isAfter(now)) {
+      Duration lifetime = Duration.between(st.fetchedAt(), st.expiresAt());
+      st = new StoredPolicy(st.domain(), st.policyId(), st.policyText(), now, now.plus(lifetime));
+    }
+    long cap = TimeUnit.SECONDS.toNanos(maxAgeCapSeconds);
+    long age = clampNanos(Duration.between(st.fetchedAt(), now));
+    long remaining = Math.min(clampNanos(Duration.between(now, st.expiresAt())), cap);
+    return new DomainState.Entry(st, policy, tick + remaining, tick - age);
+  }
+
+  private static long clampNanos(Duration d) {
+    if (d.compareTo(Duration.ofNanos(MAX_AGE_NANOS)) > 0) {
+      return MAX_AGE_NANOS;
+    }
+    if (d.compareTo(Duration.ofNanos(-MAX_AGE_NANOS)) < 0) {
+      return -MAX_AGE_NANOS;
+    }
+    return d.toNanos();
   }
 
   /** The TXT lookup result, classified. */
@@ -570,20 +847,11 @@ public final class MtaStsResolver {
 
   private CompletionStage<TxtResult> lookupTxt(PolicyDomain domain) {
     String name = domain.stsRecordName();
-    CompletionStage<DnsOutcome<String>> lookup;
-    try {
-      lookup = dns.txt(name);
-    } catch (RuntimeException e) {
-      lookup = CompletableFuture.failedStage(e);
-    }
-    return lookup.handle((outcome, t) -> {
-      if (t != null) {
-        // The SPI promises never to fail exceptionally; if one does, it is still only a DNS failure.
-        outcome = new DnsOutcome.TemporaryFailure<>(name, DnsFailure.NETWORK_ERROR,
-            "the DNS lookup failed: " + unwrap(t), unwrap(t));
-      }
-      return classify(outcome);
-    });
+    // The SPI promises never to fail exceptionally; if one does, or misses the deadline, it is
+    // still only a DNS failure.
+    return guarded(() -> dns.txt(name), dnsTimeout, t -> new DnsOutcome.TemporaryFailure<>(name,
+        t instanceof TimeoutException ? DnsFailure.TIMEOUT : DnsFailure.NETWORK_ERROR,
+        "the DNS lookup failed: " + t.getMessage(), t)).thenApply(MtaStsResolver::classify);
   }
 
   private static TxtResult classify(DnsOutcome<String> outcome) {
@@ -609,162 +877,76 @@ public final class MtaStsResolver {
     return new TxtResult(new TxtCheck(TxtStatus.NO_RECORD, null, what + " at " + outcome.name()), null);
   }
 
-  private CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain) {
-    CompletionStage<PolicyFetchOutcome> fetching;
-    try {
-      fetching = fetcher.fetch(domain);
-    } catch (RuntimeException e) {
-      fetching = CompletableFuture.failedStage(e);
-    }
-    return fetching.handle((outcome, t) -> {
-      if (t != null) {
-        Throwable cause = unwrap(t);
-        return new PolicyFetchOutcome.Failed(domain.policyUri(), FetchFailure.IO_ERROR,
-            "the policy fetcher failed: " + cause, 0, Duration.ZERO, null, List.of(), cause);
-      }
-      return outcome;
-    });
+  /**
+   * Fetches a policy within the cap on fetches in flight (SEC-23) and the fetch deadline, which
+   * also bounds the wait for a slot (SEC-25).
+   */
+  CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain) {
+    FetchSlots.Slot slot = fetchSlots.acquire();
+    CompletionStage<PolicyFetchOutcome> outcome = guarded(() -> slot.ready.isDone() ? fetcher.fetch(domain)
+        : slot.ready.thenComposeAsync(x -> fetchSlots.released(slot)
+            // The deadline passed while it waited: nobody wants this fetch any more.
+            ? new CompletableFuture<PolicyFetchOutcome>() : fetcher.fetch(domain), executor), fetchTimeout,
+        t -> new PolicyFetchOutcome.Failed(domain.policyUri(),
+            t instanceof TimeoutException ? FetchFailure.TIMEOUT : FetchFailure.IO_ERROR,
+            "the policy fetch failed: " + t.getMessage(), 0, Duration.ZERO, null, List.of(), t));
+    outcome.whenComplete((o, t) -> fetchSlots.release(slot));
+    return outcome;
   }
 
   /**
-   * Re-fetches every cached policy whose refresh is due, whatever the TXT record says (CAC-8),
-   * and reports failures (CAC-9). Policies in mode {@code none} are not refreshed. The first call
-   * also loads every stored entry, so that refreshes continue after a restart. Each call also
-   * forgets in-memory state that holds nothing valid (expired policies, old "no record" answers),
-   * so memory follows the domains in use; call it periodically, or use {@link #scheduleRefreshes}.
-   *
-   * @return what was done
+   * The one way the resolver calls its SPIs (store, DNS, fetcher; SEC-25): a call that throws,
+   * returns no stage, fails, or misses {@code deadline} becomes {@code onFailure}'s value, the
+   * SPI's own way of saying it failed, so no stage of a resolution can wedge a domain. A timeout
+   * reaches {@code onFailure} as a {@link TimeoutException} naming the deadline. The result
+   * completes on the executor, as the deadline's timer thread must not run resolver work.
    */
-  public CompletionStage<RefreshSummary> refreshDue() {
-    return ensureAllLoaded().thenComposeAsync(v -> {
-      long now = clock.millis();
-      List<CompletableFuture<Integer>> refreshes = new ArrayList<>();
-      for (DomainState s : states.values()) {
-        DomainState.Entry entry;
-        synchronized (s) {
-          entry = s.entry;
-          if (isStale(s, now)) {
-            // Nothing valid to keep and nothing in flight: the store (if any) still has the entry.
-            states.remove(s.domain.name(), s);
-            continue;
-          }
-          if (entry == null || s.refreshing || entry.policy().mode() == MtaStsMode.NONE
-              || !entry.validAt(now) || s.nextRefreshMillis > now) {
-            continue;
-          }
-          s.refreshing = true;
-        }
-        refreshes.add(refresh(s, entry).toCompletableFuture());
-      }
-      return CompletableFuture.allOf(refreshes.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
-        int[] counts = new int[3];
-        for (CompletableFuture<Integer> r : refreshes) {
-          counts[r.join()]++;
-        }
-        return new RefreshSummary(refreshes.size(), counts[0], counts[1], counts[2]);
-      });
-    }, executor);
-  }
-
-  /** Whether a domain's state holds nothing worth keeping in memory; called under its lock. */
-  private static boolean isStale(DomainState s, long now) {
-    DomainState.Hot h = s.hot;
-    boolean hotExpired = h == null || h.untilMillis() <= now;
-    boolean noValidEntry = s.entry == null || !s.entry.validAt(now);
-    boolean noBackoff = s.backoffUntil == null || s.backoffUntil.values().stream().allMatch(t -> t <= now);
-    return noValidEntry && hotExpired && noBackoff && s.inflight == null && s.recheckInflight == null && !s.refreshing;
-  }
-
-  /** Completes with 0 (unchanged), 1 (changed without new id) or 2 (failed). */
-  private CompletionStage<Integer> refresh(DomainState s, DomainState.Entry previous) {
-    Instant now = clock.instant();
-    PolicyDomain domain = s.domain;
-    return fetch(domain).thenComposeAsync(outcome -> {
-      if (outcome instanceof PolicyFetchOutcome.Failed failed) {
-        Duration left = Duration.ofMillis(previous.expiresMillis() - now.toEpochMilli());
-        synchronized (s) {
-          s.refreshing = false;
-          s.nextRefreshMillis = now.toEpochMilli() + refreshRetryMillis;
-        }
-        emit(new MtaStsEvent.PolicyFetchFailed(domain, FetchReason.REFRESH, failed, previous.stored(), now));
-        LOG.warn("Proactive refresh of the MTA-STS policy of {} failed ({} {}); the cached policy expires in {}",
-            domain, failed.reason(), failed.message(), left);
-        emit(new MtaStsEvent.RefreshFailed(domain, previous.stored(), failed, left));
-        return CompletableFuture.completedStage(2);
-      }
-      PolicyFetchOutcome.Fetched fetched = (PolicyFetchOutcome.Fetched) outcome;
-      emit(new MtaStsEvent.PolicyFetched(domain, FetchReason.REFRESH, fetched, now));
-      String id = previous.stored().policyId();
-      DomainState.Entry entry = adopt(s, id, fetched, now);
-      boolean changed = !previous.policy().equals(entry.policy());
-      if (changed) {
-        driftDetected(domain, id, previous.policy(), entry.policy());
-      }
-      synchronized (s) {
-        s.refreshing = false;
-        // The cached answer still names the old fetch time; let the next call rebuild it.
-        s.hot = null;
-      }
-      return save(domain, entry.stored()).thenApply(x -> changed ? 1 : 0);
-    }, executor);
-  }
-
-  private CompletionStage<Void> ensureAllLoaded() {
-    if (allLoaded) {
-      return CompletableFuture.completedStage(null);
-    }
-    CompletionStage<List<StoredPolicy>> loading;
+  <T> CompletionStage<T> guarded(Supplier<? extends @Nullable CompletionStage<T>> call, Duration deadline,
+      Function<Throwable, T> onFailure) {
+    CompletableFuture<T> result = new CompletableFuture<>();
     try {
-      loading = store.loadAll();
-    } catch (RuntimeException e) {
-      loading = CompletableFuture.failedStage(e);
+      CompletionStage<T> stage = call.get();
+      if (stage == null) {
+        result.completeExceptionally(new IllegalStateException("the SPI returned no stage"));
+      } else {
+        stage.whenComplete((v, t) -> {
+          if (t != null) {
+            result.completeExceptionally(unwrap(t));
+          } else {
+            result.complete(v);
+          }
+        });
+      }
+    } catch (RuntimeException | Error e) {
+      result.completeExceptionally(e);
     }
-    return loading.handle((all, t) -> {
-      if (t != null) {
-        LOG.warn("Could not list the MTA-STS policy store; refreshing only policies in memory: {}", t.toString());
-        return null;
+    if (!result.isDone()) {
+      result.orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS);
+    }
+    return result.handleAsync((v, t) -> {
+      if (t == null) {
+        return v;
       }
-      for (StoredPolicy stored : all) {
-        DomainState s = states.computeIfAbsent(stored.domain().name(), k -> new DomainState(stored.domain()));
-        install(s, stored);
+      Throwable cause = unwrap(t);
+      if (cause instanceof TimeoutException) {
+        cause = new TimeoutException("no answer within " + Durations.human(deadline));
       }
-      allLoaded = true;
-      return null;
-    });
+      return onFailure.apply(cause);
+    }, executor);
   }
 
-  /**
-   * Runs {@link #refreshDue()} periodically on a scheduler the caller owns.
-   *
-   * @param scheduler the scheduler
-   * @param period the time between the end of one round and the start of the next
-   * @return the scheduled task; cancel it to stop
-   */
-  public ScheduledFuture<?> scheduleRefreshes(ScheduledExecutorService scheduler, Duration period) {
-    Objects.requireNonNull(scheduler, "scheduler");
-    if (period.isNegative() || period.isZero()) {
-      throw new IllegalArgumentException("period must be positive, not " + period);
-    }
-    return scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        refreshDue().toCompletableFuture().join();
-      } catch (RuntimeException e) {
-        LOG.error("MTA-STS refresh round failed", e);
-      }
-    }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  private void emit(MtaStsEvent event) {
+  /** Sends an event to every listener, isolating each from whatever it throws (SEC-26). */
+  void emit(MtaStsEvent event) {
     for (MtaStsListener l : listeners) {
       try {
         l.onEvent(event);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         LOG.warn("MTA-STS listener {} failed on {}", l, event.getClass().getSimpleName(), e);
       }
     }
   }
 
-  private static Throwable unwrap(Throwable t) {
+  static Throwable unwrap(Throwable t) {
     return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
   }
 
@@ -776,6 +958,7 @@ public final class MtaStsResolver {
     private @Nullable PolicyFetcher fetcher;
     private @Nullable PolicyStore store;
     private @Nullable InstantSource clock;
+    private @Nullable LongSupplier ticker;
     private @Nullable Executor executor;
     private final List<MtaStsListener> listeners = new ArrayList<>();
     private @Nullable Duration txtRecheckInterval;
@@ -789,20 +972,22 @@ public final class MtaStsResolver {
     private @Nullable FailureHandling onDnsFailure;
     private @Nullable FailureHandling onStoreFailure;
     private @Nullable RandomGenerator random;
+    private @Nullable Duration storeTimeout;
+    private @Nullable Duration dnsTimeout;
+    private @Nullable Duration fetchTimeout;
+    private @Nullable Integer maxCachedDomains;
+    private @Nullable Long maxCachedBytes;
+    private @Nullable Integer maxConcurrentFetches;
+    private @Nullable Integer rateFetches;
+    private @Nullable Duration rateWindow;
 
     private Builder() {}
 
-    private static <T> T once(@Nullable Object current, T value, String name) {
-      Objects.requireNonNull(value, name);
-      if (current != null) {
-        throw new IllegalStateException(name + " was already set to " + current);
-      }
-      return value;
-    }
-
-    private static Duration nonNegative(Duration d, String name) {
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " must not be negative: " + d);
+    private static Duration atLeastFiveMinutes(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.compareTo(Duration.ofMinutes(5)) < 0) {
+        throw new IllegalArgumentException(name + " must be at least " + Durations.human(Duration.ofMinutes(5))
+            + " (RFC 8461 §3.3), not " + Durations.human(d));
       }
       return d;
     }
@@ -815,7 +1000,7 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder dnsLookup(DnsLookup dns) {
-      this.dns = once(this.dns, dns, "dnsLookup");
+      this.dns = Builders.once(this.dns, dns, "dnsLookup");
       return this;
     }
 
@@ -827,7 +1012,7 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder policyFetcher(PolicyFetcher fetcher) {
-      this.fetcher = once(this.fetcher, fetcher, "policyFetcher");
+      this.fetcher = Builders.once(this.fetcher, fetcher, "policyFetcher");
       return this;
     }
 
@@ -839,19 +1024,36 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder policyStore(PolicyStore store) {
-      this.store = once(this.store, store, "policyStore");
+      this.store = Builders.once(this.store, store, "policyStore");
       return this;
     }
 
     /**
-     * Sets the clock; default {@link InstantSource#system()}.
+     * Sets the wall clock, which dates fetched policies ({@code fetchedAt}, {@code expiresAt}) and
+     * events; default {@link InstantSource#system()}. Lifetimes are measured on the
+     * {@link #ticker} instead (CAC-16).
      *
      * @param clock the clock
      * @return this builder
      * @throws IllegalStateException if already set
      */
-    public Builder instantSource(InstantSource clock) {
-      this.clock = once(this.clock, clock, "instantSource");
+    public Builder clock(InstantSource clock) {
+      this.clock = Builders.once(this.clock, clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic source on which every in-memory lifetime is measured (CAC-16): the TXT
+     * re-check, the negative cache, the fetch back-off, the rate-limit window, the cached policy's
+     * remaining {@code max_age} and the refresh schedule. Default {@link System#nanoTime()}; tests
+     * pass a manual one.
+     *
+     * @param nanos a source of nanoseconds that never goes back (differences are what count)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder ticker(LongSupplier nanos) {
+      this.ticker = Builders.once(this.ticker, nanos, "ticker");
       return this;
     }
 
@@ -864,12 +1066,12 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder executor(Executor executor) {
-      this.executor = once(this.executor, executor, "executor");
+      this.executor = Builders.once(this.executor, executor, "executor");
       return this;
     }
 
     /**
-     * Adds a listener for decisions, fetches, refreshes and failures.
+     * Adds a listener for decisions, fetches, refreshes and failures; may be called several times.
      *
      * @param listener the listener
      * @return this builder
@@ -889,21 +1091,21 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder txtRecheckInterval(Duration interval) {
-      this.txtRecheckInterval = once(this.txtRecheckInterval, nonNegative(interval, "txtRecheckInterval"),
-          "txtRecheckInterval");
+      this.txtRecheckInterval = Builders.once(this.txtRecheckInterval,
+          Builders.nonNegative(interval, "txtRecheckInterval"), "txtRecheckInterval");
       return this;
     }
 
     /**
      * Sets whether a due TXT re-check runs in the background while the valid cached policy is
-     * served (CAC-4; default {@code true}) or makes the caller wait.
+     * served (CAC-4, CAC-18; default {@code true}) or makes the caller wait.
      *
      * @param background {@code true} to re-check in the background
      * @return this builder
      * @throws IllegalStateException if already set
      */
     public Builder backgroundRecheck(boolean background) {
-      this.backgroundRecheck = once(this.backgroundRecheck, background, "backgroundRecheck");
+      this.backgroundRecheck = Builders.once(this.backgroundRecheck, background, "backgroundRecheck");
       return this;
     }
 
@@ -917,8 +1119,8 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder negativeCacheDuration(Duration duration) {
-      this.negativeCacheDuration = once(this.negativeCacheDuration, nonNegative(duration, "negativeCacheDuration"),
-          "negativeCacheDuration");
+      this.negativeCacheDuration = Builders.once(this.negativeCacheDuration,
+          Builders.nonNegative(duration, "negativeCacheDuration"), "negativeCacheDuration");
       return this;
     }
 
@@ -932,10 +1134,29 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder fetchBackoff(Duration backoff) {
-      if (backoff.compareTo(Duration.ofMinutes(5)) < 0) {
-        throw new IllegalArgumentException("fetchBackoff must be at least 5 minutes (RFC 8461 §3.3), not " + backoff);
-      }
-      this.fetchBackoff = once(this.fetchBackoff, backoff, "fetchBackoff");
+      this.fetchBackoff = Builders.once(this.fetchBackoff, atLeastFiveMinutes(backoff, "fetchBackoff"),
+          "fetchBackoff");
+      return this;
+    }
+
+    /**
+     * Limits the fetches of new policy ids per domain (SEC-24, FET-12 allows rate limiting): at
+     * most {@code fetches} in a window of length {@code window} that opens with the first of them
+     * (so at most twice that in any span of that length); default 3 in 10 minutes. A TXT id that
+     * changes beyond the limit is not fetched: the valid cached policy stays in use, or the domain
+     * has no policy for now ({@link NoPolicyReason#FETCH_BACKOFF}), and the trace names SEC-24.
+     * Fetches of the cached id (expiry, refreshes) are not counted.
+     *
+     * @param fetches how many new ids may be fetched per window
+     * @param window the window
+     * @return this builder
+     * @throws IllegalArgumentException if {@code fetches} is below 1 or {@code window} is not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder fetchRateLimit(int fetches, Duration window) {
+      this.rateFetches = Builders.once(this.rateFetches, Builders.atLeast(fetches, 1, "fetchRateLimit"),
+          "fetchRateLimit");
+      this.rateWindow = Builders.positive(window, "fetchRateLimit window");
       return this;
     }
 
@@ -949,10 +1170,12 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder maxAgeCap(Duration cap) {
-      if (cap.isNegative() || cap.isZero() || cap.compareTo(MtaStsPolicy.MAX_MAX_AGE) > 0) {
-        throw new IllegalArgumentException("maxAgeCap must be positive and at most 31557600 s, not " + cap);
+      Builders.positive(cap, "maxAgeCap");
+      if (cap.compareTo(MtaStsPolicy.MAX_MAX_AGE) > 0) {
+        throw new IllegalArgumentException("maxAgeCap must be at most " + Durations.human(MtaStsPolicy.MAX_MAX_AGE)
+            + ", not " + Durations.human(cap));
       }
-      this.maxAgeCap = once(this.maxAgeCap, cap, "maxAgeCap");
+      this.maxAgeCap = Builders.once(this.maxAgeCap, cap, "maxAgeCap");
       return this;
     }
 
@@ -965,10 +1188,8 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder refreshInterval(Duration interval) {
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("refreshInterval must be positive, not " + interval);
-      }
-      this.refreshInterval = once(this.refreshInterval, interval, "refreshInterval");
+      this.refreshInterval = Builders.once(this.refreshInterval, Builders.positive(interval, "refreshInterval"),
+          "refreshInterval");
       return this;
     }
 
@@ -982,7 +1203,8 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder refreshJitter(Duration jitter) {
-      this.refreshJitter = once(this.refreshJitter, nonNegative(jitter, "refreshJitter"), "refreshJitter");
+      this.refreshJitter = Builders.once(this.refreshJitter, Builders.nonNegative(jitter, "refreshJitter"),
+          "refreshJitter");
       return this;
     }
 
@@ -995,10 +1217,101 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder refreshRetryInterval(Duration interval) {
-      if (interval.compareTo(Duration.ofMinutes(5)) < 0) {
-        throw new IllegalArgumentException("refreshRetryInterval must be at least 5 minutes, not " + interval);
+      this.refreshRetryInterval = Builders.once(this.refreshRetryInterval,
+          atLeastFiveMinutes(interval, "refreshRetryInterval"), "refreshRetryInterval");
+      return this;
+    }
+
+    /**
+     * Sets the deadline of each policy store call ({@code load}, {@code save}, {@code loadAll});
+     * default 10 seconds. A call past it is a store failure (SEC-25).
+     *
+     * @param timeout the deadline
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder storeTimeout(Duration timeout) {
+      this.storeTimeout = Builders.once(this.storeTimeout, Builders.positive(timeout, "storeTimeout"),
+          "storeTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the deadline of each TXT lookup; default 30 seconds, a backstop behind the DNS lookup's
+     * own timeouts. A lookup past it is a DNS failure ({@link DnsFailure#TIMEOUT}, SEC-25).
+     *
+     * @param timeout the deadline
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder dnsTimeout(Duration timeout) {
+      this.dnsTimeout = Builders.once(this.dnsTimeout, Builders.positive(timeout, "dnsTimeout"), "dnsTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the deadline of each policy fetch, the wait for a free fetch slot included; default 60
+     * seconds (FET-10 suggests one minute). A fetch past it is a fetch failure
+     * ({@link FetchFailure#TIMEOUT}, SEC-25).
+     *
+     * @param timeout the deadline
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder fetchTimeout(Duration timeout) {
+      this.fetchTimeout = Builders.once(this.fetchTimeout, Builders.positive(timeout, "fetchTimeout"),
+          "fetchTimeout");
+      return this;
+    }
+
+    /**
+     * Caps the domains held in memory (SEC-23); default 100,000. Beyond it the least recently used
+     * domains with nothing in flight leave memory; the store keeps their policies.
+     *
+     * @param domains the cap
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxCachedDomains(int domains) {
+      this.maxCachedDomains = Builders.once(this.maxCachedDomains,
+          Builders.atLeast(domains, 1, "maxCachedDomains"), "maxCachedDomains");
+      return this;
+    }
+
+    /**
+     * Caps the policy text held in memory, counted in characters of the policy bodies (SEC-23);
+     * default 64 MiB. Beyond it the least recently used domains with nothing in flight leave
+     * memory; the store keeps their policies.
+     *
+     * @param bytes the cap
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxCachedBytes(long bytes) {
+      if (bytes < 1) {
+        throw new IllegalArgumentException("maxCachedBytes must be at least 1, not " + bytes);
       }
-      this.refreshRetryInterval = once(this.refreshRetryInterval, interval, "refreshRetryInterval");
+      this.maxCachedBytes = Builders.once(this.maxCachedBytes, bytes, "maxCachedBytes");
+      return this;
+    }
+
+    /**
+     * Caps the policy fetches in flight (SEC-23); default 64. Further fetches wait in arrival order,
+     * and the wait counts against {@link #fetchTimeout}.
+     *
+     * @param fetches the cap
+     * @return this builder
+     * @throws IllegalArgumentException if below 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxConcurrentFetches(int fetches) {
+      this.maxConcurrentFetches = Builders.once(this.maxConcurrentFetches,
+          Builders.atLeast(fetches, 1, "maxConcurrentFetches"), "maxConcurrentFetches");
       return this;
     }
 
@@ -1011,7 +1324,7 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder onDnsFailureWithoutCache(FailureHandling handling) {
-      this.onDnsFailure = once(this.onDnsFailure, handling, "onDnsFailureWithoutCache");
+      this.onDnsFailure = Builders.once(this.onDnsFailure, handling, "onDnsFailureWithoutCache");
       return this;
     }
 
@@ -1025,7 +1338,7 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder onStoreFailure(FailureHandling handling) {
-      this.onStoreFailure = once(this.onStoreFailure, handling, "onStoreFailure");
+      this.onStoreFailure = Builders.once(this.onStoreFailure, handling, "onStoreFailure");
       return this;
     }
 
@@ -1037,7 +1350,7 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder random(RandomGenerator random) {
-      this.random = once(this.random, random, "random");
+      this.random = Builders.once(this.random, random, "random");
       return this;
     }
 

@@ -170,6 +170,20 @@ class MtaStsResolverTest {
     }
 
     @Test
+    void aFetchFailureWhileAPolicyIsKeptIsReportedWithTheKeptPolicy() {
+      // SEC-2, CAC-6: the administrator alert of RFC 8461 §10.2 (logged at WARN) and its event.
+      ResolverFixture f = new ResolverFixture(b -> b.txtRecheckInterval(Duration.ZERO)).publish("1", POLICY_ENFORCE);
+      f.resolve();
+      f.dns.putTxt(STS, "v=STSv1; id=2");
+      f.fetcher.fail(DOMAIN, FetchFailure.CONNECT_FAILED);
+      assertThat(active(f.resolve()).policyId()).isEqualTo("1");
+      assertThat(f.events(MtaStsEvent.PolicyFetchFailed.class)).singleElement().satisfies(e -> {
+        assertThat(e.cachedPolicyInUse()).isTrue();
+        assertThat(e.cachedPolicy().policyId()).isEqualTo("1");
+      });
+    }
+
+    @Test
     void everyKindOfFailureKeepsAValidCachedPolicy() {
       // CAC-6, TXT-13, SEC-3
       ResolverFixture f = new ResolverFixture(b -> b.txtRecheckInterval(Duration.ZERO)).publish("1", POLICY_ENFORCE);
@@ -475,14 +489,20 @@ class MtaStsResolverTest {
     }
 
     @Test
-    void nonePoliciesAreNotRefreshed() {
-      // CAC-9, CAC-10: no refresh and no alerts for mode none.
+    void nonePoliciesAreRefreshedButTheirFailuresRaiseNoAlert() {
+      // CAC-17 (refresh mode none like any policy), CAC-9, CAC-10 (no alert for mode none).
       ResolverFixture f = new ResolverFixture(b -> b.refreshJitter(Duration.ZERO)).publish("1", POLICY_NONE.replace("86400", "604800"));
       f.resolve();
       f.fetcher.fail(DOMAIN, FetchFailure.TIMEOUT);
       f.clock.advance(Duration.ofDays(2));
-      assertThat(f.refresh().attempted()).isZero();
+      assertThat(f.refresh()).isEqualTo(new RefreshSummary(1, 0, 0, 1));
+      assertThat(f.fetcher.fetches(DOMAIN)).isEqualTo(2);
       assertThat(f.events(MtaStsEvent.RefreshFailed.class)).isEmpty();
+      f.fetcher.serve(DOMAIN, POLICY_NONE.replace("86400", "604800"));
+      f.clock.advance(Duration.ofHours(1));
+      assertThat(f.refresh()).as("retried like any policy").isEqualTo(new RefreshSummary(1, 1, 0, 0));
+      assertThat(f.resolver.cached(PolicyDomain.of(DOMAIN))).get()
+          .satisfies(st -> assertThat(st.fetchedAt()).isEqualTo(f.clock.instant()));
     }
 
     @Test

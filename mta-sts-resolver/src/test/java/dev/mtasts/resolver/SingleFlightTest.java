@@ -34,7 +34,7 @@ class SingleFlightTest {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher).executor(pool)
-          .instantSource(ManualClock.at(Instant.parse("2026-03-01T00:00:00Z"))).build();
+          .clock(ManualClock.at(Instant.parse("2026-03-01T00:00:00Z"))).build();
       CountDownLatch start = new CountDownLatch(1);
       List<CompletableFuture<PolicyResolution>> results = new ArrayList<>();
       List<CompletableFuture<Void>> callers = new ArrayList<>();
@@ -80,7 +80,7 @@ class SingleFlightTest {
     FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN, POLICY_ENFORCE);
     QueueingExecutor executor = new QueueingExecutor();
     MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher).executor(executor)
-        .instantSource(clock).txtRecheckInterval(Duration.ofMinutes(1)).build();
+        .clock(clock).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis())).txtRecheckInterval(Duration.ofMinutes(1)).build();
 
     CompletableFuture<PolicyResolution> cold = resolver.resolve(DOMAIN).toCompletableFuture();
     assertThat(cold).as("nothing cached: the caller waits for discovery").isNotDone();

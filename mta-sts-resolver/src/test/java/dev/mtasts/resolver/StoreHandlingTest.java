@@ -11,6 +11,9 @@ import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.resolver.store.FilePolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
+import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.FakePolicyFetcher;
+import dev.mtasts.testing.ManualClock;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,6 +85,55 @@ class StoreHandlingTest {
     assertThat(after.refresh()).isEqualTo(new RefreshSummary(1, 1, 0, 0));
     assertThat(FilePolicyStore.open(dir).load(PolicyDomain.of(DOMAIN)).toCompletableFuture().join())
         .get().extracting(StoredPolicy::fetchedAt).isEqualTo(after.clock.instant());
+  }
+
+  @Test
+  void afterARestartAValidStoredPolicyAppliesAtOnceWhileDnsDoesNotAnswer(@TempDir Path dir) {
+    // CAC-18, CAC-4: the stored policy, not a wait for DNS.
+    ResolverFixture before = new ResolverFixture(PolicyStore.inDirectory(dir), b -> { }).publish("1", POLICY_ENFORCE);
+    before.resolve();
+
+    FakeDnsLookup dns = FakeDnsLookup.create();
+    dns.hold(STS);
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create();
+    ManualClock clock = ManualClock.at(before.clock.instant().plus(Duration.ofHours(1)));
+    List<MtaStsEvent> events = new CopyOnWriteArrayList<>();
+    MtaStsResolver after = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher)
+        .policyStore(PolicyStore.inDirectory(dir)).clock(clock).executor(Runnable::run).addListener(events::add)
+        .build();
+    CompletableFuture<PolicyResolution> first = after.resolve(DOMAIN).toCompletableFuture();
+    assertThat(first).as("answered without waiting for DNS").isCompleted();
+    assertThat(first.join()).isInstanceOfSatisfying(PolicyResolution.Active.class, a -> {
+      assertThat(a.source()).isEqualTo(PolicySource.CACHED);
+      assertThat(a.policyId()).isEqualTo("1");
+      assertThat(a.trace().rule()).isEqualTo("CAC-18");
+    });
+    assertThat(dns.txtQueries(STS)).as("the TXT check runs in the background").isEqualTo(1);
+    assertThat(events).filteredOn(MtaStsEvent.Resolved.class::isInstance).hasSize(1);
+  }
+
+  @Test
+  void theFirstScheduledRefreshRoundRunsAtStart(@TempDir Path dir) throws Exception {
+    // CAC-18, CAC-8: after a restart, stored policies due for refresh are refreshed at once.
+    ResolverFixture before = new ResolverFixture(PolicyStore.inDirectory(dir), b -> b.refreshJitter(Duration.ZERO))
+        .publish("1", POLICY_ENFORCE.replace("86400", "604800"));
+    before.resolve();
+    CompletableFuture<MtaStsEvent.PolicyFetched> refreshed = new CompletableFuture<>();
+    ResolverFixture after = new ResolverFixture(PolicyStore.inDirectory(dir), b -> b.refreshJitter(Duration.ZERO)
+        .addListener(e -> {
+          if (e instanceof MtaStsEvent.PolicyFetched p && p.reason() == FetchReason.REFRESH) {
+            refreshed.complete(p);
+          }
+        }));
+    after.clock.set(before.clock.instant().plus(Duration.ofDays(1)));
+    after.fetcher.serve(DOMAIN, POLICY_ENFORCE.replace("86400", "604800"));
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    try {
+      after.resolver.scheduleRefreshes(scheduler, Duration.ofDays(1));
+      assertThat(refreshed.get(20, TimeUnit.SECONDS).domain()).isEqualTo(PolicyDomain.of(DOMAIN));
+    } finally {
+      scheduler.shutdownNow();
+    }
   }
 
   @Test

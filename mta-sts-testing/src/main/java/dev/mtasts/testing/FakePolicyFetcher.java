@@ -80,7 +80,8 @@ public final class FakePolicyFetcher implements PolicyFetcher {
         return new PolicyFetchOutcome.Fetched(d.policyUri(), bytes, read.policy(), read.warnings(), 200,
             contentType, Duration.ZERO, FAKE_CERTIFICATE);
       } catch (MtaStsParseException e) {
-        return new PolicyFetchOutcome.Failed(d.policyUri(), FetchFailure.INVALID_POLICY, e.getMessage(), 200,
+        return new PolicyFetchOutcome.Failed(d.policyUri(), FetchFailure.INVALID_POLICY,
+            java.util.Objects.requireNonNullElse(e.getMessage(), "invalid policy"), 200,
             Duration.ZERO, FAKE_CERTIFICATE, e.problems(), null);
       }
     });

@@ -56,12 +56,12 @@ public final class ManualClock implements InstantSource {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return java.util.Objects.requireNonNull(now.get());
   }
 
   @Override
   public long millis() {
-    return now.get().toEpochMilli();
+    return instant().toEpochMilli();
   }
 
   @Override

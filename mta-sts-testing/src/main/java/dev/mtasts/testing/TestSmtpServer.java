@@ -224,7 +224,7 @@ public final class TestSmtpServer implements AutoCloseable {
             send(out, "250 OK");
           }
         } else if (upper.equals("DATA")) {
-          if (rcpts.isEmpty()) {
+          if (rcpts.isEmpty() || from == null) {
             send(out, "503 RCPT first");
             continue;
           }

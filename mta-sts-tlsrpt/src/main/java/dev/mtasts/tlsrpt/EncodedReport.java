@@ -63,7 +63,7 @@ public record EncodedReport(
         throw new IllegalArgumentException("every policy of a report must name the same policy domain");
       }
     }
-    PolicyDomain pd = PolicyDomain.of(domain);
+    PolicyDomain pd = PolicyDomain.of(Objects.requireNonNull(domain, "policy-domain"));
     String contact = Objects.requireNonNull(report.contactInfo(), "contact-info");
     String submitter = new ReporterIdentity(
         Objects.requireNonNull(report.organizationName(), "organization-name"), contact).submitter();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.tlsrpt.ReportParseOutcome.Parsed;
 import dev.mtasts.tlsrpt.ReportParseOutcome.RejectReason;
 import dev.mtasts.tlsrpt.ReportParseOutcome.Rejected;
@@ -288,7 +289,7 @@ public final class ReportParser {
       try {
         return new DateRange(start, end);
       } catch (IllegalArgumentException e) {
-        warn(DATE_RANGE, e.getMessage());
+        warn(DATE_RANGE, Text.message(e));
         return null;
       }
     }

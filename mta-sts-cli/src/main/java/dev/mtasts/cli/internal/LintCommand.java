@@ -48,7 +48,7 @@ public final class LintCommand implements Callable<Integer> {
     if ((file == null) == (record == null)) {
       throw new CommandLine.ParameterException(spec.commandLine(), "give either FILE (or -) or --record TXT");
     }
-    return record != null ? lintRecord(record) : lintPolicy(file);
+    return record != null ? lintRecord(record) : lintPolicy(java.util.Objects.requireNonNull(file));
   }
 
   private int lintPolicy(String name) throws IOException {

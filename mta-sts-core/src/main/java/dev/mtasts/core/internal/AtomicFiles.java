@@ -64,6 +64,15 @@ public final class AtomicFiles {
 
   private AtomicFiles() {}
 
+  /** The directory that holds {@code file}; every absolute path to a file has one. */
+  private static Path directoryOf(Path file) {
+    Path parent = file.toAbsolutePath().getParent();
+    if (parent == null) {
+      throw new IllegalArgumentException(file + " is not a file in a directory");
+    }
+    return parent;
+  }
+
   /**
    * Writes {@code file} atomically and durably: a temporary file in the same directory, forced to
    * disk, renamed over {@code file} with an atomic move, then the directory forced.
@@ -73,7 +82,7 @@ public final class AtomicFiles {
    * @throws IOException if writing fails or the file system cannot rename atomically
    */
   public static void write(Path file, byte[] content) throws IOException {
-    Path directory = file.toAbsolutePath().getParent();
+    Path directory = directoryOf(file);
     Path temp = directory.resolve("." + file.getFileName() + "."
         + Long.toHexString(ThreadLocalRandom.current().nextLong()) + TEMP_SUFFIX);
     try {
@@ -380,7 +389,7 @@ public final class AtomicFiles {
     } catch (IOException | RuntimeException e) {
       return new Quarantine(file, null, reason, e);
     }
-    forceDirectory(file.toAbsolutePath().getParent());
+    forceDirectory(directoryOf(file));
     return new Quarantine(file, target, reason, null);
   }
 

@@ -60,6 +60,19 @@ public final class Text {
     return sb.append('\'').toString();
   }
 
+  /**
+   * What a failure says, for a message: its own message, escaped for a terminal or a log (text
+   * from the network often ends up in exception messages), or a plain "no detail given" when it
+   * has none, never a Java class name.
+   *
+   * @param failure the failure
+   * @return a message fragment
+   */
+  public static String message(Throwable failure) {
+    String m = failure.getMessage();
+    return m == null || m.isBlank() ? "no detail given" : dev.mtasts.core.SafeText.escape(m, 500);
+  }
+
   /** Names a single character for a message, such as {@code 'x'} or {@code U+0009 (tab)}. */
   public static String describe(char c) {
     if (c == '\t') {

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
+
 import org.jspecify.annotations.Nullable;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
@@ -30,6 +30,22 @@ import org.xbill.DNS.lookup.ServerFailedException;
 
 /** Maps what dnsjava's {@code LookupSession} produced to a {@link DnsOutcome}. */
 public final class Outcomes {
+  /**
+   * Turns one answer record into a value, or {@code null} to skip a record of another type.
+   *
+   * @param <T> the value's type
+   */
+  @FunctionalInterface
+  public interface Converter<T> {
+    /**
+     * Converts a record.
+     *
+     * @param record an answer record
+     * @return the value, or {@code null} to skip the record
+     */
+    @Nullable T convert(Record record);
+  }
+
   /** How deep to look through causes for an exception we know. */
   private static final int MAX_CAUSE_DEPTH = 8;
 
@@ -100,7 +116,7 @@ public final class Outcomes {
    * @return the outcome
    */
   public static <T> DnsOutcome<T> fromResult(
-      String name, LookupResult result, Function<Record, @Nullable T> convert, int maxCnameChain) {
+      String name, LookupResult result, Converter<T> convert, int maxCnameChain) {
     List<Name> aliases = result.getAliases();
     if (aliases.size() > maxCnameChain) {
       return new DnsOutcome.TemporaryFailure<>(name, DnsFailure.CNAME_CHAIN,
@@ -109,7 +125,7 @@ public final class Outcomes {
     List<T> records = new ArrayList<>();
     Name owner = null;
     for (Record r : result.getRecords()) {
-      T converted = convert.apply(r);
+      @Nullable T converted = convert.convert(r);
       if (converted != null) {
         records.add(converted);
         owner = r.getName();

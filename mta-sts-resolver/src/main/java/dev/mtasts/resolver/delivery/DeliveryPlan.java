@@ -85,7 +85,7 @@ public final class DeliveryPlan {
     List<MxCandidate> out = new ArrayList<>(ordered.size());
     for (MxRecord mx : ordered) {
       boolean match = policy == null || policy.matches(mx.host());
-      TlsFailure mismatch = match ? null : new TlsFailure(TlsRptResultType.VALIDATION_FAILURE,
+      TlsFailure mismatch = match || policy == null ? null : new TlsFailure(TlsRptResultType.VALIDATION_FAILURE,
           MX_MISMATCH_REASON, "MX host " + mx.host() + " is not covered by any mx pattern of the policy of "
               + domain + " " + policy.mx());
       DaneStatus daneStatus = Objects.requireNonNull(dane.status(mx), "DANE status");

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.tlsrpt.DateRange;
 import dev.mtasts.tlsrpt.EncodedReport;
 import dev.mtasts.tlsrpt.TlsRptRecorder;
@@ -101,7 +102,7 @@ public final class MailtoReportDelivery implements ReportDelivery {
           }
           Throwable e = unwrap(error);
           if (e instanceof PermanentFailure p) {
-            return new DeliveryResult.Failed(rua, false, p.getMessage(), null);
+            return new DeliveryResult.Failed(rua, false, Text.message(p), null);
           }
           String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
           return new DeliveryResult.Failed(rua, true, "the report mail was not sent: " + msg, e);
