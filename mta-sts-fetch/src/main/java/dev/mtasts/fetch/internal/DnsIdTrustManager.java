@@ -1,5 +1,6 @@
 package dev.mtasts.fetch.internal;
 
+import dev.mtasts.core.SafeText;
 import dev.mtasts.core.tls.CertificateNames;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
@@ -8,6 +9,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
@@ -19,16 +22,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Because this is an {@link X509ExtendedTrustManager}, JSSE calls it as is and adds no
  * endpoint identification of its own (only a plain {@link X509TrustManager} gets the JDK's
- * wrapper that does). The delegate sees the engine through {@link TrustDecisionEngine}, which
- * hides the {@code HTTPS} identification algorithm {@code HttpClient} always sets, so the
- * delegate's algorithm constraints and stapled OCSP responses still apply.
+ * wrapper that does). The delegate sees the handshaking socket or engine itself, so its
+ * algorithm constraints and stapled OCSP responses apply: the fetcher's {@link SSLSocket} has no
+ * endpoint identification algorithm, and an {@link SSLEngine} is shown through
+ * {@link TrustDecisionEngine}, which hides one such as the {@code HTTPS} algorithm
+ * {@code java.net.http.HttpClient} always sets.
  *
  * <p>A refusal is a {@link PolicyHostCertificateException} with the precise
- * {@link FetchFailure} and the leaf certificate. Server certificates are checked on an
- * {@link SSLEngine} only (which is what {@code HttpClient} uses); the client-side methods and
- * the variants without an engine refuse every chain, since there is no host name to check.
+ * {@link FetchFailure} and the leaf certificate. The client-side methods and the variant without
+ * a socket or engine refuse every chain, since there is no host name to check.
  */
 public final class DnsIdTrustManager extends X509ExtendedTrustManager {
+  /** How much of a certificate name or an exception message a message shows. */
+  private static final int SHOWN = 300;
   private final X509TrustManager pkix;
 
   /**
@@ -43,14 +49,25 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
+    check(chain, authType, engine.getPeerHost(),
+        delegate -> delegate.checkServerTrusted(chain, authType, new TrustDecisionEngine(engine)));
+  }
+
+  /** A PKIX check by an extended trust manager. */
+  @FunctionalInterface
+  private interface ExtendedCheck {
+    void check(X509ExtendedTrustManager delegate) throws CertificateException;
+  }
+
+  private void check(X509Certificate[] chain, String authType, @Nullable String host, ExtendedCheck extended)
+      throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new IllegalArgumentException("the server sent no certificate");
     }
     CertificateSummary leaf = CertificateSummary.of(chain[0]);
-    String host = engine.getPeerHost();
     try {
-      if (pkix instanceof X509ExtendedTrustManager extended) {
-        extended.checkServerTrusted(chain, authType, new TrustDecisionEngine(engine));
+      if (pkix instanceof X509ExtendedTrustManager e) {
+        extended.check(e);
       } else {
         pkix.checkServerTrusted(chain, authType);
       }
@@ -86,8 +103,9 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
    */
   public static String nameMismatchMessage(String host, CertificateSummary leaf) {
     String ids = leaf.dnsNames().isEmpty() ? "it has no DNS-ID at all" : "its DNS-IDs are "
-        + leaf.dnsNames();
-    return "the certificate is not valid for " + host + ": " + ids + " (subject " + leaf.subject()
+        + SafeText.escape(leaf.dnsNames().toString(), SHOWN);
+    return "the certificate is not valid for " + host + ": " + ids + " (subject "
+        + SafeText.escape(leaf.subject(), SHOWN)
         + "); only subject alternative DNS names count, never the common name, and a wildcard only"
         + " as the whole left-most label (RFC 8461 §3.3, FET-3)";
   }
@@ -102,7 +120,8 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
    */
   public static PolicyHostCertificateException refusal(String host, @Nullable CertificateSummary leaf,
       Throwable failure) {
-    String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    String detail = failure.getMessage() == null ? failure.getClass().getSimpleName()
+        : SafeText.escape(failure.getMessage(), SHOWN);
     if (PolicyHostCertificateException.isValidityFailure(failure)) {
       String validity = leaf == null ? "" : " (the leaf is valid from " + leaf.notBefore() + " to "
           + leaf.notAfter() + ")";
@@ -110,16 +129,38 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
           "a certificate presented by " + host + " has expired or is not yet valid" + validity
               + ": " + detail + " (FET-2)", leaf, failure);
     }
-    String issuer = leaf == null ? "" : " (leaf issued by " + leaf.issuer() + ")";
+    String issuer = leaf == null ? "" : " (leaf issued by " + SafeText.escape(leaf.issuer(), SHOWN) + ")";
     return new PolicyHostCertificateException(FetchFailure.CERTIFICATE_NOT_TRUSTED,
         "the certificate chain presented by " + host + " does not validate against the trusted roots"
             + issuer + ": " + detail + " (FET-2)", leaf, failure);
   }
 
+  /**
+   * Checks a server chain during a handshake on {@code socket}: PKIX by the delegate, which sees
+   * the socket itself (so its algorithm constraints and stapled OCSP responses apply), then the
+   * DNS-ID rule against the socket's peer host, the name given when the fetcher created it.
+   *
+   * @param chain the server's chain, leaf first
+   * @param authType the key exchange algorithm
+   * @param socket the fetcher's {@link SSLSocket}; it must have no endpoint identification
+   *     algorithm, since the JDK's would accept a common name (FET-15)
+   * @throws CertificateException a {@link PolicyHostCertificateException} with the reason, or
+   *     a plain one when the socket is not such a socket
+   */
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("the policy fetcher validates server certificates on an SSLEngine only");
+    if (!(socket instanceof SSLSocket ssl)) {
+      throw new CertificateException("the policy fetcher validates server certificates on an SSLSocket or SSLEngine");
+    }
+    String algorithm = ssl.getSSLParameters().getEndpointIdentificationAlgorithm();
+    if (algorithm != null && !algorithm.isEmpty()) {
+      throw new CertificateException("the policy fetcher's socket must not use endpoint identification ("
+          + algorithm + "): the DNS-ID rule replaces it (FET-15)");
+    }
+    SSLSession handshake = ssl.getHandshakeSession();
+    String host = handshake == null ? null : handshake.getPeerHost();
+    check(chain, authType, host, delegate -> delegate.checkServerTrusted(chain, authType, socket));
   }
 
   @Override
