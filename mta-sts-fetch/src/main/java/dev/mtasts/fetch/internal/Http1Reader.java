@@ -107,7 +107,7 @@ public final class Http1Reader {
   public ResponseHead readHead() throws IOException {
     int budget = MAX_HEAD_BYTES;
     for (int interim = 0; ; interim++) {
-      String statusLine = line(budget, "status line");
+      String statusLine = line(budget, MAX_HEAD_BYTES, "status line and header section");
       budget -= lastLineBytes;
       int status = status(statusLine);
       List<ResponseHead.Field> fields = new ArrayList<>();
@@ -211,7 +211,7 @@ public final class Http1Reader {
   private Body chunked(int cap) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(cap, BUFFER_BYTES));
     while (true) {
-      String sizeLine = line(MAX_CHUNK_LINE_BYTES, "chunk-size line");
+      String sizeLine = line(MAX_CHUNK_LINE_BYTES, MAX_CHUNK_LINE_BYTES, "chunk-size line");
       long size = chunkSize(sizeLine);
       if (size == 0) {
         fields(MAX_HEAD_BYTES, "trailer section", new ArrayList<>());
@@ -221,7 +221,7 @@ public final class Http1Reader {
         return new Body.TooLarge(out.size() + size, false);
       }
       copy(out, size, "chunk of " + size + " bytes");
-      String end = line(2, "line end after a chunk");
+      String end = line(2, 2, "line end after a chunk");
       if (!end.isEmpty()) {
         throw new HttpProtocolException("chunk data is not followed by CRLF");
       }
@@ -279,7 +279,7 @@ public final class Http1Reader {
   private int fields(int budget, String what, List<ResponseHead.Field> fields) throws IOException {
     int left = budget;
     while (true) {
-      String l = line(left, what);
+      String l = line(left, MAX_HEAD_BYTES, what);
       left -= lastLineBytes;
       if (l.isEmpty()) {
         return left;
@@ -337,10 +337,11 @@ public final class Http1Reader {
 
   /**
    * Reads one line ending in LF, without it and a CR before it, of at most {@code max} bytes
-   * with its ending; records the bytes used in {@link #lastLineBytes}. Bytes map to chars
-   * one to one (ISO-8859-1), so nothing is lost before it is escaped.
+   * with its ending (what is left of the {@code limit} a message names); records the bytes used
+   * in {@link #lastLineBytes}. Bytes map to chars one to one (ISO-8859-1), so nothing is lost
+   * before it is escaped.
    */
-  private String line(int max, String what) throws IOException {
+  private String line(int max, int limit, String what) throws IOException {
     StringBuilder sb = new StringBuilder(64);
     int count = 0;
     while (true) {
@@ -360,7 +361,7 @@ public final class Http1Reader {
           return sb.toString();
         }
         if (count >= max) {
-          throw new HttpProtocolException("the " + what + " is longer than " + max + " bytes: '"
+          throw new HttpProtocolException("the " + what + " is longer than " + limit + " bytes: '"
               + SafeText.escape(sb, SHOWN) + "'");
         }
         sb.append(c);
