@@ -64,6 +64,11 @@ class PolicyFetchConnectionIT {
 
   /** A direct fetcher whose resolver answers {@code addresses} and records the names asked for. */
   private static HttpPolicyFetcher.Builder direct(int port, List<String> asked, InetAddress... addresses) {
+    return direct(Fetches.ROOMY_DEADLINE, port, asked, addresses);
+  }
+
+  private static HttpPolicyFetcher.Builder direct(Duration deadline, int port, List<String> asked,
+      InetAddress... addresses) {
     return HttpPolicyFetcher.builder()
         .trustManager(pki.trustManager())
         .addressResolver(host -> {
@@ -72,7 +77,7 @@ class PolicyFetchConnectionIT {
         })
         .port(port)
         .connectTimeout(Duration.ofSeconds(1))
-        .deadline(Fetches.DEADLINE);
+        .deadline(deadline);
   }
 
   /**
@@ -124,7 +129,7 @@ class PolicyFetchConnectionIT {
   private static PolicyFetchOutcome.Failed endless(Endless script, FetchFailure reason) throws Exception {
     try (ScriptedHost host = ScriptedHost.start(script)) {
       PolicyFetchOutcome.Failed f = assertFailed(fetch(direct(host.address().getPort(), new ArrayList<>(),
-          address("127.0.0.1")).build()), reason, "sts-policy-fetch-error");
+          address("127.0.0.1")).build()), reason, "sts-policy-fetch-error", Fetches.ROOMY_DEADLINE);
       assertThat(script.closed.await(10, TimeUnit.SECONDS)).as("the server's writes fail once the outcome is"
           + " decided: the connection is closed").isTrue();
       return f;
@@ -202,11 +207,11 @@ class PolicyFetchConnectionIT {
             .addressResolver(h -> CompletableFuture.completedFuture(List.of(hole.getAddress(), address)))
             .port(host.address().getPort())
             .connectTimeout(Duration.ofSeconds(30))
-            .deadline(Fetches.DEADLINE)
+            .deadline(Fetches.ROOMY_DEADLINE)
             .build();
         Fetches.Timed timed = fetch(fetcher);
         assertFetched(timed);
-        assertThat(timed.took()).isLessThan(Fetches.DEADLINE.plus(Fetches.MARGIN));
+        assertThat(timed.took()).isLessThan(Fetches.ROOMY_DEADLINE.plus(Fetches.MARGIN));
         assertThat(host.sniNames()).containsExactly(HOST);
       } finally {
         for (Socket s : queued) {
@@ -222,7 +227,7 @@ class PolicyFetchConnectionIT {
     TestPki.Issued other = pki.leaf().dnsNames("mta-sts.provider.test").issue();
     try (PolicyHost host = PolicyHost.start(other, PolicyHost.policy())) {
       assertFailed(fetch(direct(host.address().getPort(), new ArrayList<>(), address("127.0.0.1")).build()),
-          FetchFailure.CERTIFICATE_NAME_MISMATCH, "sts-webpki-invalid");
+          FetchFailure.CERTIFICATE_NAME_MISMATCH, "sts-webpki-invalid", Fetches.ROOMY_DEADLINE);
       assertThat(host.sniNames()).containsExactly(HOST);
       assertThat(host.requests()).isEmpty();
     }
@@ -239,10 +244,10 @@ class PolicyFetchConnectionIT {
       default -> CompletableFuture.failedFuture(new NumberFormatException("odd"));
     };
     HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder().trustManager(pki.trustManager())
-        .addressResolver(resolver).deadline(Fetches.DEADLINE).build();
+        .addressResolver(resolver).deadline(Fetches.ROOMY_DEADLINE).build();
     FetchFailure expected = kind.equals("unknown-host") || kind.equals("empty") ? FetchFailure.HOST_NOT_FOUND
         : FetchFailure.IO_ERROR;
-    assertFailed(fetch(fetcher), expected, "sts-policy-fetch-error");
+    assertFailed(fetch(fetcher), expected, "sts-policy-fetch-error", Fetches.ROOMY_DEADLINE);
   }
 
   @Test

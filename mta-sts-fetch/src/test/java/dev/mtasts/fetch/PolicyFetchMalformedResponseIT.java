@@ -1,7 +1,6 @@
 package dev.mtasts.fetch;
 
 import static dev.mtasts.fetch.Fetches.HOST;
-import static dev.mtasts.fetch.Fetches.assertFailed;
 import static dev.mtasts.fetch.Fetches.assertFetched;
 import static dev.mtasts.fetch.Fetches.fetch;
 import static dev.mtasts.fetch.Fetches.fetcher;
@@ -53,8 +52,13 @@ class PolicyFetchMalformedResponseIT {
           tls.close();
         });
         TunnelProxy proxy = TunnelProxy.to(host.address())) {
-      return fetch(fetcher(pki, proxy).build());
+      return fetch(fetcher(pki, proxy, Fetches.ROOMY_DEADLINE).build());
     }
+  }
+
+  private static PolicyFetchOutcome.Failed assertFailed(Fetches.Timed timed, FetchFailure reason,
+      String resultType) {
+    return Fetches.assertFailed(timed, reason, resultType, Fetches.ROOMY_DEADLINE);
   }
 
   private static String withHeaders(String statusLine, String headers, String body) {
