@@ -372,12 +372,15 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * Sets the executor that runs the blocking work of each fetch (the default resolver, each
      * connection attempt, the handshake and the exchange) and completes the outcomes. A fetch
      * holds one of its threads while it connects and reads, plus one per extra connection
-     * attempt during the 250 ms stagger, so it should allow a few blocking tasks at once; a
-     * direct executor ({@code Runnable::run}) makes {@link #fetch} block its caller.
+     * attempt during the 250 ms stagger. So at most as many fetches run at once as the executor
+     * has threads: a small fixed pool shared with other work (a resolver's two workers, say)
+     * caps fetch concurrency at its size, and fetches wait for a thread (their deadline
+     * running). Give the fetcher its own pool sized for the fetches in flight, or keep the
+     * default. A direct executor ({@code Runnable::run}) makes {@link #fetch} block its caller.
      *
      * @param executor the executor; default: a pool of daemon threads named
-     *     {@code mta-sts-fetch-N} shared by every fetcher, created on demand and ended after 60
-     *     seconds idle
+     *     {@code mta-sts-fetch-N} shared by every fetcher, created on demand without a bound (like
+     *     {@code HttpClient}'s default pool) and ended after 60 seconds idle
      * @return this builder
      * @throws IllegalStateException if the executor was already set
      */

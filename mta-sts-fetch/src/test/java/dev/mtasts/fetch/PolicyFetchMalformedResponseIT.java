@@ -15,12 +15,14 @@ import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TunnelProxy;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -65,11 +67,6 @@ class PolicyFetchMalformedResponseIT {
     return statusLine + "\r\n" + headers + "\r\n" + body;
   }
 
-  private static void assertEscaped(String message) {
-    assertThat(message.chars().filter(c -> c < 0x20 || c == 0x7f))
-        .as("control characters in %s", message).isEmpty();
-  }
-
   @ParameterizedTest
   @ValueSource(strings = {"abc", "99999999999999999999", "1e3", "-1", "5, 6", "+93", "0x5d", ""})
   @DisplayName("FET-17: a malformed Content-Length is a Failed outcome with a result type")
@@ -89,34 +86,36 @@ class PolicyFetchMalformedResponseIT {
     assertThat(f.message()).contains("different Content-Lengths");
   }
 
-  @Test
-  @DisplayName("SEC-12: a status line with ESC, BEL and CR is reported escaped")
-  void aStatusLineWithControlBytesIsReportedEscaped() throws Exception {
-    PolicyFetchOutcome.Failed f = assertFailed(answer(withHeaders("HTTP/1.1 200 \u001b]0;pwned\u0007\rOK",
-        "Content-Type: text/plain\r\nContent-Length: " + POLICY.length() + "\r\n", POLICY)),
-        FetchFailure.IO_ERROR, "sts-policy-fetch-error");
-    assertEscaped(f.message());
-    assertThat(f.message()).contains("\\e]0;pwned\\x07\\rOK");
+  /** A response with control bytes in one place, what it fails with, and how the message shows them. */
+  record Hostile(String where, String response, FetchFailure reason, String resultType, String shown) {
+    @Override
+    public String toString() {
+      return where;
+    }
   }
 
-  @Test
-  @DisplayName("SEC-12, FET-7: a Location with control bytes is reported escaped")
-  void aRedirectLocationWithControlBytesIsReportedEscaped() throws Exception {
-    PolicyFetchOutcome.Failed f = assertFailed(answer(withHeaders("HTTP/1.1 302 Found",
-        "Location: https://evil.test/\u001b[2J\u001b]0;owned\u0007\r\nContent-Length: 0\r\n", "")),
-        FetchFailure.REDIRECT, "sts-policy-fetch-error");
-    assertEscaped(f.message());
-    assertThat(f.message()).contains("https://evil.test/\\e[2J\\e]0;owned\\x07");
+  static Stream<Hostile> hostileText() {
+    String length = "Content-Length: " + POLICY.length() + "\r\n";
+    return Stream.of(
+        new Hostile("status line", withHeaders("HTTP/1.1 200 \u001b]0;pwned\u0007\rOK",
+            "Content-Type: text/plain\r\n" + length, POLICY), FetchFailure.IO_ERROR, "sts-policy-fetch-error",
+            "\\e]0;pwned\\x07\\rOK"),
+        new Hostile("Location (FET-7)", withHeaders("HTTP/1.1 302 Found",
+            "Location: https://evil.test/\u001b[2J\u001b]0;owned\u0007\r\nContent-Length: 0\r\n", ""),
+            FetchFailure.REDIRECT, "sts-policy-fetch-error", "https://evil.test/\\e[2J\\e]0;owned\\x07"),
+        new Hostile("Content-Type (FET-9)", withHeaders("HTTP/1.1 200 OK",
+            "Content-Type: text/html\u001b[31m\r\n" + length, POLICY), FetchFailure.CONTENT_TYPE,
+            "sts-policy-invalid", "text/html\\e[31m"));
   }
 
-  @Test
-  @DisplayName("SEC-12, FET-9: a Content-Type with control bytes is reported escaped")
-  void aContentTypeWithControlBytesIsReportedEscaped() throws Exception {
-    PolicyFetchOutcome.Failed f = assertFailed(answer(withHeaders("HTTP/1.1 200 OK",
-        "Content-Type: text/html\u001b[31m\r\nContent-Length: " + POLICY.length() + "\r\n", POLICY)),
-        FetchFailure.CONTENT_TYPE, "sts-policy-invalid");
-    assertEscaped(f.message());
-    assertThat(f.message()).contains("text/html\\e[31m");
+  @ParameterizedTest
+  @MethodSource("hostileText")
+  @DisplayName("SEC-12: ESC, BEL and CR from a status line or header value are reported escaped")
+  void controlBytesFromTheNetworkAreReportedEscaped(Hostile hostile) throws Exception {
+    PolicyFetchOutcome.Failed f = assertFailed(answer(hostile.response()), hostile.reason(), hostile.resultType());
+    assertThat(f.message().chars().filter(c -> c < 0x20 || c == 0x7f))
+        .as("control characters in %s", f.message()).isEmpty();
+    assertThat(f.message()).contains(hostile.shown());
   }
 
   @Test
