@@ -25,6 +25,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -234,13 +235,14 @@ class PolicyFetchConnectionIT {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"unknown-host", "empty", "throws", "fails-oddly"})
+  @ValueSource(strings = {"unknown-host", "empty", "throws", "fails-oddly", "null-address"})
   @DisplayName("FET-19: every resolver failure is a Failed outcome, never an exceptional stage")
   void everyResolverFailureIsAFailedOutcome(String kind) throws Exception {
     AddressResolver resolver = host -> switch (kind) {
       case "unknown-host" -> CompletableFuture.failedFuture(new UnknownHostException(host));
       case "empty" -> CompletableFuture.completedFuture(List.of());
       case "throws" -> throw new IllegalStateException("resolver bug");
+      case "null-address" -> CompletableFuture.completedFuture(Arrays.asList((InetAddress) null));
       default -> CompletableFuture.failedFuture(new NumberFormatException("odd"));
     };
     HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder().trustManager(pki.trustManager())

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -124,16 +125,21 @@ public final class PolicyFetch {
       }
       CompletionStage<List<InetAddress>> addresses = settings.resolver().resolve(host);
       addresses.whenComplete((list, thrown) -> {
-        if (thrown != null) {
-          fail(thrown, null);
-        } else if (list == null || list.isEmpty()) {
-          fail(new UnknownHostException("the resolver found no address for " + host), null);
-        } else {
-          List<InetSocketAddress> targets = new ArrayList<>();
-          for (InetAddress a : list.subList(0, Math.min(list.size(), MAX_ADDRESSES))) {
-            targets.add(new InetSocketAddress(a, settings.port()));
+        try {
+          if (thrown != null) {
+            fail(thrown, null);
+          } else if (list == null || list.isEmpty()) {
+            fail(new UnknownHostException("the resolver found no address for " + host), null);
+          } else {
+            List<InetSocketAddress> targets = new ArrayList<>();
+            for (InetAddress a : list.subList(0, Math.min(list.size(), MAX_ADDRESSES))) {
+              targets.add(new InetSocketAddress(Objects.requireNonNull(a, "the resolver's address"), settings.port()));
+            }
+            new Attempts(targets, false).launchNext();
           }
-          new Attempts(targets, false).launchNext();
+        } catch (Throwable t) {
+          // Such as a null address: the stage this callback returns is dropped, so fail here.
+          fail(t, null);
         }
       });
     } catch (Throwable t) {
@@ -265,8 +271,9 @@ public final class PolicyFetch {
         tunnel(raw);
       }
       phase = Phase.HANDSHAKE;
+      // Not registered: closing the TCP socket under it is what ends the fetch, at once, where
+      // closing the TLS socket would first try to send close_notify.
       SSLSocket tls = (SSLSocket) settings.tls().getSocketFactory().createSocket(raw, host, settings.port(), true);
-      register(tls);
       SSLParameters p = tls.getSSLParameters();
       p.setProtocols(settings.protocols().toArray(String[]::new));
       p.setApplicationProtocols(HTTP_1_1);
