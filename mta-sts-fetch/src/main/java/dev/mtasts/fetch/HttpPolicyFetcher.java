@@ -1,16 +1,17 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
 import dev.mtasts.fetch.internal.DnsIdTrustManager;
 import dev.mtasts.fetch.internal.FetchSettings;
+import dev.mtasts.fetch.internal.FetchThreads;
 import dev.mtasts.fetch.internal.MonotonicClock;
 import dev.mtasts.fetch.internal.PolicyFetch;
 import dev.mtasts.fetch.internal.UserAgent;
 import java.net.ProxySelector;
-import java.net.http.HttpClient;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
@@ -21,20 +22,27 @@ import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Fetches MTA-STS policies over HTTPS exactly as RFC 8461 §3.3 requires, on
- * {@link java.net.http.HttpClient}.
+ * Fetches MTA-STS policies over HTTPS exactly as RFC 8461 §3.3 requires, with its own small,
+ * strict HTTP/1.1 client on a TLS socket: one connection per fetch, closed the moment the
+ * outcome is decided.
  *
  * <ul>
- *   <li>GET {@code https://mta-sts.<A-label domain>/.well-known/mta-sts.txt} (FET-1), TLS 1.2 or
- *       later (FET-14) with SNI naming the policy host (FET-5); HTTP/2 when the server offers it,
- *       HTTP/1.1 otherwise.
+ *   <li>GET {@code https://mta-sts.<A-label domain>/.well-known/mta-sts.txt} (FET-1) with
+ *       {@code Connection: close}, over TLS 1.2 or later (FET-14) with SNI naming the policy host
+ *       (FET-5) and ALPN offering {@code http/1.1} only: a server that insists on HTTP/2 fails the
+ *       handshake.
+ *   <li>The policy host's addresses come from the {@linkplain Builder#addressResolver
+ *       address resolver} (by default the JDK's resolver); they are tried in order,
+ *       happy-eyeballs style (a new attempt every 250 ms or as soon as one fails, RFC 8305 §5),
+ *       all within the one deadline. Only the TCP connection uses an address: SNI, {@code Host}
+ *       and the certificate check always use the name. Through a {@linkplain Builder#proxy proxy}
+ *       the proxy resolves the name instead ({@code CONNECT} tunnel, TLS end to end).
  *   <li>PKIX validation by the configured trust manager (by default the JDK's trust store), then
  *       the name {@code mta-sts.<domain>} checked against DNS-IDs only, never the common name,
  *       with a wildcard only as the whole left-most label (FET-2, FET-3, FET-15); see
@@ -43,16 +51,23 @@ import org.jspecify.annotations.Nullable;
  *       does (FET-4).
  *   <li>Redirects are never followed (FET-7), only status 200 is accepted (FET-6), and the media
  *       type must be {@code text/plain} ({@link ContentTypeMode}, FET-9).
- *   <li>No HTTP caching of any kind (FET-8): {@code HttpClient} has no cache, no conditional
- *       header ({@code If-None-Match}, {@code If-Modified-Since}) is ever sent, and
+ *   <li>No HTTP caching of any kind (FET-8): there is no cache, no conditional header
+ *       ({@code If-None-Match}, {@code If-Modified-Since}) is ever sent, and
  *       {@code Cache-Control}, {@code Expires} and {@code ETag} in responses are ignored.
- *   <li>Bounded (FET-10, SEC-8): a connect timeout, and an overall deadline that covers connect,
- *       TLS, headers <em>and</em> body, enforced by the fetcher itself, which cancels the exchange
- *       when it passes; the body is capped while it streams and never buffered past the cap.
+ *   <li>Bounded (FET-10, SEC-8): a connect timeout per attempt, and an overall deadline that
+ *       covers resolution, connect, TLS, headers <em>and</em> body; when it passes, every socket
+ *       of the fetch is closed. The status line and header section are capped at 8 KiB and 100
+ *       fields, {@code Content-Length} must be plain digits, chunked bodies are read with bounded
+ *       chunk-size lines and trailers, and the body is capped while it streams, never buffered
+ *       past the cap (see {@code dev.mtasts.fetch.internal.Http1Reader} for every cap).
+ *   <li>Network text in messages (status lines, header values, {@code Location}, certificate
+ *       names) is escaped with {@link dev.mtasts.core.SafeText}.
  * </ul>
  *
  * <p>Every failure completes the stage normally with a {@link PolicyFetchOutcome.Failed} whose
- * {@link dev.mtasts.core.fetch.FetchFailure} maps to an RFC 8460 result type.
+ * {@link dev.mtasts.core.fetch.FetchFailure} maps to an RFC 8460 result type; only an
+ * {@link Error} completes it exceptionally. A malformed response is an
+ * {@link dev.mtasts.core.fetch.FetchFailure#IO_ERROR}.
  *
  * <pre>{@code
  * HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder()
@@ -67,20 +82,32 @@ import org.jspecify.annotations.Nullable;
  * });
  * }</pre>
  *
- * <p>Instances are immutable and thread-safe; build one and share it. Threads: the
- * {@code HttpClient} runs its own selector thread, and without a configured
- * {@linkplain Builder#executor(Executor) executor} it also uses its own pool; the deadline is
- * timed by the JDK's {@link java.util.concurrent.CompletableFuture#delayedExecutor delayed
- * executor} and fires on the configured executor (by default the JDK's async pool). Outcomes
- * complete on those threads.
+ * <p>Why a blocking {@link javax.net.ssl.SSLSocket} rather than {@code java.net.http.HttpClient}
+ * or an {@link javax.net.ssl.SSLEngine}: {@code HttpClient} cannot connect to an address the
+ * caller chose, and over HTTP/2 ending a fetch only resets a stream on a pooled connection that
+ * a hostile host can keep streaming on. A socket per fetch makes "the fetch ended" and "the
+ * connection is closed" the same event, and closing it from any thread unblocks the reader at
+ * once; an {@code SSLEngine} would need a selector loop (a hidden thread) for no gain at one
+ * small body per connection.
+ *
+ * <p>Instances are immutable and thread-safe; build one and share it. Threads: all blocking
+ * work (the default resolver, each connection attempt, the handshake and the exchange) runs on
+ * the configured {@linkplain Builder#executor(Executor) executor}, which should allow a few
+ * blocking tasks at once; the deadline and the 250 ms attempt stagger are timed by the JDK's
+ * {@link java.util.concurrent.CompletableFuture#delayedExecutor delayed executor} (the deadline
+ * closes the sockets on its thread and completes the outcome on the executor). Outcomes complete
+ * on executor threads.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
  */
 public final class HttpPolicyFetcher implements PolicyFetcher {
-  /** The default connect timeout: 10 seconds. */
+  /** The default connect timeout of each connection attempt: 10 seconds. */
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
   /** The default overall deadline: 1 minute, as RFC 8461 §3.3 suggests (FET-10). */
   public static final Duration DEFAULT_DEADLINE = Duration.ofMinutes(1);
+
+  /** HTTPS: RFC 8461 §3.3 names no other port. */
+  private static final int DEFAULT_PORT = 443;
 
   private final FetchSettings settings;
 
@@ -98,8 +125,8 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
   }
 
   /**
-   * Returns a fetcher with every option at its default: the JDK's trust store and proxy
-   * selector, a 10-second connect timeout, a 1-minute deadline, a 64 KiB body cap and
+   * Returns a fetcher with every option at its default: the JDK's trust store, resolver and
+   * proxy selector, a 10-second connect timeout, a 1-minute deadline, a 64 KiB body cap and
    * {@code text/plain} required.
    *
    * @return a new fetcher
@@ -175,9 +202,9 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
     return settings.userAgent();
   }
 
-  /** For tests: the client, to check its TLS parameters. */
-  HttpClient httpClient() {
-    return settings.client();
+  /** For tests: the TLS versions enabled. */
+  List<String> tlsProtocols() {
+    return settings.protocols();
   }
 
   @Override
@@ -202,12 +229,14 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
     private @Nullable Executor executor;
     private @Nullable InstantSource clock;
     private @Nullable String userAgent;
+    private @Nullable AddressResolver resolver;
+    private int port = DEFAULT_PORT;
 
     private Builder() {}
 
     /**
-     * Sets the TCP connect timeout (including a proxy tunnel's set-up). The overall
-     * {@linkplain #deadline(Duration) deadline} applies on top.
+     * Sets the connect timeout of each TCP connection attempt (to an address of the policy host,
+     * or to the proxy). The overall {@linkplain #deadline(Duration) deadline} applies on top.
      *
      * @param timeout a positive duration; default {@link HttpPolicyFetcher#DEFAULT_CONNECT_TIMEOUT}
      * @return this builder
@@ -215,14 +244,14 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if the connect timeout was already set
      */
     public Builder connectTimeout(Duration timeout) {
-      requireUnset(connectTimeout, "connect timeout");
-      connectTimeout = positive(timeout, "connect timeout");
+      connectTimeout = Builders.positive(Builders.once(connectTimeout, timeout, "connectTimeout"), "connectTimeout");
       return this;
     }
 
     /**
-     * Sets the overall deadline of one fetch: connect, TLS handshake, request, headers and the
-     * whole body. When it passes the exchange is cancelled and the fetch fails with
+     * Sets the overall deadline of one fetch: address resolution, every connection attempt, the
+     * TLS handshake, request, headers and the whole body. When it passes every socket of the
+     * fetch is closed and the fetch fails with
      * {@link dev.mtasts.core.fetch.FetchFailure#TIMEOUT} (FET-10).
      *
      * @param deadline a positive duration; default {@link HttpPolicyFetcher#DEFAULT_DEADLINE}
@@ -231,8 +260,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if the deadline was already set
      */
     public Builder deadline(Duration deadline) {
-      requireUnset(this.deadline, "deadline");
-      this.deadline = positive(deadline, "deadline");
+      this.deadline = Builders.positive(Builders.once(this.deadline, deadline, "deadline"), "deadline");
       return this;
     }
 
@@ -267,8 +295,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if the mode was already set
      */
     public Builder contentTypeMode(ContentTypeMode mode) {
-      requireUnset(contentTypeMode, "content type mode");
-      contentTypeMode = Objects.requireNonNull(mode, "mode");
+      contentTypeMode = Builders.once(contentTypeMode, mode, "contentTypeMode");
       return this;
     }
 
@@ -276,16 +303,20 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * Sets the proxy selector. HTTPS goes through an HTTP proxy as a {@code CONNECT} tunnel, so
      * TLS, SNI and the certificate check are still end to end with the policy host.
      *
+     * <p>The first {@link java.net.Proxy.Type#HTTP} proxy the selector returns for the policy URI
+     * is used; {@code DIRECT}, or only SOCKS proxies, mean a direct connection. The
+     * {@linkplain #addressResolver address resolver} is not used through a proxy, which resolves
+     * the name itself.
+     *
      * @param selector the selector, such as {@link ProxySelector#of(java.net.InetSocketAddress)}
-     *     or {@link java.net.http.HttpClient.Builder#NO_PROXY}; default: the JDK's
+     *     ({@code ProxySelector.of(null)} for no proxy); default: the JDK's
      *     {@link ProxySelector#getDefault()}, which follows the {@code https.proxyHost} system
      *     properties
      * @return this builder
      * @throws IllegalStateException if the proxy was already set
      */
     public Builder proxy(ProxySelector selector) {
-      requireUnset(proxy, "proxy selector");
-      proxy = Objects.requireNonNull(selector, "selector");
+      proxy = Builders.once(proxy, selector, "proxy");
       return this;
     }
 
@@ -301,7 +332,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if a trust manager or an SSL context was already set
      */
     public Builder trustManager(X509TrustManager trustManager) {
-      requireUnset(this.trustManager, "trust manager");
+      Builders.once(this.trustManager, trustManager, "trustManager");
       if (sslContext != null) {
         throw new IllegalStateException("an SSLContext was already set; set either a trust manager or an SSLContext");
       }
@@ -311,13 +342,12 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
 
     /**
      * Replaces the TLS context entirely, for a provider or settings the fetcher cannot build
-     * itself. The fetcher cannot wrap the trust manager of a given context, so:
-     * {@code HttpClient} applies the JDK's own host name check during the handshake, and the
-     * fetcher checks the DNS-ID rule after the response, before the body is used (a certificate
-     * valid only by its common name then fails with
-     * {@link dev.mtasts.core.fetch.FetchFailure#CERTIFICATE_NAME_MISMATCH}, but only after the
-     * request was sent); certificate failures are classified from the exceptions JSSE throws.
-     * Prefer {@link #trustManager(X509TrustManager)} when only the trusted roots differ.
+     * itself. The fetcher cannot wrap the trust manager of a given context, so it checks the
+     * DNS-ID rule itself right after the handshake, before any request is sent (a certificate
+     * valid only by its common name fails with
+     * {@link dev.mtasts.core.fetch.FetchFailure#CERTIFICATE_NAME_MISMATCH}); certificate failures
+     * are classified from the exceptions JSSE throws. Prefer
+     * {@link #trustManager(X509TrustManager)} when only the trusted roots differ.
      *
      * @param context an initialized context supporting TLS 1.2 or 1.3
      * @return this builder
@@ -325,7 +355,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if an SSL context or a trust manager was already set
      */
     public Builder sslContext(SSLContext context) {
-      requireUnset(sslContext, "SSLContext");
+      Builders.once(sslContext, context, "sslContext");
       if (trustManager != null) {
         throw new IllegalStateException("a trust manager was already set; set either a trust manager or an SSLContext");
       }
@@ -336,16 +366,23 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
     }
 
     /**
-     * Sets the executor the {@code HttpClient} runs its tasks on and the deadline fires on.
+     * Sets the executor that runs the blocking work of each fetch (the default resolver, each
+     * connection attempt, the handshake and the exchange) and completes the outcomes. A fetch
+     * holds one of its threads while it connects and reads, plus one per extra connection
+     * attempt during the 250 ms stagger. So at most as many fetches run at once as the executor
+     * has threads: a small fixed pool shared with other work (a resolver's two workers, say)
+     * caps fetch concurrency at its size, and fetches wait for a thread (their deadline
+     * running). Give the fetcher its own pool sized for the fetches in flight, or keep the
+     * default. A direct executor ({@code Runnable::run}) makes {@link #fetch} block its caller.
      *
-     * @param executor the executor; default: the {@code HttpClient}'s own pool, and the JDK's
-     *     async pool for the deadline
+     * @param executor the executor; default: a pool of daemon threads named
+     *     {@code mta-sts-fetch-N} shared by every fetcher, created on demand without a bound (like
+     *     {@code HttpClient}'s default pool) and ended after 60 seconds idle
      * @return this builder
      * @throws IllegalStateException if the executor was already set
      */
     public Builder executor(Executor executor) {
-      requireUnset(this.executor, "executor");
-      this.executor = Objects.requireNonNull(executor, "executor");
+      this.executor = Builders.once(this.executor, executor, "executor");
       return this;
     }
 
@@ -358,8 +395,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if the clock was already set
      */
     public Builder clock(InstantSource clock) {
-      requireUnset(this.clock, "clock");
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = Builders.once(this.clock, clock, "clock");
       return this;
     }
 
@@ -372,13 +408,37 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * @throws IllegalStateException if the User-Agent was already set
      */
     public Builder userAgent(String userAgent) {
-      requireUnset(this.userAgent, "User-Agent");
-      this.userAgent = UserAgent.check(Objects.requireNonNull(userAgent, "userAgent"));
+      this.userAgent = UserAgent.check(Builders.once(this.userAgent, userAgent, "userAgent"));
       return this;
     }
 
     /**
-     * Builds the fetcher and its {@code HttpClient}.
+     * Sets where the policy host's addresses come from, such as a DNSSEC-validating lookup. Only
+     * the TCP connection uses them: SNI, the {@code Host} header and the certificate check always
+     * name {@code mta-sts.<domain>} (FET-2, FET-5). At most 8 addresses are tried, in the order
+     * given.
+     *
+     * @param resolver the resolver; default: {@link AddressResolver#system(Executor)} on the
+     *     fetcher's executor
+     * @return this builder
+     * @throws IllegalStateException if the resolver was already set
+     */
+    public Builder addressResolver(AddressResolver resolver) {
+      this.resolver = Builders.once(this.resolver, resolver, "addressResolver");
+      return this;
+    }
+
+    /** For tests: the port to connect to, since a loopback test server cannot take 443. */
+    Builder port(int port) {
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Builds the fetcher.
      *
      * @return a new fetcher
      * @throws IllegalStateException if the JDK's default trust store cannot be loaded
@@ -386,27 +446,15 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
     public HttpPolicyFetcher build() {
       Duration connect = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       SSLContext context = sslContext == null ? dnsIdContext(trustManager) : sslContext;
-      SSLParameters tls = new SSLParameters();
-      tls.setProtocols(allowedProtocols(context));
-      HttpClient.Builder http = HttpClient.newBuilder()
-          .version(HttpClient.Version.HTTP_2)
-          .followRedirects(HttpClient.Redirect.NEVER)
-          .connectTimeout(connect)
-          .sslContext(context)
-          .sslParameters(tls);
-      if (proxy != null) {
-        http.proxy(proxy);
-      }
-      if (executor != null) {
-        http.executor(executor);
-      }
-      return new HttpPolicyFetcher(new FetchSettings(http.build(), connect,
+      Executor threads = executor == null ? FetchThreads.shared() : executor;
+      return new HttpPolicyFetcher(new FetchSettings(context, List.of(allowedProtocols(context)),
+          proxy == null ? ProxySelector.getDefault() : proxy,
+          resolver == null ? AddressResolver.system(threads) : resolver, threads, port, connect,
           deadline == null ? DEFAULT_DEADLINE : deadline,
           maxBodyBytes == -1 ? MtaStsPolicy.MAX_BODY_BYTES : maxBodyBytes,
           contentTypeMode == null ? ContentTypeMode.REQUIRE : contentTypeMode,
           userAgent == null ? UserAgent.defaultValue() : userAgent,
-          clock == null ? new MonotonicClock() : clock,
-          executor));
+          clock == null ? new MonotonicClock() : clock));
     }
 
     private static SSLContext dnsIdContext(@Nullable X509TrustManager configured) {
@@ -445,18 +493,5 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
       return allowed.toArray(String[]::new);
     }
 
-    private static void requireUnset(@Nullable Object value, String what) {
-      if (value != null) {
-        throw new IllegalStateException("the " + what + " was already set to " + value);
-      }
-    }
-
-    private static Duration positive(Duration d, String what) {
-      Objects.requireNonNull(d, what);
-      if (d.isZero() || d.isNegative()) {
-        throw new IllegalArgumentException("the " + what + " must be positive: " + d);
-      }
-      return d;
-    }
   }
 }

@@ -26,8 +26,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
- * A policy host that speaks HTTP/2 (and HTTP/1.1) over TLS with ALPN: Jetty, since the JDK's
- * {@code HttpsServer} speaks HTTP/1.1 only. It records the HTTP version of every request.
+ * A policy host that speaks HTTP/2 (and, unless told otherwise, HTTP/1.1) over TLS with ALPN:
+ * Jetty, a widespread real server. It records the HTTP version of every request.
  */
 final class Http2PolicyHost implements AutoCloseable {
   private final Server server;
@@ -35,7 +35,7 @@ final class Http2PolicyHost implements AutoCloseable {
   private final List<String> versions = new CopyOnWriteArrayList<>();
   private final AtomicInteger writeFailures = new AtomicInteger();
 
-  private Http2PolicyHost(TestPki.Issued credential, int status, String contentType, byte[] body)
+  private Http2PolicyHost(TestPki.Issued credential, boolean http11, int status, String contentType, byte[] body)
       throws Exception {
     server = new Server();
     HttpConfiguration config = new HttpConfiguration();
@@ -43,12 +43,14 @@ final class Http2PolicyHost implements AutoCloseable {
     HttpConnectionFactory h1 = new HttpConnectionFactory(config);
     HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
     ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory();
-    alpn.setDefaultProtocol(h1.getProtocol());
+    alpn.setDefaultProtocol(http11 ? h1.getProtocol() : h2.getProtocol());
     SslContextFactory.Server tls = new SslContextFactory.Server();
     tls.setKeyStore(credential.keyStore());
     tls.setKeyStorePassword(new String(credential.password()));
     tls.setCipherComparator(HTTP2Cipher.COMPARATOR);
-    connector = new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, h1);
+    connector = http11
+        ? new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, h1)
+        : new ServerConnector(server, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2);
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
@@ -85,8 +87,23 @@ final class Http2PolicyHost implements AutoCloseable {
    * @return the running host
    */
   static Http2PolicyHost start(TestPki.Issued credential, int status, String contentType, byte[] body) {
+    return start(credential, true, status, contentType, body);
+  }
+
+  /**
+   * Starts a host that answers every request the same way, optionally over HTTP/2 only.
+   *
+   * @param credential the certificate and key
+   * @param http11 whether HTTP/1.1 is offered besides HTTP/2
+   * @param status the status
+   * @param contentType the {@code Content-Type}
+   * @param body the body
+   * @return the running host
+   */
+  static Http2PolicyHost start(TestPki.Issued credential, boolean http11, int status, String contentType,
+      byte[] body) {
     try {
-      return new Http2PolicyHost(credential, status, contentType, body);
+      return new Http2PolicyHost(credential, http11, status, contentType, body);
     } catch (Exception e) {
       throw new IllegalStateException("Jetty did not start", e);
     }

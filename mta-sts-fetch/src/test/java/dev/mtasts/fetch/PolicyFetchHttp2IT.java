@@ -19,7 +19,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The fetch over HTTP/2, negotiated with ALPN through the proxy tunnel (Jetty as the server). */
+/**
+ * Servers that offer HTTP/2 (Jetty, through the proxy tunnel): the fetcher offers only
+ * {@code http/1.1} in ALPN, so a server with both speaks HTTP/1.1 to it, and one with HTTP/2 only
+ * fails the handshake cleanly (FET-14).
+ */
 @Timeout(60)
 class PolicyFetchHttp2IT {
   private static final byte[] POLICY = PolicyHost.POLICY.getBytes(StandardCharsets.UTF_8);
@@ -33,12 +37,12 @@ class PolicyFetchHttp2IT {
   }
 
   @Test
-  void policyIsFetchedOverHttp2() throws Exception {
+  void policyIsFetchedOverHttp11FromAServerThatAlsoOffersHttp2() throws Exception {
     try (Http2PolicyHost host = Http2PolicyHost.start(credential, 200, "text/plain; charset=utf-8", POLICY);
         TunnelProxy proxy = TunnelProxy.to(host.address())) {
       PolicyFetchOutcome.Fetched f = assertFetched(fetch(fetcher(pki, proxy).build()));
 
-      assertThat(host.versions()).containsExactly("HTTP/2.0");
+      assertThat(host.versions()).containsExactly("HTTP/1.1");
       assertThat(f.body()).isEqualTo(POLICY);
       assertThat(f.policy().mode()).isEqualTo(MtaStsMode.ENFORCE);
       assertThat(f.warnings()).isEmpty();
@@ -46,7 +50,7 @@ class PolicyFetchHttp2IT {
   }
 
   @Test
-  void statusOtherThan200IsAFailureOverHttp2() throws Exception {
+  void statusOtherThan200IsAFailureFromAServerThatAlsoOffersHttp2() throws Exception {
     // FET-6
     try (Http2PolicyHost host = Http2PolicyHost.start(credential, 404, "text/plain", POLICY);
         TunnelProxy proxy = TunnelProxy.to(host.address())) {
@@ -54,19 +58,32 @@ class PolicyFetchHttp2IT {
           "sts-policy-fetch-error");
 
       assertThat(f.status()).isEqualTo(404);
-      assertThat(host.versions()).containsExactly("HTTP/2.0");
+      assertThat(host.versions()).containsExactly("HTTP/1.1");
     }
   }
 
   @Test
-  void oversizedBodyResetsTheStreamOverHttp2() throws Exception {
-    // FET-10: the cap applies while the DATA frames stream
+  void oversizedBodyIsCutOffFromAServerThatAlsoOffersHttp2() throws Exception {
+    // FET-10: the cap applies while the body streams
     byte[] large = new byte[10 * 1024 * 1024];
     Arrays.fill(large, (byte) 'x');
     try (Http2PolicyHost host = Http2PolicyHost.start(credential, 200, "text/plain", large);
         TunnelProxy proxy = TunnelProxy.to(host.address())) {
       assertFailed(fetch(fetcher(pki, proxy).build()), FetchFailure.BODY_TOO_LARGE, "sts-policy-fetch-error");
-      assertThat(host.versions()).containsExactly("HTTP/2.0");
+      assertThat(host.versions()).containsExactly("HTTP/1.1");
+    }
+  }
+
+  @Test
+  void serverThatSpeaksOnlyHttp2FailsTheHandshakeCleanly() throws Exception {
+    // FET-14: ALPN offers http/1.1 only; Jetty with h2 alone refuses with no_application_protocol.
+    try (Http2PolicyHost host = Http2PolicyHost.start(credential, false, 200, "text/plain", POLICY);
+        TunnelProxy proxy = TunnelProxy.to(host.address())) {
+      PolicyFetchOutcome.Failed f = assertFailed(fetch(fetcher(pki, proxy).build()),
+          FetchFailure.TLS_HANDSHAKE_FAILED, "sts-policy-fetch-error");
+
+      assertThat(f.message()).contains("http/1.1");
+      assertThat(host.versions()).isEmpty();
     }
   }
 }

@@ -4,7 +4,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * A clock that moves only when told to; thread-safe.
@@ -12,10 +14,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>{@code
  * ManualClock clock = ManualClock.at(Instant.parse("2026-01-01T00:00:00Z"));
  * clock.advance(Duration.ofMinutes(6));
+ * MtaStsResolver.builder().clock(clock).ticker(clock.ticker())...
  * }</pre>
  */
 public final class ManualClock implements InstantSource {
   private final AtomicReference<Instant> now;
+  private final AtomicLong elapsedNanos = new AtomicLong();
 
   private ManualClock(Instant start) {
     this.now = new AtomicReference<>(start);
@@ -42,7 +46,19 @@ public final class ManualClock implements InstantSource {
     if (step.isNegative()) {
       throw new IllegalArgumentException("a clock only moves forward: " + step);
     }
+    elapsedNanos.addAndGet(step.toNanos());
     return now.updateAndGet(t -> t.plus(step));
+  }
+
+  /**
+   * The monotonic twin of this clock, for a resolver's {@code ticker(...)}: it moves with
+   * {@link #advance} and never with {@link #set}, as {@code System.nanoTime()} ignores a step of
+   * the wall clock.
+   *
+   * @return nanoseconds elapsed by {@link #advance} since the clock was made
+   */
+  public LongSupplier ticker() {
+    return elapsedNanos::get;
   }
 
   /**

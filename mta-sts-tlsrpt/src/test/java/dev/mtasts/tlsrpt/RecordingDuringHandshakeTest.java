@@ -44,7 +44,7 @@ class RecordingDuringHandshakeTest {
     fetcher.serve("example.com", TlsRptRecorderBoundsTest.longPolicyBody(54_000));
     MtaStsResolver resolver = MtaStsResolver.builder()
         .dnsLookup(FakeDnsLookup.create().putTxt("_mta-sts.example.com", "v=STSv1; id=1"))
-        .policyFetcher(fetcher).instantSource(clock).executor(Runnable::run).backgroundRecheck(false).build();
+        .policyFetcher(fetcher).clock(clock).ticker(clock.ticker()).executor(Runnable::run).backgroundRecheck(false).build();
     PolicyResolution resolution = resolver.resolveSync("example.com");
     MxCandidate candidate = DeliveryPlan.of(resolution, List.of(new MxRecord(10, HOST))).candidates().get(0);
     assertThat(candidate.requirement()).isEqualTo(TlsRequirement.STS_ENFORCE);

@@ -32,7 +32,7 @@ class TlsRptReportingTest {
   final FakePolicyFetcher fetcher = FakePolicyFetcher.create();
   final TlsRptRecorder recorder = TlsRptRecorder.builder().clock(clock).build();
   final MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher)
-      .clock(clock).ticker(() -> clock.millis() * 1_000_000L).executor(Runnable::run).backgroundRecheck(false)
+      .clock(clock).ticker(clock.ticker()).executor(Runnable::run).backgroundRecheck(false)
       .addListener(TlsRptReporting.resolverListener(recorder)).build();
 
   PolicyReport onlyPolicy() {

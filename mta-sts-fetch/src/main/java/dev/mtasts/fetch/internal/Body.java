@@ -1,7 +1,7 @@
 package dev.mtasts.fetch.internal;
 
 /**
- * What the body subscriber produced for a response.
+ * What {@link Http1Reader} read as the body of a response.
  */
 public sealed interface Body {
 
@@ -11,9 +11,6 @@ public sealed interface Body {
    * @param bytes the body
    */
   record Bytes(byte[] bytes) implements Body {}
-
-  /** The body was not read, because the status or the headers already decided the outcome. */
-  record Skipped() implements Body {}
 
   /**
    * The body is larger than the limit; reading stopped (or never started) there.

@@ -1,5 +1,6 @@
 package dev.mtasts.fetch.internal;
 
+import dev.mtasts.core.SafeText;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
@@ -18,10 +19,13 @@ import org.jspecify.annotations.Nullable;
  * @param raw the field value as received, or {@code ""} when there is none
  * @param textPlain whether the media type is {@code text/plain}
  * @param charset the {@code charset} parameter's value, or {@code null} when absent
- * @param problem why the media type is not acceptable, or {@code ""} when it is
+ * @param problem why the media type is not acceptable, or {@code ""} when it is; network text in
+ *     it is escaped ({@link SafeText})
  */
 public record ContentType(String raw, boolean textPlain, @Nullable String charset, String problem) {
   private static final String TEXT_PLAIN = "text/plain";
+  /** How much of a field value a problem shows. */
+  private static final int SHOWN = 200;
 
   /**
    * Reads the {@code Content-Type} fields of a response.
@@ -37,12 +41,12 @@ public record ContentType(String raw, boolean textPlain, @Nullable String charse
     if (values.size() > 1) {
       String all = String.join(", ", values);
       return new ContentType(all, false, null, "the response has " + values.size()
-          + " Content-Type fields (" + all + "); exactly one text/plain is expected");
+          + " Content-Type fields (" + SafeText.escape(all, SHOWN) + "); exactly one text/plain is expected");
     }
     int semi = raw.indexOf(';');
     String type = (semi < 0 ? raw : raw.substring(0, semi)).strip();
     if (!equalsAsciiIgnoreCase(type, TEXT_PLAIN)) {
-      String shown = type.isEmpty() ? "an empty Content-Type" : "Content-Type '" + raw + "'";
+      String shown = type.isEmpty() ? "an empty Content-Type" : "Content-Type '" + SafeText.escape(raw, SHOWN) + "'";
       return new ContentType(raw, false, null, "the response has " + shown
           + "; the policy must be served as text/plain");
     }

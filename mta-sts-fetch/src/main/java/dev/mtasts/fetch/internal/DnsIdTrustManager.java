@@ -1,6 +1,9 @@
 package dev.mtasts.fetch.internal;
 
+import dev.mtasts.core.SafeText;
+import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.tls.CertificateNames;
+import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.core.tls.ServerCertificateCheck;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
@@ -9,6 +12,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Objects;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
@@ -20,16 +25,19 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Because this is an {@link X509ExtendedTrustManager}, JSSE calls it as is and adds no
  * endpoint identification of its own (only a plain {@link X509TrustManager} gets the JDK's
- * wrapper that does). The delegate sees the engine through {@link ServerCertificateCheck#checkPkix}, which
- * hides the {@code HTTPS} identification algorithm {@code HttpClient} always sets, so the
- * delegate's algorithm constraints and stapled OCSP responses still apply.
+ * wrapper that does). PKIX runs through the project's one certificate check,
+ * {@link ServerCertificateCheck#checkPkix}: the delegate sees the handshaking socket or engine
+ * (so its algorithm constraints and stapled OCSP responses apply) without any endpoint
+ * identification algorithm, whose common-name fallback RFC 8461 forbids (FET-15); refusals are
+ * classified by {@link TlsFailure#classify}, as for MX hosts.
  *
  * <p>A refusal is a {@link PolicyHostCertificateException} with the precise
- * {@link FetchFailure} and the leaf certificate. Server certificates are checked on an
- * {@link SSLEngine} only (which is what {@code HttpClient} uses); the client-side methods and
- * the variants without an engine refuse every chain, since there is no host name to check.
+ * {@link FetchFailure} and the leaf certificate. The client-side methods and the variant without
+ * a socket or engine refuse every chain, since there is no host name to check.
  */
 public final class DnsIdTrustManager extends X509ExtendedTrustManager {
+  /** How much of a certificate name or an exception message a message shows. */
+  private static final int SHOWN = 300;
   private final X509TrustManager pkix;
 
   /**
@@ -44,15 +52,19 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
+    check(chain, authType, engine.getPeerHost(), null, engine);
+  }
+
+  private void check(X509Certificate[] chain, String authType, @Nullable String host, @Nullable Socket socket,
+      @Nullable SSLEngine engine) throws CertificateException {
     if (chain == null || chain.length == 0) {
       throw new IllegalArgumentException("the server sent no certificate");
     }
     CertificateSummary leaf = CertificateSummary.of(chain[0]);
-    String host = engine.getPeerHost();
     try {
-      ServerCertificateCheck.checkPkix(pkix, chain, authType, null, engine);
+      ServerCertificateCheck.checkPkix(pkix, chain, authType, socket, engine);
     } catch (CertificateException e) {
-      throw refusal(host == null ? "the policy host" : host, leaf, e);
+      throw refusal(host == null ? "the policy host" : host, leaf, e, chain);
     }
     checkName(host, chain[0], leaf);
   }
@@ -83,8 +95,9 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
    */
   public static String nameMismatchMessage(String host, CertificateSummary leaf) {
     String ids = leaf.dnsNames().isEmpty() ? "it has no DNS-ID at all" : "its DNS-IDs are "
-        + leaf.dnsNames();
-    return "the certificate is not valid for " + host + ": " + ids + " (subject " + leaf.subject()
+        + SafeText.escape(leaf.dnsNames().toString(), SHOWN);
+    return "the certificate is not valid for " + host + ": " + ids + " (subject "
+        + SafeText.escape(leaf.subject(), SHOWN)
         + "); only subject alternative DNS names count, never the common name, and a wildcard only"
         + " as the whole left-most label (RFC 8461 §3.3, FET-3)";
   }
@@ -98,25 +111,43 @@ public final class DnsIdTrustManager extends X509ExtendedTrustManager {
    * @return the exception to throw
    */
   public static PolicyHostCertificateException refusal(String host, @Nullable CertificateSummary leaf,
-      Throwable failure) {
-    String detail = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
-    if (PolicyHostCertificateException.isValidityFailure(failure)) {
+      Throwable failure, X509Certificate[] chain) {
+    TlsFailure classified = TlsFailure.classify(failure, chain);
+    if (classified.resultType() == TlsRptResultType.CERTIFICATE_EXPIRED) {
       String validity = leaf == null ? "" : " (the leaf is valid from " + leaf.notBefore() + " to "
           + leaf.notAfter() + ")";
       return new PolicyHostCertificateException(FetchFailure.CERTIFICATE_EXPIRED,
-          "a certificate presented by " + host + " has expired or is not yet valid" + validity
-              + ": " + detail + " (FET-2)", leaf, failure);
+          "the certificate presented by " + host + " is refused: " + classified.message() + validity + " (FET-2)",
+          leaf, failure);
     }
-    String issuer = leaf == null ? "" : " (leaf issued by " + leaf.issuer() + ")";
+    String issuer = leaf == null ? "" : " (leaf issued by " + SafeText.escape(leaf.issuer(), SHOWN) + ")";
     return new PolicyHostCertificateException(FetchFailure.CERTIFICATE_NOT_TRUSTED,
-        "the certificate chain presented by " + host + " does not validate against the trusted roots"
-            + issuer + ": " + detail + " (FET-2)", leaf, failure);
+        "the certificate presented by " + host + " is refused: " + classified.message() + issuer + " (FET-2)",
+        leaf, failure);
   }
 
+
+  /**
+   * Checks a server chain during a handshake on {@code socket}: PKIX by the delegate, which sees
+   * the socket itself (so its algorithm constraints and stapled OCSP responses apply), then the
+   * DNS-ID rule against the socket's peer host, the name given when the fetcher created it.
+   *
+   * @param chain the server's chain, leaf first
+   * @param authType the key exchange algorithm
+   * @param socket the fetcher's {@link SSLSocket}; it must have no endpoint identification
+   *     algorithm, since the JDK's would accept a common name (FET-15)
+   * @throws CertificateException a {@link PolicyHostCertificateException} with the reason, or
+   *     a plain one when the socket is not such a socket
+   */
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    throw new CertificateException("the policy fetcher validates server certificates on an SSLEngine only");
+    if (!(socket instanceof SSLSocket ssl)) {
+      throw new CertificateException("the policy fetcher validates server certificates on an SSLSocket or SSLEngine");
+    }
+    SSLSession handshake = ssl.getHandshakeSession();
+    String host = handshake == null ? null : handshake.getPeerHost();
+    check(chain, authType, host, ssl, null);
   }
 
   @Override

@@ -1,13 +1,14 @@
 package dev.mtasts.fetch.internal;
 
+import dev.mtasts.core.internal.Durations;
+import dev.mtasts.core.SafeText;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -16,14 +17,51 @@ import javax.net.ssl.SSLException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Maps what {@code HttpClient} completes an exchange with onto a {@link FetchFailure} and a
- * message a person can act on.
+ * Maps whatever ended a fetch early onto a {@link FetchFailure} (and so an RFC 8460 result type)
+ * and a message a person can act on. Every throwable gets a classification: a failure that is
+ * none of the known network, TLS or HTTP ones is an {@link FetchFailure#IO_ERROR}, so that a
+ * fetch never completes exceptionally (an {@link Error} never gets here). Messages show network
+ * text (exception messages may quote it) only through {@link SafeText}.
  */
 public final class FailureClassifier {
-  /** Enough to find any cause {@code HttpClient} and JSSE wrap, without looping on a cycle. */
+  /** Enough to find any cause JSSE and the JDK wrap, without looping on a cycle. */
   private static final int MAX_DEPTH = 16;
+  /** How much of an exception message a failure message shows. */
+  private static final int SHOWN = 300;
 
   private FailureClassifier() {}
+
+  /** How far a fetch got; every step is bounded by the one overall deadline. */
+  public enum Phase {
+    /** Looking up the policy host's addresses. */
+    RESOLVE("while resolving the policy host"),
+    /** Opening the TCP connection (to the host or to the proxy). */
+    CONNECT("while connecting"),
+    /** Asking the proxy for a {@code CONNECT} tunnel. */
+    TUNNEL("while setting up the proxy tunnel"),
+    /** The TLS handshake and the certificate checks. */
+    HANDSHAKE("during the TLS handshake"),
+    /** Sending the request and waiting for the response head. */
+    HEAD("before the response headers arrived"),
+    /** Reading the body. */
+    BODY("while reading the body");
+
+    private final String when;
+
+    Phase(String when) {
+      this.when = when;
+    }
+
+    /**
+     * Describes the phase for a message.
+     *
+     * @param bodyBytes the body bytes read so far
+     * @return such as {@code "while reading the body, after 1234 bytes"}
+     */
+    public String when(long bodyBytes) {
+      return this == BODY ? when + ", after " + bodyBytes + " bytes" : when;
+    }
+  }
 
   /**
    * A classified failure.
@@ -37,91 +75,84 @@ public final class FailureClassifier {
       Throwable cause) {}
 
   /**
-   * What the fetch knew when the exchange failed.
+   * What the fetch knew when it failed.
    *
    * @param host the policy host
-   * @param responseStarted whether the status and headers had arrived
+   * @param phase how far the fetch got
    * @param bodyBytes how many body bytes had arrived
    * @param connectTimeout the configured connect timeout
    * @param deadline the configured overall deadline
    */
-  public record Context(String host, boolean responseStarted, long bodyBytes, Duration connectTimeout,
-      Duration deadline) {}
+  public record Context(String host, Phase phase, long bodyBytes, Duration connectTimeout, Duration deadline) {}
 
   /**
-   * Classifies a failed exchange.
+   * Classifies a failure.
    *
-   * @param thrown what the exchange completed with
+   * @param thrown what ended the fetch; not an {@link Error}
    * @param ctx the state of the fetch
-   * @return the classification, or {@code null} when {@code thrown} is not a network, TLS or HTTP
-   *     failure but a programming error that must propagate
+   * @return the classification
    */
-  public static @Nullable Classified classify(Throwable thrown, Context ctx) {
+  public static Classified classify(Throwable thrown, Context ctx) {
     Throwable t = unwrap(thrown);
     String host = ctx.host();
+    boolean handshaking = ctx.phase().compareTo(Phase.HANDSHAKE) <= 0;
     PolicyHostCertificateException refused = find(t, PolicyHostCertificateException.class);
     if (refused != null) {
       return new Classified(refused.reason(), String.valueOf(refused.getMessage()), refused.certificate(), t);
     }
-    if (find(t, HttpConnectTimeoutException.class) != null) {
-      return new Classified(FetchFailure.TIMEOUT, "no connection to " + host + " within the connect"
-          + " timeout of " + ctx.connectTimeout() + " (FET-10)", null, t);
-    }
-    if (find(t, HttpTimeoutException.class) != null) {
-      return new Classified(FetchFailure.TIMEOUT, "no response from " + host + " within the deadline"
-          + " of " + ctx.deadline() + " (FET-10)", null, t);
+    if (find(t, SocketTimeoutException.class) != null) {
+      return ctx.phase() == Phase.CONNECT
+          ? new Classified(FetchFailure.TIMEOUT, "no connection to " + host + " within the connect timeout of "
+              + Durations.human(ctx.connectTimeout()) + " (FET-10)", null, t)
+          : new Classified(FetchFailure.TIMEOUT, "no answer from " + host + " within the deadline of "
+              + Durations.human(ctx.deadline()) + ", " + ctx.phase().when(ctx.bodyBytes()) + " (FET-10)", null, t);
     }
     CertificateException certificate = find(t, CertificateException.class);
-    if (certificate != null && !ctx.responseStarted()) {
-      return certificateFailure(host, certificate, t);
+    if (certificate != null && handshaking) {
+      PolicyHostCertificateException r = DnsIdTrustManager.refusal(host, null, certificate,
+          new java.security.cert.X509Certificate[0]);
+      return new Classified(r.reason(), String.valueOf(r.getMessage()), null, t);
     }
-    if (find(t, UnresolvedAddressException.class) != null || find(t, UnknownHostException.class) != null) {
+    if (find(t, UnknownHostException.class) != null) {
       return new Classified(FetchFailure.HOST_NOT_FOUND, "the policy host " + host
           + " does not resolve: " + detail(t), null, t);
     }
     SSLException tls = find(t, SSLException.class);
-    if (tls != null && !ctx.responseStarted()) {
+    if (tls != null && handshaking) {
       return new Classified(FetchFailure.TLS_HANDSHAKE_FAILED, "the TLS handshake with " + host
-          + " failed: " + detail(tls) + " (TLS 1.2 or later is required, FET-14)", null, t);
+          + " failed: " + detail(tls) + " (TLS 1.2 or later and ALPN http/1.1 are required, FET-14)", null, t);
     }
-    if (find(t, ConnectException.class) != null || isTunnelRefusal(t)) {
+    if (find(t, ConnectException.class) != null || find(t, NoRouteToHostException.class) != null) {
       return new Classified(FetchFailure.CONNECT_FAILED, "could not connect to " + host + ": "
           + detail(t), null, t);
     }
+    String when = ctx.phase().when(ctx.bodyBytes());
+    HttpProtocolException protocol = find(t, HttpProtocolException.class);
+    if (protocol != null) {
+      return new Classified(FetchFailure.IO_ERROR, "the response from " + host + " is not valid HTTP/1.1 ("
+          + when + "): " + protocol.getMessage(), null, t);
+    }
     if (find(t, IOException.class) != null) {
-      String when = ctx.responseStarted()
-          ? "while reading the body, after " + ctx.bodyBytes() + " bytes"
-          : "before the response headers arrived";
       return new Classified(FetchFailure.IO_ERROR, "the connection to " + host + " failed " + when
           + ": " + detail(t), null, t);
     }
-    return null;
+    return new Classified(FetchFailure.IO_ERROR, "the fetch from " + host + " failed unexpectedly " + when
+        + ": " + detail(t), null, t);
   }
 
-  private static Classified certificateFailure(String host, CertificateException e, Throwable t) {
-    String m = String.valueOf(e.getMessage());
-    if (!PolicyHostCertificateException.isValidityFailure(e)
-        && (m.startsWith("No subject alternative") || m.startsWith("No name matching"))) {
-      // The JDK's own HTTPS identification, which runs when a custom SSLContext is configured.
-      return new Classified(FetchFailure.CERTIFICATE_NAME_MISMATCH, "the certificate is not valid for "
-          + host + ": " + m + " (FET-3)", null, t);
-    }
-    PolicyHostCertificateException r = DnsIdTrustManager.refusal(host, null, e);
-    return new Classified(r.reason(), String.valueOf(r.getMessage()), null, t);
-  }
-
-  /** The JDK's {@code HttpClient} reports a proxy that refuses {@code CONNECT} this way. */
-  private static boolean isTunnelRefusal(Throwable t) {
-    IOException e = find(t, IOException.class);
-    return e != null && e.getMessage() != null && e.getMessage().startsWith("Tunnel failed");
-  }
-
-  private static String detail(Throwable t) {
+  /**
+   * Describes a throwable: the first message found along its causes, escaped and shortened.
+   *
+   * @param t the throwable
+   * @return such as {@code "ConnectException: Connection refused"}
+   */
+  public static String detail(Throwable t) {
     Throwable d = t;
     for (int i = 0; i < MAX_DEPTH && d.getMessage() == null && d.getCause() != null; i++) {
       d = d.getCause();
     }
-    return d.getMessage() == null ? d.getClass().getName() : d.getClass().getSimpleName() + ": " + d.getMessage();
+    return d.getMessage() == null ? d.getClass().getName()
+        : d.getClass().getSimpleName() + ": " + SafeText.escape(d.getMessage(), SHOWN);
   }
 
   private static Throwable unwrap(Throwable t) {

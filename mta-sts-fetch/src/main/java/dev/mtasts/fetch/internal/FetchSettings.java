@@ -1,42 +1,60 @@
 package dev.mtasts.fetch.internal;
 
+import dev.mtasts.fetch.AddressResolver;
 import dev.mtasts.fetch.ContentTypeMode;
-import java.net.http.HttpClient;
+import java.net.ProxySelector;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executor;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Everything one fetch needs from the fetcher that starts it.
  *
- * @param client the HTTP client, configured by the fetcher
- * @param connectTimeout the connect timeout given to the client
+ * @param tls the TLS context: the fetcher's own (with {@link DnsIdTrustManager}) or the caller's
+ * @param protocols the TLS versions enabled, TLS 1.2 and later only (FET-14)
+ * @param proxy the proxy selector, or {@code null} to connect directly
+ * @param resolver finds the policy host's addresses (not used through a proxy)
+ * @param executor runs the blocking work of a fetch and completes its outcome
+ * @param port the policy host's port: 443, other values only for tests
+ * @param connectTimeout the connect timeout of each TCP connection attempt
  * @param deadline the overall deadline of a fetch
  * @param maxBodyBytes the body limit
  * @param contentTypeMode what to do with a media type other than {@code text/plain}
  * @param userAgent the {@code User-Agent} value
  * @param clock the clock that measures elapsed times
- * @param executor where the deadline fires, or {@code null} for the JDK's default async pool
  */
-public record FetchSettings(HttpClient client, Duration connectTimeout, Duration deadline, int maxBodyBytes,
-    ContentTypeMode contentTypeMode, String userAgent, InstantSource clock, @Nullable Executor executor) {
+public record FetchSettings(SSLContext tls, List<String> protocols, @Nullable ProxySelector proxy,
+    AddressResolver resolver, Executor executor, int port, Duration connectTimeout, Duration deadline,
+    int maxBodyBytes, ContentTypeMode contentTypeMode, String userAgent, InstantSource clock) {
 
   /**
    * Checks the components.
    *
-   * @param client the {@code client} component
+   * @param tls the {@code tls} component
+   * @param protocols the {@code protocols} component
+   * @param proxy the {@code proxy} component
+   * @param resolver the {@code resolver} component
+   * @param executor the {@code executor} component
+   * @param port the {@code port} component
    * @param connectTimeout the {@code connectTimeout} component
    * @param deadline the {@code deadline} component
    * @param maxBodyBytes the {@code maxBodyBytes} component
    * @param contentTypeMode the {@code contentTypeMode} component
    * @param userAgent the {@code userAgent} component
    * @param clock the {@code clock} component
-   * @param executor the {@code executor} component
    */
   public FetchSettings {
-    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(tls, "tls");
+    protocols = List.copyOf(protocols);
+    Objects.requireNonNull(resolver, "resolver");
+    Objects.requireNonNull(executor, "executor");
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(contentTypeMode, "contentTypeMode");

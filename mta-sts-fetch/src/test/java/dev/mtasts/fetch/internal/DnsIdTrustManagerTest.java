@@ -13,6 +13,8 @@ import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509TrustManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,5 +110,30 @@ class DnsIdTrustManagerTest {
     assertThat(catchThrowableOfType(CertificateException.class,
         () -> tm.checkClientTrusted(chain, "ECDHE_ECDSA"))).isNotNull();
     assertThat(tm.getAcceptedIssuers()).containsExactly(pki.caCertificate());
+  }
+
+  @Test
+  void aSocketWithTheJdksEndpointIdentificationIsRefused() throws Exception {
+    // FET-15: the JDK's HTTPS identification falls back to the common name; the fetcher's
+    // socket never sets it, and a socket that does is refused rather than checked twice.
+    X509Certificate[] chain = pki.leaf().dnsNames(HOST).issue().chain();
+    try (SSLSocket socket = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket()) {
+      SSLParameters p = socket.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      socket.setSSLParameters(p);
+      assertThat(catchThrowableOfType(CertificateException.class,
+          () -> tm.checkServerTrusted(chain, "ECDHE_ECDSA", socket))).hasMessageContaining("endpoint identification");
+    }
+  }
+
+  @Test
+  void aSocketWithoutAHandshakeHasNoPeerHostAndIsAMismatch() throws Exception {
+    // FET-3: the name comes from the handshaking socket only
+    TestPki.Issued c = pki.leaf().dnsNames(HOST).issue();
+    try (SSLSocket socket = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket()) {
+      PolicyHostCertificateException e = catchThrowableOfType(PolicyHostCertificateException.class,
+          () -> tm.checkServerTrusted(c.chain(), "ECDHE_ECDSA", socket));
+      assertThat(e.reason()).isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
+    }
   }
 }
