@@ -175,11 +175,14 @@ public record MtaStsRecord(String id, List<ExtensionField> extensions) {
   }
 
   private static final class Parser extends TxtRecordParser<MtaStsRecord> {
+    private static final ProblemCode[] CODES = TxtRecordParser.codes(
+        ProblemCode.STS_RECORD_TOO_LARGE, ProblemCode.STS_RECORD_NOT_ASCII, ProblemCode.STS_RECORD_BAD_VERSION, ProblemCode.STS_RECORD_NO_FIELDS, ProblemCode.STS_RECORD_EMPTY_FIELD, ProblemCode.STS_RECORD_NOT_KEY_VALUE, ProblemCode.STS_RECORD_WHITESPACE, ProblemCode.STS_RECORD_TRAILING_WHITESPACE, ProblemCode.STS_RECORD_SPACE_BEFORE_DELIMITER, ProblemCode.STS_RECORD_DUPLICATE_FIELD, ProblemCode.STS_RECORD_INVALID_FIELD_NAME, ProblemCode.STS_RECORD_INVALID_EXTENSION_VALUE);
+
     private String id = "";
     private boolean idSeen;
 
     Parser(CharSequence text) {
-      super(text, VERSION_TAG, "STS_RECORD_", "id");
+      super(text, VERSION_TAG, CODES, "id");
     }
 
     @Override

@@ -282,12 +282,15 @@ public record TlsRptRecord(List<URI> rua, List<ExtensionField> extensions) {
   }
 
   private static final class Parser extends TxtRecordParser<TlsRptRecord> {
+    private static final ProblemCode[] CODES = TxtRecordParser.codes(
+        ProblemCode.TLSRPT_RECORD_TOO_LARGE, ProblemCode.TLSRPT_RECORD_NOT_ASCII, ProblemCode.TLSRPT_RECORD_BAD_VERSION, ProblemCode.TLSRPT_RECORD_NO_FIELDS, ProblemCode.TLSRPT_RECORD_EMPTY_FIELD, ProblemCode.TLSRPT_RECORD_NOT_KEY_VALUE, ProblemCode.TLSRPT_RECORD_WHITESPACE, ProblemCode.TLSRPT_RECORD_TRAILING_WHITESPACE, ProblemCode.TLSRPT_RECORD_SPACE_BEFORE_DELIMITER, ProblemCode.TLSRPT_RECORD_DUPLICATE_FIELD, ProblemCode.TLSRPT_RECORD_INVALID_FIELD_NAME, ProblemCode.TLSRPT_RECORD_INVALID_EXTENSION_VALUE);
+
     private final List<URI> rua = new ArrayList<>(2);
     private final String[] problem = new String[1];
     private int ruaFields;
 
     Parser(CharSequence text) {
-      super(text, VERSION_TAG, "TLSRPT_RECORD_", "rua");
+      super(text, VERSION_TAG, CODES, "rua");
     }
 
     @Override

@@ -26,16 +26,16 @@ abstract class TxtRecordParser<T> {
 
   protected final String t;
   private final String tag;
-  private final String codePrefix;
+  private final ProblemCode[] codes;
   private final String requiredField;
   private @Nullable ArrayList<ParseProblem> problems;
   private boolean hasError;
   protected @Nullable ArrayList<ExtensionField> extensions;
 
-  TxtRecordParser(CharSequence text, String tag, String codePrefix, String requiredField) {
+  TxtRecordParser(CharSequence text, String tag, ProblemCode[] codes, String requiredField) {
     this.t = text.toString();
     this.tag = tag;
-    this.codePrefix = codePrefix;
+    this.codes = codes;
     this.requiredField = requiredField;
   }
 
@@ -262,7 +262,18 @@ abstract class TxtRecordParser<T> {
   }
 
   protected final ProblemCode code(Kind kind) {
-    return ProblemCode.valueOf(codePrefix + kind.name());
+    return codes[kind.ordinal()];
+  }
+
+  /**
+   * The problem codes of one record type, one per {@link Kind} in declaration order: an explicit
+   * table rather than a name built at run time, so a renamed code fails to compile.
+   */
+  static ProblemCode[] codes(ProblemCode... inKindOrder) {
+    if (inKindOrder.length != Kind.values().length) {
+      throw new IllegalArgumentException("one code per kind is needed, not " + inKindOrder.length);
+    }
+    return inKindOrder;
   }
 
   protected final void report(ProblemCode code, Severity severity, int column, String field,

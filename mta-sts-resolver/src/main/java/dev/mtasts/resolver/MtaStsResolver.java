@@ -14,6 +14,7 @@ import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Durations;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import java.nio.charset.StandardCharsets;
@@ -887,9 +888,9 @@ public final class MtaStsResolver {
         : slot.ready.thenComposeAsync(x -> fetchSlots.released(slot)
             // The deadline passed while it waited: nobody wants this fetch any more.
             ? new CompletableFuture<PolicyFetchOutcome>() : fetcher.fetch(domain), executor), fetchTimeout,
-        t -> new PolicyFetchOutcome.Failed(domain.policyUri(),
+        t -> PolicyFetchOutcome.Failed.of(domain.policyUri(),
             t instanceof TimeoutException ? FetchFailure.TIMEOUT : FetchFailure.IO_ERROR,
-            "the policy fetch failed: " + t.getMessage(), 0, Duration.ZERO, null, List.of(), t));
+            "the policy fetch failed: " + Text.message(t), t));
     outcome.whenComplete((o, t) -> fetchSlots.release(slot));
     return outcome;
   }

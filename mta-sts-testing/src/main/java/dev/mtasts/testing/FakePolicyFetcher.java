@@ -80,9 +80,9 @@ public final class FakePolicyFetcher implements PolicyFetcher {
         return new PolicyFetchOutcome.Fetched(d.policyUri(), bytes, read.policy(), read.warnings(), 200,
             contentType, Duration.ZERO, FAKE_CERTIFICATE);
       } catch (MtaStsParseException e) {
-        return new PolicyFetchOutcome.Failed(d.policyUri(), FetchFailure.INVALID_POLICY,
-            java.util.Objects.requireNonNullElse(e.getMessage(), "invalid policy"), 200,
-            Duration.ZERO, FAKE_CERTIFICATE, e.problems(), null);
+        return PolicyFetchOutcome.Failed.of(d.policyUri(), FetchFailure.INVALID_POLICY,
+            java.util.Objects.requireNonNullElse(e.getMessage(), "invalid policy"))
+            .withStatus(200).withCertificate(FAKE_CERTIFICATE).withProblems(e.problems());
       }
     });
     return this;
@@ -97,8 +97,7 @@ public final class FakePolicyFetcher implements PolicyFetcher {
    */
   public FakePolicyFetcher fail(String domain, FetchFailure reason) {
     PolicyDomain d = PolicyDomain.of(domain);
-    answers.put(d, () -> new PolicyFetchOutcome.Failed(d.policyUri(), reason, "fake " + reason, 0,
-        Duration.ZERO, null, List.of(), null));
+    answers.put(d, () -> PolicyFetchOutcome.Failed.of(d.policyUri(), reason, "fake " + reason));
     return this;
   }
 
@@ -131,8 +130,8 @@ public final class FakePolicyFetcher implements PolicyFetcher {
     fetches.computeIfAbsent(domain, d -> new AtomicInteger()).incrementAndGet();
     Supplier<PolicyFetchOutcome> answer = answers.get(domain);
     PolicyFetchOutcome outcome = answer != null ? answer.get()
-        : new PolicyFetchOutcome.Failed(domain.policyUri(), FetchFailure.HOST_NOT_FOUND,
-            "fake: no policy host for " + domain, 0, Duration.ZERO, null, List.of(), null);
+        : PolicyFetchOutcome.Failed.of(domain.policyUri(), FetchFailure.HOST_NOT_FOUND,
+            "fake: no policy host for " + domain);
     Gate gate = gates.get(domain);
     return gate == null ? CompletableFuture.completedStage(outcome) : gate.hold(outcome);
   }

@@ -69,17 +69,14 @@ class SessionOutcomeTest {
   void policyFetchFailuresMapToTheStsResultTypes() {
     // APP-7, h3 mapping.
     URI uri = URI.create("https://mta-sts.example.com/.well-known/mta-sts.txt");
-    PolicyFetchOutcome.Failed http = new PolicyFetchOutcome.Failed(uri, FetchFailure.HTTP_STATUS, "404", 404,
-        Duration.ZERO, null, List.of(), null);
+    PolicyFetchOutcome.Failed http = PolicyFetchOutcome.Failed.of(uri, FetchFailure.HTTP_STATUS, "404").withStatus(404);
     assertThat(SessionOutcome.policyFetchFailure(http)).satisfies(f -> {
       assertThat(f.resultType()).isEqualTo(TlsRptResultType.STS_POLICY_FETCH_ERROR);
       assertThat(f.failureReasonCode()).isEqualTo("http-status-404");
     });
-    PolicyFetchOutcome.Failed cert = new PolicyFetchOutcome.Failed(uri, FetchFailure.CERTIFICATE_EXPIRED, "x", 0,
-        Duration.ZERO, null, List.of(), null);
+    PolicyFetchOutcome.Failed cert = PolicyFetchOutcome.Failed.of(uri, FetchFailure.CERTIFICATE_EXPIRED, "x");
     assertThat(SessionOutcome.policyFetchFailure(cert).resultType()).isEqualTo(TlsRptResultType.STS_WEBPKI_INVALID);
-    PolicyFetchOutcome.Failed invalid = new PolicyFetchOutcome.Failed(uri, FetchFailure.INVALID_POLICY, "x", 200,
-        Duration.ZERO, null, List.of(), null);
+    PolicyFetchOutcome.Failed invalid = PolicyFetchOutcome.Failed.of(uri, FetchFailure.INVALID_POLICY, "x").withStatus(200);
     assertThat(SessionOutcome.policyFetchFailure(invalid)).satisfies(f -> {
       assertThat(f.resultType()).isEqualTo(TlsRptResultType.STS_POLICY_INVALID);
       assertThat(f.failureReasonCode()).isEqualTo("invalid-policy");

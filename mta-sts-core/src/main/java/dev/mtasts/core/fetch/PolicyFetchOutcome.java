@@ -136,6 +136,63 @@ public sealed interface PolicyFetchOutcome permits PolicyFetchOutcome.Fetched, P
     }
 
     /**
+     * A failure with a reason and a message only: no HTTP status, no time, no certificate, no
+     * parse problems. Prefer this and the {@code with...} methods to the eight-argument
+     * constructor.
+     *
+     * @param uri the policy URI
+     * @param reason why
+     * @param message what happened, for people
+     * @return the failure
+     */
+    public static Failed of(URI uri, FetchFailure reason, String message) {
+      return new Failed(uri, reason, message, 0, Duration.ZERO, null, List.of(), null);
+    }
+
+    /**
+     * A failure caused by an exception, such as a fetcher that threw or did not answer in time.
+     *
+     * @param uri the policy URI
+     * @param reason why
+     * @param message what happened, for people
+     * @param cause the exception
+     * @return the failure
+     */
+    public static Failed of(URI uri, FetchFailure reason, String message, Throwable cause) {
+      return new Failed(uri, reason, message, 0, Duration.ZERO, null, List.of(), cause);
+    }
+
+    /**
+     * Returns this failure with the HTTP status of the response.
+     *
+     * @param httpStatus the status, such as 404
+     * @return a copy
+     */
+    public Failed withStatus(int httpStatus) {
+      return new Failed(uri, reason, message, httpStatus, elapsed, certificate, problems, cause);
+    }
+
+    /**
+     * Returns this failure with the policy host's certificate.
+     *
+     * @param leaf the leaf certificate presented
+     * @return a copy
+     */
+    public Failed withCertificate(CertificateSummary leaf) {
+      return new Failed(uri, reason, message, status, elapsed, leaf, problems, cause);
+    }
+
+    /**
+     * Returns this failure with the problems found in an invalid policy body.
+     *
+     * @param found the parse problems
+     * @return a copy
+     */
+    public Failed withProblems(List<ParseProblem> found) {
+      return new Failed(uri, reason, message, status, elapsed, certificate, found, cause);
+    }
+
+    /**
      * Returns the RFC 8460 result type of this failure.
      *
      * @return {@code reason().resultType()}

@@ -1,5 +1,7 @@
 package dev.mtasts.core.internal;
 
+import dev.mtasts.core.SafeText;
+
 /**
  * Small text helpers for messages and ASCII checks.
  */
@@ -43,22 +45,10 @@ public final class Text {
    * hostile input can never make a message huge or unprintable.
    */
   public static String quote(CharSequence s) {
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX_QUOTED) + 8).append('\'');
-    int n = s.length();
-    for (int i = 0; i < n; i++) {
-      if (sb.length() > MAX_QUOTED) {
-        sb.append("...");
-        break;
-      }
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == '\ufeff') {
-        sb.append(escape(c));
-      } else {
-        sb.append(c);
-      }
-    }
-    return sb.append('\'').toString();
+    // One escape style for the whole project: the one terminals and logs get (SEC-12).
+    return "'" + SafeText.escape(s, MAX_QUOTED) + "'";
   }
+
 
   /**
    * What a failure says, for a message: its own message, escaped for a terminal or a log (text
@@ -70,7 +60,7 @@ public final class Text {
    */
   public static String message(Throwable failure) {
     String m = failure.getMessage();
-    return m == null || m.isBlank() ? "no detail given" : dev.mtasts.core.SafeText.escape(m, 500);
+    return m == null || m.isBlank() ? "no detail given" : SafeText.escape(m, 500);
   }
 
   /** Names a single character for a message, such as {@code 'x'} or {@code U+0009 (tab)}. */
@@ -89,13 +79,5 @@ public final class Text {
     }
     return "'" + c + "'";
   }
-
-  private static String escape(char c) {
-    return switch (c) {
-      case '\t' -> "\\t";
-      case '\r' -> "\\r";
-      case '\n' -> "\\n";
-      default -> String.format("\\u%04x", (int) c);
-    };
-  }
 }
+

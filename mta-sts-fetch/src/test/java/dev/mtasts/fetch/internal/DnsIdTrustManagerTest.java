@@ -113,16 +113,18 @@ class DnsIdTrustManagerTest {
   }
 
   @Test
-  void aSocketWithTheJdksEndpointIdentificationIsRefused() throws Exception {
-    // FET-15: the JDK's HTTPS identification falls back to the common name; the fetcher's
-    // socket never sets it, and a socket that does is refused rather than checked twice.
-    X509Certificate[] chain = pki.leaf().dnsNames(HOST).issue().chain();
+  void aSocketWithTheJdksEndpointIdentificationStillGetsOnlyTheDnsIdRule() throws Exception {
+    // FET-15: the JDK's HTTPS identification falls back to the common name; PKIX sees the socket
+    // without it (ServerCertificateCheck), so only the DNS-ID rule decides, never the CN.
+    X509Certificate[] cnOnly = pki.leaf().commonName(HOST).issue().chain();
     try (SSLSocket socket = (SSLSocket) SSLContext.getDefault().getSocketFactory().createSocket()) {
       SSLParameters p = socket.getSSLParameters();
       p.setEndpointIdentificationAlgorithm("HTTPS");
       socket.setSSLParameters(p);
-      assertThat(catchThrowableOfType(CertificateException.class,
-          () -> tm.checkServerTrusted(chain, "ECDHE_ECDSA", socket))).hasMessageContaining("endpoint identification");
+      PolicyHostCertificateException e = catchThrowableOfType(PolicyHostCertificateException.class,
+          () -> tm.checkServerTrusted(cnOnly, "ECDHE_ECDSA", socket));
+      assertThat(e.reason()).isEqualTo(FetchFailure.CERTIFICATE_NAME_MISMATCH);
+      assertThat(e).hasMessageContaining("never the common name");
     }
   }
 

@@ -154,7 +154,7 @@ public final class MailtoReportDelivery implements ReportDelivery {
     StringBuilder body = new StringBuilder(report.content().length * 4 / 3 + 1024);
     body.append("This is a multipart message in MIME format.\r\n\r\n");
     body.append("--").append(boundary).append("\r\n");
-    if (Texts.isAscii(text)) {
+    if (Text.isAscii(text)) {
       body.append("Content-Type: text/plain; charset=\"us-ascii\"\r\n");
       body.append("Content-Transfer-Encoding: 7bit\r\n\r\n");
       body.append(Mime.crlf(text));

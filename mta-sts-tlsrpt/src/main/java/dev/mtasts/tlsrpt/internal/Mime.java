@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.internal;
 
+import dev.mtasts.core.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,7 +32,7 @@ public final class Mime {
    * @throws IllegalArgumentException if the value holds CR, LF or non-ASCII characters
    */
   public Mime field(String name, String value) {
-    if (!Texts.isAscii(value) || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+    if (!Text.isAscii(value) || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("header field " + name + " must be one line of ASCII");
     }
     names.add(name);

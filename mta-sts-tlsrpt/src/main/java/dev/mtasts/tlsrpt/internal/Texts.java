@@ -58,21 +58,6 @@ public final class Texts {
   }
 
   /**
-   * Tells whether every character is 7-bit ASCII.
-   *
-   * @param s the text
-   * @return {@code true} when no character is above U+007F
-   */
-  public static boolean isAscii(CharSequence s) {
-    for (int i = 0, n = s.length(); i < n; i++) {
-      if (s.charAt(i) > 0x7f) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /**
    * Tells whether {@code s} looks like an ASCII e-mail address {@code local@domain}: printable
    * ASCII without white space or the specials {@code <>(),;:"[]\}, with an {@code @} that is
    * neither first nor last. (Quoted local parts are not accepted.)

@@ -1,0 +1,130 @@
+package dev.mtasts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every {@code java} block of the README compiles against the current API, so the README cannot
+ * drift from it again. Each block becomes the body of one method of a generated class whose fields
+ * stand for what a block takes as given (your executor, your MX records, the message's
+ * addresses...); a block preceded by {@code <!-- readme-test: skip, REASON -->} is left out.
+ */
+class ReadmeJavaBlocksTest {
+  private static final String IMPORTS = """
+      import dev.mtasts.core.*;
+      import dev.mtasts.core.dns.*;
+      import dev.mtasts.core.fetch.*;
+      import dev.mtasts.core.tls.*;
+      import dev.mtasts.resolver.*;
+      import dev.mtasts.resolver.store.*;
+      import dev.mtasts.resolver.delivery.*;
+      import dev.mtasts.owner.*;
+      import dev.mtasts.dns.*;
+      import dev.mtasts.fetch.*;
+      import dev.mtasts.tlsrpt.*;
+      import dev.mtasts.tlsrpt.delivery.HttpsReportDelivery;
+      import dev.mtasts.tlsrpt.delivery.MailtoReportDelivery;
+      import dev.mtasts.probe.*;
+      import dev.mtasts.testing.*;
+      import java.net.InetAddress;
+      import java.nio.file.Path;
+      import java.time.*;
+      import java.util.*;
+      import java.util.concurrent.*;
+      import javax.net.ssl.*;
+      """;
+
+  /** What the README's blocks take as given, as the surrounding code of an MTA would have it. */
+  private static final String GIVEN = """
+        byte[] bodyBytes, bytes;
+        List<String> txtValues;
+        Executor mtaExecutor, executor;
+        ScheduledExecutorService mtaScheduler, scheduledExecutor;
+        String recipientDomain, rawPolicyBody, policyText;
+        List<MxRecord> mxRecords;
+        DaneCheck daneCheck;
+        InetAddress localAddress, remoteAddress;
+        boolean offersStartTls;
+        MxCandidate c;
+        TlsRptReporting.SessionReporter sessions;
+        TrustManagerFactory trustManagerFactory;
+        Properties props;
+        org.slf4j.Logger log;
+        MtaStsPolicy mtaStsPolicy;
+        DnsLookup dnsLookup;
+        Stub myDkim, myQueue;
+        Collection<String> headerNames;
+        ReportPolicy policy;
+        SessionOutcome outcome;
+        TlsRptRecorder recorder;
+        Object requeue() { return null; }
+        void use(String id) {}
+        void noPolicy() {}
+        static final class Stub {
+          <T> T sign(Object... any) { return null; }
+          <T> T submit(Object... any) { return null; }
+        }
+      """;
+
+  @Test
+  void everyJavaBlockOfTheReadmeCompiles(@TempDir Path dir) throws Exception {
+    Path repo = Path.of(System.getProperty("mtasts.repo.dir", "..")).toAbsolutePath().normalize();
+    List<String> lines = Files.readAllLines(repo.resolve("README.md"));
+    List<String> blocks = new ArrayList<>();
+    int skipped = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      if (!lines.get(i).equals("```java")) {
+        continue;
+      }
+      boolean skip = i > 0 && lines.get(i - 1).startsWith("<!-- readme-test: skip");
+      StringBuilder block = new StringBuilder();
+      for (i++; i < lines.size() && !lines.get(i).equals("```"); i++) {
+        block.append(lines.get(i)).append('\n');
+      }
+      if (skip) {
+        skipped++;
+      } else {
+        blocks.add(block.toString());
+      }
+    }
+    assertThat(blocks).as("java blocks in the README").hasSizeGreaterThan(10);
+    assertThat(skipped).as("blocks left out").isLessThanOrEqualTo(1);
+
+    StringBuilder source = new StringBuilder(IMPORTS).append("\nabstract class ReadmeBlocks {\n").append(GIVEN);
+    for (int n = 0; n < blocks.size(); n++) {
+      source.append("\n  Object block").append(n + 1).append("() throws Exception {\n")
+          .append(blocks.get(n)).append("\n    return null;\n  }\n");
+    }
+    source.append("}\n");
+    Path file = dir.resolve("ReadmeBlocks.java");
+    Files.writeString(file, source);
+
+    Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
+        "-d", dir.resolve("out").toString(), "-proc:none", "-encoding", "UTF-8",
+        "-cp", System.getProperty("java.class.path"), file.toString())
+        .redirectErrorStream(true).start();
+    assertThat(javac.waitFor(120, TimeUnit.SECONDS)).as("javac ran to its end").isTrue();
+    String said = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(javac.exitValue())
+        .as("the README's java blocks do not compile; javac said:%n%s%nin the generated source:%n%s", said,
+            numbered(source.toString()))
+        .isZero();
+  }
+
+  private static String numbered(String source) {
+    StringBuilder sb = new StringBuilder();
+    String[] lines = source.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      sb.append(String.format("%4d  %s%n", i + 1, lines[i]));
+    }
+    return sb.toString();
+  }
+}
