@@ -1,5 +1,6 @@
 package dev.mtasts.core;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -309,11 +310,7 @@ public record MtaStsPolicy(
      * @throws IllegalStateException if the mode was already set
      */
     public Builder mode(MtaStsMode mode) {
-      Objects.requireNonNull(mode, "mode");
-      if (this.mode != null) {
-        throw new IllegalStateException("mode was already set to " + this.mode.token());
-      }
-      this.mode = mode;
+      this.mode = Builders.once(this.mode, mode, "mode");
       return this;
     }
 
@@ -353,10 +350,7 @@ public record MtaStsPolicy(
      * @throws IllegalStateException if {@code max_age} was already set
      */
     public Builder maxAge(Duration maxAge) {
-      Objects.requireNonNull(maxAge, "maxAge");
-      if (this.maxAge != null) {
-        throw new IllegalStateException("max_age was already set to " + this.maxAge.getSeconds());
-      }
+      Builders.once(this.maxAge, maxAge, "maxAge");
       if (maxAge.isNegative() || maxAge.getNano() != 0 || maxAge.compareTo(MAX_MAX_AGE) > 0) {
         throw new IllegalArgumentException(
             "max_age must be whole seconds from 0 to 31557600 (one year), not " + maxAge);

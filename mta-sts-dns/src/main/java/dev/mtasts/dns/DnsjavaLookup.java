@@ -1,5 +1,6 @@
 package dev.mtasts.dns;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.dns.AddressOutcomes;
 import dev.mtasts.core.dns.DnsFailure;
@@ -374,6 +375,7 @@ public final class DnsjavaLookup implements DnsLookup {
     static final int MAX_ADDRESSES_LIMIT = 1_000;
     static final int DEFAULT_PORT = 53;
 
+    private final Builders.Tracker set = new Builders.Tracker();
     private @Nullable List<InetSocketAddress> servers;
     private @Nullable Duration queryTimeout;
     private @Nullable Duration deadline;
@@ -417,7 +419,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the servers were already set
      */
     public Builder servers(List<InetSocketAddress> addresses) {
-      requireUnset(servers == null, "servers");
+      set.mark("servers");
       List<InetSocketAddress> copy = List.copyOf(addresses);
       if (copy.isEmpty()) {
         throw new IllegalArgumentException("at least one server is needed");
@@ -441,8 +443,8 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the query timeout was already set
      */
     public Builder queryTimeout(Duration timeout) {
-      requireUnset(queryTimeout == null, "queryTimeout");
-      queryTimeout = requirePositive(timeout, "queryTimeout");
+      set.mark("queryTimeout");
+      queryTimeout = Builders.positive(timeout, "queryTimeout");
       return this;
     }
 
@@ -457,8 +459,8 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the deadline was already set
      */
     public Builder deadline(Duration deadline) {
-      requireUnset(this.deadline == null, "deadline");
-      this.deadline = requirePositive(deadline, "deadline");
+      set.mark("deadline");
+      this.deadline = Builders.positive(deadline, "deadline");
       return this;
     }
 
@@ -472,7 +474,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the attempts were already set
      */
     public Builder attemptsPerServer(int attempts) {
-      requireUnset(attemptsPerServer < 0, "attemptsPerServer");
+      set.mark("attemptsPerServer");
       attemptsPerServer = requireRange(attempts, 1, MAX_ATTEMPTS_LIMIT, "attemptsPerServer");
       return this;
     }
@@ -487,7 +489,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the bound was already set
      */
     public Builder maxCnameChain(int max) {
-      requireUnset(maxCnameChain < 0, "maxCnameChain");
+      set.mark("maxCnameChain");
       maxCnameChain = requireRange(max, 1, MAX_CNAME_CHAIN_LIMIT, "maxCnameChain");
       return this;
     }
@@ -503,7 +505,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the bound was already set
      */
     public Builder maxAnswerSize(int bytes) {
-      requireUnset(maxAnswerSize < 0, "maxAnswerSize");
+      set.mark("maxAnswerSize");
       maxAnswerSize = requireRange(bytes, MIN_ANSWER_SIZE, MAX_ANSWER_SIZE_LIMIT, "maxAnswerSize");
       return this;
     }
@@ -518,7 +520,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the bound was already set
      */
     public Builder maxRecords(int max) {
-      requireUnset(maxRecords < 0, "maxRecords");
+      set.mark("maxRecords");
       maxRecords = requireRange(max, 1, MAX_RECORDS_LIMIT, "maxRecords");
       return this;
     }
@@ -534,7 +536,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the bound was already set
      */
     public Builder maxAddresses(int max) {
-      requireUnset(maxAddresses < 0, "maxAddresses");
+      set.mark("maxAddresses");
       maxAddresses = requireRange(max, 1, MAX_ADDRESSES_LIMIT, "maxAddresses");
       return this;
     }
@@ -546,7 +548,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if TCP-only was already set
      */
     public Builder tcpOnly() {
-      requireUnset(!tcpOnly, "tcpOnly");
+      set.mark("tcpOnly");
       tcpOnly = true;
       return this;
     }
@@ -560,7 +562,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the executor was already set
      */
     public Builder executor(Executor executor) {
-      requireUnset(this.executor == null, "executor");
+      set.mark("executor");
       this.executor = Objects.requireNonNull(executor, "executor");
       return this;
     }
@@ -575,7 +577,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @throws IllegalStateException if the scheduler was already set
      */
     public Builder scheduler(ScheduledExecutorService scheduler) {
-      requireUnset(this.scheduler == null, "scheduler");
+      set.mark("scheduler");
       this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
       return this;
     }
@@ -646,20 +648,6 @@ public final class DnsjavaLookup implements DnsLookup {
         // reported below
       }
       throw new IllegalArgumentException("'" + hostPort + "' has no valid port (1 to 65535)");
-    }
-
-    private static void requireUnset(boolean unset, String option) {
-      if (!unset) {
-        throw new IllegalStateException(option + " was already set");
-      }
-    }
-
-    private static Duration requirePositive(Duration d, String option) {
-      Objects.requireNonNull(d, option);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(option + " must be positive, not " + d);
-      }
-      return d;
     }
 
     private static int requireRange(int value, int min, int max, String option) {

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Builders;
 import static dev.mtasts.tlsrpt.internal.JsonFields.*;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -12,7 +13,6 @@ import dev.mtasts.tlsrpt.ReportParseOutcome.Parsed;
 import dev.mtasts.tlsrpt.ReportParseOutcome.RejectReason;
 import dev.mtasts.tlsrpt.ReportParseOutcome.Rejected;
 import dev.mtasts.tlsrpt.internal.Dates;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -607,7 +607,7 @@ public final class ReportParser {
     private int maxDepth = DEFAULT_MAX_DEPTH;
     private int maxStringLength = DEFAULT_MAX_STRING_LENGTH;
     private int maxTokens;
-    private final SetOnce set = new SetOnce();
+    private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
 
@@ -621,7 +621,7 @@ public final class ReportParser {
      */
     public Builder maxInputBytes(int max) {
       set.mark("maxInputBytes");
-      maxInputBytes = SetOnce.atLeast(max, 2, "maxInputBytes");
+      maxInputBytes = Builders.atLeast(max, 2, "maxInputBytes");
       return this;
     }
 
@@ -635,7 +635,7 @@ public final class ReportParser {
      */
     public Builder maxJsonBytes(int max) {
       set.mark("maxJsonBytes");
-      maxJsonBytes = SetOnce.atLeast(max, 2, "maxJsonBytes");
+      maxJsonBytes = Builders.atLeast(max, 2, "maxJsonBytes");
       return this;
     }
 
@@ -650,7 +650,7 @@ public final class ReportParser {
      */
     public Builder maxDepth(int max) {
       set.mark("maxDepth");
-      maxDepth = SetOnce.atLeast(max, 5, "maxDepth");
+      maxDepth = Builders.atLeast(max, 5, "maxDepth");
       return this;
     }
 
@@ -665,7 +665,7 @@ public final class ReportParser {
      */
     public Builder maxStringLength(int max) {
       set.mark("maxStringLength");
-      maxStringLength = SetOnce.atLeast(max, 256, "maxStringLength");
+      maxStringLength = Builders.atLeast(max, 256, "maxStringLength");
       return this;
     }
 
@@ -681,7 +681,7 @@ public final class ReportParser {
      */
     public Builder maxTokens(int max) {
       set.mark("maxTokens");
-      maxTokens = SetOnce.atLeast(max, 1000, "maxTokens");
+      maxTokens = Builders.atLeast(max, 1000, "maxTokens");
       return this;
     }
 

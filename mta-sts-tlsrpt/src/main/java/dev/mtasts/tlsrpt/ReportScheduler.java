@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.TlsRptRecord;
@@ -9,7 +10,6 @@ import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.tlsrpt.ReportSchedulerListener.Outcome;
 import dev.mtasts.tlsrpt.delivery.DeliveryResult;
 import dev.mtasts.tlsrpt.delivery.ReportDelivery;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -312,7 +312,7 @@ public final class ReportScheduler implements AutoCloseable {
    * @return the scheduled task; cancel it to stop
    */
   public ScheduledFuture<?> start(ScheduledExecutorService executor, Duration period) {
-    long millis = SetOnce.positive(period, "period").toMillis();
+    long millis = Builders.positive(period, "period").toMillis();
     return executor.scheduleWithFixedDelay(() -> {
       try {
         runDue(clock.instant());
@@ -771,7 +771,7 @@ public final class ReportScheduler implements AutoCloseable {
     private @Nullable ReportSchedulerListener listener;
     private @Nullable InstantSource clock;
     private @Nullable Path stateDirectory;
-    private final SetOnce set = new SetOnce();
+    private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
 
@@ -838,7 +838,7 @@ public final class ReportScheduler implements AutoCloseable {
      */
     public Builder maxRuaUris(int max) {
       set.mark("maxRuaUris");
-      this.maxRuaUris = SetOnce.atLeast(max, 1, "maxRuaUris");
+      this.maxRuaUris = Builders.atLeast(max, 1, "maxRuaUris");
       return this;
     }
 
@@ -889,8 +889,8 @@ public final class ReportScheduler implements AutoCloseable {
      */
     public Builder retry(Duration initialBackoff, Duration retryPeriod) {
       set.mark("retry");
-      this.initialBackoff = SetOnce.positive(initialBackoff, "initialBackoff");
-      this.retryPeriod = SetOnce.positive(retryPeriod, "retryPeriod");
+      this.initialBackoff = Builders.positive(initialBackoff, "initialBackoff");
+      this.retryPeriod = Builders.positive(retryPeriod, "retryPeriod");
       return this;
     }
 

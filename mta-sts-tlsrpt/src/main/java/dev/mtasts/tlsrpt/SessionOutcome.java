@@ -1,10 +1,10 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.tlsrpt.internal.IpAddresses;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.Texts;
 import java.net.InetAddress;
 import java.net.URI;
@@ -171,7 +171,7 @@ public sealed interface SessionOutcome permits SessionOutcome.Success, SessionOu
       private @Nullable String receivingIp;
       private @Nullable String failureReasonCode;
       private @Nullable String additionalInformation;
-      private final SetOnce set = new SetOnce();
+      private final Builders.Tracker set = new Builders.Tracker();
 
       Builder(TlsRptResultType resultType) {
         this.resultType = Objects.requireNonNull(resultType, "resultType");

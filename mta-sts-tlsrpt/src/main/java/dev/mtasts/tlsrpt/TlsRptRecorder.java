@@ -1,8 +1,8 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.TlsRptResultType;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -471,7 +471,7 @@ public final class TlsRptRecorder implements AutoCloseable {
    */
   public ScheduledFuture<?> startFlushing(ScheduledExecutorService executor, Duration period) {
     Objects.requireNonNull(executor, "executor");
-    long millis = Math.max(1, SetOnce.positive(period, "period").toMillis());
+    long millis = Math.max(1, Builders.positive(period, "period").toMillis());
     if (state == null) {
       throw new IllegalStateException("the recorder has no state directory to flush to");
     }
@@ -961,7 +961,7 @@ public final class TlsRptRecorder implements AutoCloseable {
     private int maxOpenDays = DEFAULT_MAX_OPEN_DAYS;
     private long maxBytes = DEFAULT_MAX_BYTES;
     private @Nullable Path stateDirectory;
-    private final SetOnce set = new SetOnce();
+    private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
 
@@ -988,7 +988,7 @@ public final class TlsRptRecorder implements AutoCloseable {
      */
     public Builder maxPoliciesPerDay(int max) {
       set.mark("maxPoliciesPerDay");
-      this.maxPolicies = SetOnce.atLeast(max, 1, "maxPoliciesPerDay");
+      this.maxPolicies = Builders.atLeast(max, 1, "maxPoliciesPerDay");
       return this;
     }
 
@@ -1003,7 +1003,7 @@ public final class TlsRptRecorder implements AutoCloseable {
      */
     public Builder maxFailureDetailsPerPolicy(int max) {
       set.mark("maxFailureDetailsPerPolicy");
-      this.maxDetailsPerPolicy = SetOnce.atLeast(max, 1, "maxFailureDetailsPerPolicy");
+      this.maxDetailsPerPolicy = Builders.atLeast(max, 1, "maxFailureDetailsPerPolicy");
       return this;
     }
 
@@ -1018,7 +1018,7 @@ public final class TlsRptRecorder implements AutoCloseable {
      */
     public Builder maxFailureDetailsPerDay(int max) {
       set.mark("maxFailureDetailsPerDay");
-      this.maxDetailsPerDay = SetOnce.atLeast(max, 1, "maxFailureDetailsPerDay");
+      this.maxDetailsPerDay = Builders.atLeast(max, 1, "maxFailureDetailsPerDay");
       return this;
     }
 
@@ -1032,7 +1032,7 @@ public final class TlsRptRecorder implements AutoCloseable {
      */
     public Builder maxOpenDays(int max) {
       set.mark("maxOpenDays");
-      this.maxOpenDays = SetOnce.atLeast(max, 1, "maxOpenDays");
+      this.maxOpenDays = Builders.atLeast(max, 1, "maxOpenDays");
       return this;
     }
 

@@ -1,7 +1,9 @@
 package dev.mtasts.core.internal;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -77,6 +79,31 @@ public final class Builders {
       throw new IllegalArgumentException(name + " must be at least " + min + ", not " + n);
     }
     return n;
+  }
+
+  /**
+   * Set-once tracking by option name, for builders whose options are primitives (a count, a flag)
+   * and so have no "unset" value; the message is the same as {@link #once}'s.
+   */
+  public static final class Tracker {
+    private final Set<String> names = new HashSet<>();
+
+    /** Creates a tracker with no option set. */
+    public Tracker() {
+      // Nothing is set yet.
+    }
+
+    /**
+     * Marks an option as set.
+     *
+     * @param name the option's name, as the builder method is called
+     * @throws IllegalStateException if it was already set
+     */
+    public void mark(String name) {
+      if (!names.add(name)) {
+        throw new IllegalStateException(name + " was already set");
+      }
+    }
   }
 
   private static String describe(Object value) {

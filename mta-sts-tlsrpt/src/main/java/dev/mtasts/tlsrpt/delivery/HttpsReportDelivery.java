@@ -1,9 +1,9 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.tlsrpt.EncodedReport;
 import dev.mtasts.tlsrpt.internal.IpAddresses;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.TrustAllTrustManager;
 import java.io.EOFException;
 import java.io.IOException;
@@ -380,7 +380,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
     private @Nullable SSLContext sslContext;
     private boolean ignoreCertificateErrors;
     private boolean allowPrivateDestinations;
-    private final SetOnce set = new SetOnce();
+    private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
 
@@ -407,7 +407,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
      */
     public Builder connectTimeout(Duration timeout) {
       set.mark("connectTimeout");
-      this.connectTimeout = SetOnce.positive(timeout, "connectTimeout");
+      this.connectTimeout = Builders.positive(timeout, "connectTimeout");
       return this;
     }
 
@@ -421,7 +421,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
      */
     public Builder requestTimeout(Duration timeout) {
       set.mark("requestTimeout");
-      this.requestTimeout = SetOnce.positive(timeout, "requestTimeout");
+      this.requestTimeout = Builders.positive(timeout, "requestTimeout");
       return this;
     }
 

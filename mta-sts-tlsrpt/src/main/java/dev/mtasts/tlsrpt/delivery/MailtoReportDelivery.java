@@ -1,12 +1,12 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.tlsrpt.DateRange;
 import dev.mtasts.tlsrpt.EncodedReport;
 import dev.mtasts.tlsrpt.TlsRptRecorder;
 import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.internal.Mime;
-import dev.mtasts.tlsrpt.internal.SetOnce;
 import dev.mtasts.tlsrpt.internal.Texts;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
@@ -320,7 +320,7 @@ public final class MailtoReportDelivery implements ReportDelivery {
     private @Nullable DkimSigner signer;
     private @Nullable InstantSource clock;
     private @Nullable String from;
-    private final SetOnce set = new SetOnce();
+    private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
 
