@@ -110,9 +110,11 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
   private static final int DEFAULT_PORT = 443;
 
   private final FetchSettings settings;
+  private final ContentTypeMode contentTypeMode;
 
-  private HttpPolicyFetcher(FetchSettings settings) {
+  private HttpPolicyFetcher(FetchSettings settings, ContentTypeMode contentTypeMode) {
     this.settings = settings;
+    this.contentTypeMode = contentTypeMode;
   }
 
   /**
@@ -190,7 +192,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
    * @return the configured or default mode
    */
   public ContentTypeMode contentTypeMode() {
-    return settings.contentTypeMode();
+    return contentTypeMode;
   }
 
   /**
@@ -211,7 +213,7 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
   public String toString() {
     return "HttpPolicyFetcher[connectTimeout=" + settings.connectTimeout() + ", deadline="
         + settings.deadline() + ", maxBodyBytes=" + settings.maxBodyBytes() + ", contentTypeMode="
-        + settings.contentTypeMode() + ", userAgent=" + settings.userAgent() + "]";
+        + contentTypeMode + ", userAgent=" + settings.userAgent() + "]";
   }
 
   /**
@@ -447,14 +449,16 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
       Duration connect = connectTimeout == null ? DEFAULT_CONNECT_TIMEOUT : connectTimeout;
       SSLContext context = sslContext == null ? dnsIdContext(trustManager) : sslContext;
       Executor threads = executor == null ? FetchThreads.shared() : executor;
+      ContentTypeMode mode = contentTypeMode == null ? ContentTypeMode.REQUIRE : contentTypeMode;
+      AddressResolver addresses = resolver == null ? AddressResolver.system(threads) : resolver;
       return new HttpPolicyFetcher(new FetchSettings(context, List.of(allowedProtocols(context)),
           proxy == null ? ProxySelector.getDefault() : proxy,
-          resolver == null ? AddressResolver.system(threads) : resolver, threads, port, connect,
+          addresses::resolve, threads, port, connect,
           deadline == null ? DEFAULT_DEADLINE : deadline,
           maxBodyBytes == -1 ? MtaStsPolicy.MAX_BODY_BYTES : maxBodyBytes,
-          contentTypeMode == null ? ContentTypeMode.REQUIRE : contentTypeMode,
+          mode == ContentTypeMode.REQUIRE,
           userAgent == null ? UserAgent.defaultValue() : userAgent,
-          clock == null ? new MonotonicClock() : clock));
+          clock == null ? new MonotonicClock() : clock), mode);
     }
 
     private static SSLContext dnsIdContext(@Nullable X509TrustManager configured) {

@@ -8,8 +8,6 @@ import dev.mtasts.core.TxtRecordSelection;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.tlsrpt.ReportSchedulerListener.Outcome;
-import dev.mtasts.tlsrpt.delivery.DeliveryResult;
-import dev.mtasts.tlsrpt.delivery.ReportDelivery;
 import dev.mtasts.tlsrpt.internal.StateDirectory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -569,10 +567,10 @@ public final class ReportScheduler implements AutoCloseable {
     synchronized (lock) {
       targets = new ArrayList<>(Objects.requireNonNull(job.pending));
     }
-    List<CompletableFuture<DeliveryResult>> results = new ArrayList<>(targets.size());
+    List<CompletableFuture<DeliveryOutcome>> results = new ArrayList<>(targets.size());
     for (URI u : targets) {
       results.add(deliverOne(job.report, u).thenApply(r -> {
-        if (r instanceof DeliveryResult.Delivered) {
+        if (r instanceof DeliveryOutcome.Delivered) {
           // Saved at once, so that a restart does not send to this endpoint again (RPT-5).
           synchronized (lock) {
             job.accepted.add(u);
@@ -584,17 +582,17 @@ public final class ReportScheduler implements AutoCloseable {
       }));
     }
     return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).thenRun(() -> {
-      List<DeliveryResult> done = new ArrayList<>(results.size());
-      for (CompletableFuture<DeliveryResult> f : results) {
+      List<DeliveryOutcome> done = new ArrayList<>(results.size());
+      for (CompletableFuture<DeliveryOutcome> f : results) {
         done.add(f.join());
       }
       settle(job, targets, done, now);
     });
   }
 
-  private CompletableFuture<DeliveryResult> deliverOne(EncodedReport report, URI uri) {
+  private CompletableFuture<DeliveryOutcome> deliverOne(EncodedReport report, URI uri) {
     ReportDelivery d = Objects.requireNonNull(deliveryFor(uri), "delivery");
-    CompletableFuture<DeliveryResult> f;
+    CompletableFuture<DeliveryOutcome> f;
     try {
       f = d.deliver(report, uri).toCompletableFuture();
     } catch (RuntimeException e) {
@@ -605,15 +603,15 @@ public final class ReportScheduler implements AutoCloseable {
         return r;
       }
       LOG.warn("TLS-RPT delivery to {} broke its contract and failed with an exception", uri, e);
-      return new DeliveryResult.Failed(uri, true, "the delivery failed: " + e, e);
+      return new DeliveryOutcome.Failed(uri, true, "the delivery failed: " + e, e);
     });
   }
 
-  private void settle(Job job, List<URI> targets, List<DeliveryResult> results, Instant now) {
-    for (DeliveryResult r : results) {
-      if (r instanceof DeliveryResult.Delivered ok) {
+  private void settle(Job job, List<URI> targets, List<DeliveryOutcome> results, Instant now) {
+    for (DeliveryOutcome r : results) {
+      if (r instanceof DeliveryOutcome.Delivered ok) {
         notify(l -> l.delivered(job.report, ok));
-      } else if (r instanceof DeliveryResult.Failed failed) {
+      } else if (r instanceof DeliveryOutcome.Failed failed) {
         LOG.info("TLS-RPT report {} not delivered to {}: {}", job.report.fileName(), failed.rua(), failed.message());
         notify(l -> l.deliveryFailed(job.report, failed));
       }
@@ -623,7 +621,7 @@ public final class ReportScheduler implements AutoCloseable {
     synchronized (lock) {
       Set<URI> pending = Objects.requireNonNull(job.pending);
       for (int i = 0; i < results.size(); i++) {
-        if (results.get(i) instanceof DeliveryResult.Failed f && !f.retryable()) {
+        if (results.get(i) instanceof DeliveryOutcome.Failed f && !f.retryable()) {
           pending.remove(targets.get(i));
         }
       }

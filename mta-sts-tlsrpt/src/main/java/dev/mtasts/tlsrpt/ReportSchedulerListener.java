@@ -1,6 +1,5 @@
 package dev.mtasts.tlsrpt;
 
-import dev.mtasts.tlsrpt.delivery.DeliveryResult;
 import java.time.Instant;
 
 /**
@@ -37,7 +36,7 @@ public interface ReportSchedulerListener {
    * @param report the report
    * @param result the delivery result
    */
-  default void delivered(EncodedReport report, DeliveryResult.Delivered result) {}
+  default void delivered(EncodedReport report, DeliveryOutcome.Delivered result) {}
 
   /**
    * A delivery attempt to one endpoint failed.
@@ -45,7 +44,7 @@ public interface ReportSchedulerListener {
    * @param report the report
    * @param result the failure
    */
-  default void deliveryFailed(EncodedReport report, DeliveryResult.Failed result) {}
+  default void deliveryFailed(EncodedReport report, DeliveryOutcome.Failed result) {}
 
   /**
    * Some endpoint (or the DNS lookup) failed retryably, and another attempt is scheduled (RPT-27).

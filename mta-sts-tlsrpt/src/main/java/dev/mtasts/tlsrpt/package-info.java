@@ -9,7 +9,7 @@
  *   <li>{@link dev.mtasts.tlsrpt.ReportScheduler} closes each day, builds one
  *       {@link dev.mtasts.tlsrpt.TlsRptReport} per policy domain, looks the {@code rua} up in DNS
  *       and hands the gzip-compressed {@link dev.mtasts.tlsrpt.EncodedReport} to the
- *       {@link dev.mtasts.tlsrpt.delivery.ReportDelivery} implementations, retrying for up to a day.
+ *       {@link dev.mtasts.tlsrpt.ReportDelivery} implementations, retrying for up to a day.
  *   <li>Both keep their state in a directory if given one
  *       ({@link dev.mtasts.tlsrpt.TlsRptRecorder.Builder#stateDirectory(java.nio.file.Path)},
  *       {@link dev.mtasts.tlsrpt.ReportScheduler.Builder#stateDirectory(java.nio.file.Path)}): the

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.TlsRptResultType;
-import dev.mtasts.tlsrpt.delivery.DeliveryResult;
-import dev.mtasts.tlsrpt.delivery.ReportDelivery;
 import java.net.URI;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -121,9 +119,9 @@ class MonthOfTrafficTest {
     }
 
     @Override
-    public CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua) {
+    public CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua) {
       received.add(report);
-      return CompletableFuture.completedFuture(new DeliveryResult.Delivered(rua, "HTTP 200"));
+      return CompletableFuture.completedFuture(new DeliveryOutcome.Delivered(rua, "HTTP 200"));
     }
   }
 

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.tlsrpt.ReportSchedulerListener.Outcome;
 import dev.mtasts.tlsrpt.ReportSchedulerTest.FakeDelivery;
-import dev.mtasts.tlsrpt.delivery.DeliveryResult;
-import dev.mtasts.tlsrpt.delivery.ReportDelivery;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -67,7 +65,7 @@ class ReportSchedulerStateTest {
     return new Node(r, b.build());
   }
 
-  FakeDelivery https(BiFunction<URI, Integer, DeliveryResult> answer) {
+  FakeDelivery https(BiFunction<URI, Integer, DeliveryOutcome> answer) {
     return new FakeDelivery("https", clock, answer);
   }
 
@@ -239,7 +237,7 @@ class ReportSchedulerStateTest {
   void anAcceptanceIsSavedWhileOtherEndpointsAreStillBeingTried() {
     // RPT-5: the acceptance of one endpoint is saved at once, not when the slowest one answers.
     dns.record(RECORD, "v=TLSRPTv1; rua=https://fast.example/,https://slow.example/");
-    CompletableFuture<DeliveryResult> slowAnswer = new CompletableFuture<>();
+    CompletableFuture<DeliveryOutcome> slowAnswer = new CompletableFuture<>();
     List<URI> firstRunCalls = new CopyOnWriteArrayList<>();
     ReportDelivery hanging = new ReportDelivery() {
       @Override
@@ -248,7 +246,7 @@ class ReportSchedulerStateTest {
       }
 
       @Override
-      public CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua) {
+      public CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua) {
         firstRunCalls.add(rua);
         return rua.getHost().equals("fast.example") ? CompletableFuture.completedFuture(ReportSchedulerTest.ok(rua, 1))
             : slowAnswer;

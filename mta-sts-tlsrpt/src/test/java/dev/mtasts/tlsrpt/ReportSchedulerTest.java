@@ -7,8 +7,6 @@ import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.tlsrpt.ReportSchedulerListener.Outcome;
-import dev.mtasts.tlsrpt.delivery.DeliveryResult;
-import dev.mtasts.tlsrpt.delivery.ReportDelivery;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,13 +44,13 @@ class ReportSchedulerTest {
   /** A delivery for one scheme whose answers the test decides; records every call. */
   static final class FakeDelivery implements ReportDelivery {
     final String scheme;
-    final BiFunction<URI, Integer, DeliveryResult> answer;
+    final BiFunction<URI, Integer, DeliveryOutcome> answer;
     final List<Instant> attemptTimes = new CopyOnWriteArrayList<>();
     final Map<URI, Integer> calls = new ConcurrentHashMap<>();
     final List<EncodedReport> reports = new CopyOnWriteArrayList<>();
     final TestSupport.MutableClock clock;
 
-    FakeDelivery(String scheme, TestSupport.MutableClock clock, BiFunction<URI, Integer, DeliveryResult> answer) {
+    FakeDelivery(String scheme, TestSupport.MutableClock clock, BiFunction<URI, Integer, DeliveryOutcome> answer) {
       this.scheme = scheme;
       this.clock = clock;
       this.answer = answer;
@@ -64,7 +62,7 @@ class ReportSchedulerTest {
     }
 
     @Override
-    public CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua) {
+    public CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua) {
       int n = calls.merge(rua, 1, Integer::sum);
       attemptTimes.add(clock.instant());
       reports.add(report);
@@ -72,12 +70,12 @@ class ReportSchedulerTest {
     }
   }
 
-  static DeliveryResult ok(URI u, int n) {
-    return new DeliveryResult.Delivered(u, "ok");
+  static DeliveryOutcome ok(URI u, int n) {
+    return new DeliveryOutcome.Delivered(u, "ok");
   }
 
-  static DeliveryResult retryable(URI u, int n) {
-    return new DeliveryResult.Failed(u, true, "busy", null);
+  static DeliveryOutcome retryable(URI u, int n) {
+    return new DeliveryOutcome.Failed(u, true, "busy", null);
   }
 
   /** Collects listener events; {@code onDelivered} lets a test act at that moment. */
@@ -88,7 +86,7 @@ class ReportSchedulerTest {
     final List<Instant> retries = new CopyOnWriteArrayList<>();
     final List<Integer> retryNumbers = new CopyOnWriteArrayList<>();
     final List<URI> delivered = new CopyOnWriteArrayList<>();
-    volatile Consumer<DeliveryResult.Delivered> onDelivered = d -> {};
+    volatile Consumer<DeliveryOutcome.Delivered> onDelivered = d -> {};
 
     @Override
     public void scheduled(EncodedReport report, Instant sendAt) {
@@ -97,7 +95,7 @@ class ReportSchedulerTest {
     }
 
     @Override
-    public void delivered(EncodedReport report, DeliveryResult.Delivered result) {
+    public void delivered(EncodedReport report, DeliveryOutcome.Delivered result) {
       delivered.add(result.rua());
       onDelivered.accept(result);
     }
@@ -306,7 +304,7 @@ class ReportSchedulerTest {
   void permanentFailuresAreNotRetried() {
     dns.record("_smtp._tls.example.com", "v=TLSRPTv1; rua=https://gone.example/");
     traffic("example.com");
-    FakeDelivery https = new FakeDelivery("https", clock, (u, n) -> new DeliveryResult.Failed(u, false, "404", null));
+    FakeDelivery https = new FakeDelivery("https", clock, (u, n) -> new DeliveryOutcome.Failed(u, false, "404", null));
     ReportScheduler s = scheduler(5, https);
     run(s, DAY_END);
     drain(s);

@@ -1,7 +1,5 @@
 package dev.mtasts.core.internal;
 
-import dev.mtasts.core.SafeText;
-
 /**
  * Small text helpers for messages and ASCII checks.
  */
@@ -46,7 +44,7 @@ public final class Text {
    */
   public static String quote(CharSequence s) {
     // One escape style for the whole project: the one terminals and logs get (SEC-12).
-    return "'" + SafeText.escape(s, MAX_QUOTED) + "'";
+    return "'" + Escapes.escape(s, MAX_QUOTED) + "'";
   }
 
 
@@ -60,7 +58,7 @@ public final class Text {
    */
   public static String message(Throwable failure) {
     String m = failure.getMessage();
-    return m == null || m.isBlank() ? "no detail given" : SafeText.escape(m, 500);
+    return m == null || m.isBlank() ? "no detail given" : Escapes.escape(m, 500);
   }
 
   /** Names a single character for a message, such as {@code 'x'} or {@code U+0009 (tab)}. */

@@ -1,7 +1,8 @@
 package dev.mtasts.fetch.internal;
 
-import dev.mtasts.fetch.AddressResolver;
-import dev.mtasts.fetch.ContentTypeMode;
+import java.util.function.Function;
+import java.util.concurrent.CompletionStage;
+import java.net.InetAddress;
 import java.net.ProxySelector;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -23,13 +24,15 @@ import org.jspecify.annotations.Nullable;
  * @param connectTimeout the connect timeout of each TCP connection attempt
  * @param deadline the overall deadline of a fetch
  * @param maxBodyBytes the body limit
- * @param contentTypeMode what to do with a media type other than {@code text/plain}
+ * @param requireTextPlain whether a media type other than {@code text/plain} fails the fetch
+ *     (else it is a warning)
  * @param userAgent the {@code User-Agent} value
  * @param clock the clock that measures elapsed times
  */
 public record FetchSettings(SSLContext tls, List<String> protocols, @Nullable ProxySelector proxy,
-    AddressResolver resolver, Executor executor, int port, Duration connectTimeout, Duration deadline,
-    int maxBodyBytes, ContentTypeMode contentTypeMode, String userAgent, InstantSource clock) {
+    Function<String, CompletionStage<List<InetAddress>>> resolver, Executor executor, int port,
+    Duration connectTimeout, Duration deadline, int maxBodyBytes, boolean requireTextPlain, String userAgent,
+    InstantSource clock) {
 
   /**
    * Checks the components.
@@ -43,7 +46,7 @@ public record FetchSettings(SSLContext tls, List<String> protocols, @Nullable Pr
    * @param connectTimeout the {@code connectTimeout} component
    * @param deadline the {@code deadline} component
    * @param maxBodyBytes the {@code maxBodyBytes} component
-   * @param contentTypeMode the {@code contentTypeMode} component
+   * @param requireTextPlain the {@code requireTextPlain} component
    * @param userAgent the {@code userAgent} component
    * @param clock the {@code clock} component
    */
@@ -57,8 +60,7 @@ public record FetchSettings(SSLContext tls, List<String> protocols, @Nullable Pr
     }
     Objects.requireNonNull(connectTimeout, "connectTimeout");
     Objects.requireNonNull(deadline, "deadline");
-    Objects.requireNonNull(contentTypeMode, "contentTypeMode");
-    Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(userAgent, "userAgent");
     Objects.requireNonNull(clock, "clock");
   }
 }

@@ -13,8 +13,6 @@ import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.tls.CertificateNames;
-import dev.mtasts.fetch.ContentTypeMode;
-import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.fetch.internal.FailureClassifier.Phase;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -75,7 +73,7 @@ public final class PolicyFetch {
    */
   public static final int RECEIVE_BUFFER_BYTES = 65536;
 
-  private static final Logger LOG = LoggerFactory.getLogger(HttpPolicyFetcher.class);
+  private static final Logger LOG = LoggerFactory.getLogger("dev.mtasts.fetch.HttpPolicyFetcher");
   private static final String[] HTTP_1_1 = {"http/1.1"};
 
   private final FetchSettings settings;
@@ -124,7 +122,7 @@ public final class PolicyFetch {
         new Attempts(List.of(proxy), true).launchNext();
         return outcome;
       }
-      CompletionStage<List<InetAddress>> addresses = settings.resolver().resolve(host);
+      CompletionStage<List<InetAddress>> addresses = settings.resolver().apply(host);
       addresses.whenComplete((list, thrown) -> {
         try {
           if (thrown != null) {
@@ -363,7 +361,7 @@ public final class PolicyFetch {
           + "; only 200 makes a policy valid (FET-6)", status, certificate, List.of(), null);
     }
     ContentType ct = ContentType.of(head.all("Content-Type"));
-    if (!ct.textPlain() && settings.contentTypeMode() == ContentTypeMode.REQUIRE) {
+    if (!ct.textPlain() && settings.requireTextPlain()) {
       return failed(FetchFailure.CONTENT_TYPE, ct.problem() + " (FET-9)", status, certificate, List.of(), null);
     }
     return null;

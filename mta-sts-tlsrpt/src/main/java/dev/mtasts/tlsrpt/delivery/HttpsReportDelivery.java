@@ -1,5 +1,7 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.tlsrpt.ReportDelivery;
+import dev.mtasts.tlsrpt.DeliveryOutcome;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.tlsrpt.EncodedReport;
@@ -83,7 +85,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
   public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(60);
   /** The most bytes of response head read: the status line and any interim 1xx responses. */
   public static final int MAX_RESPONSE_HEAD_BYTES = 16 * 1024;
-  /** The start of the message of a {@link DeliveryResult.Failed} for a non-public destination. */
+  /** The start of the message of a {@link DeliveryOutcome.Failed} for a non-public destination. */
   public static final String REFUSED_DESTINATION = "refused destination";
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpsReportDelivery.class);
@@ -131,14 +133,14 @@ public final class HttpsReportDelivery implements ReportDelivery {
   }
 
   @Override
-  public CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua) {
+  public CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua) {
     Objects.requireNonNull(report, "report");
     if (!supports(rua)) {
       throw new IllegalArgumentException("not an https URI: " + rua);
     }
     String host = rua.getHost();
     if (host == null || rua.getRawUserInfo() != null || rua.getPort() == 0 || rua.getPort() > 65_535) {
-      return CompletableFuture.completedFuture(new DeliveryResult.Failed(rua, false,
+      return CompletableFuture.completedFuture(new DeliveryOutcome.Failed(rua, false,
           "the URI cannot be requested: it needs a host, a port from 1 to 65535 if any, and no user information",
           null));
     }
@@ -147,23 +149,23 @@ public final class HttpsReportDelivery implements ReportDelivery {
         return post(report, rua);
       } catch (RuntimeException e) {
         // The contract: delivery problems complete normally; an unexpected one is retried later.
-        return new DeliveryResult.Failed(rua, true, "the POST failed: " + e, e);
+        return new DeliveryOutcome.Failed(rua, true, "the POST failed: " + e, e);
       }
     }, executor);
   }
 
   /** The whole exchange, blocking; never throws for a delivery problem. */
-  private DeliveryResult post(EncodedReport report, URI rua) {
+  private DeliveryOutcome post(EncodedReport report, URI rua) {
     String host = bare(Objects.requireNonNull(rua.getHost()));
     int port = rua.getPort() < 0 ? 443 : rua.getPort();
     List<InetAddress> targets;
     try {
       targets = destinations(host);
     } catch (UnknownHostException e) {
-      return new DeliveryResult.Failed(rua, true, "the POST failed: cannot resolve " + host, e);
+      return new DeliveryOutcome.Failed(rua, true, "the POST failed: cannot resolve " + host, e);
     }
     if (targets.isEmpty()) {
-      return new DeliveryResult.Failed(rua, true, "the POST failed: " + host + " has no address", null);
+      return new DeliveryOutcome.Failed(rua, true, "the POST failed: " + host + " has no address", null);
     }
     List<String> refused = new ArrayList<>();
     IOException connectFailure = null;
@@ -189,7 +191,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
     }
     LOG.warn("TLS-RPT report {} not sent to {}: its host has only non-public addresses {}", report.fileName(),
         SafeText.escape(rua.toString(), MAX_LOGGED_CHARS), refused);
-    return new DeliveryResult.Failed(rua, false, REFUSED_DESTINATION + ": " + host
+    return new DeliveryOutcome.Failed(rua, false, REFUSED_DESTINATION + ": " + host
         + " resolves only to non-public addresses " + refused + " (SEC-16)", null);
   }
 
@@ -203,7 +205,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
   }
 
   /** TLS, the request and the status line on a connected socket, within the timeouts. */
-  private DeliveryResult exchange(Socket plain, String host, int port, EncodedReport report, URI rua) {
+  private DeliveryOutcome exchange(Socket plain, String host, int port, EncodedReport report, URI rua) {
     AtomicBoolean expired = new AtomicBoolean();
     CompletableFuture<Void> done = new CompletableFuture<>();
     SSLSocket tls = null;
@@ -345,18 +347,18 @@ public final class HttpsReportDelivery implements ReportDelivery {
     }
   }
 
-  private static DeliveryResult result(URI rua, int status, EncodedReport report) {
+  private static DeliveryOutcome result(URI rua, int status, EncodedReport report) {
     if (status >= 200 && status < 300) {
       LOG.debug("TLS-RPT report {} accepted by {} with HTTP {}", report.fileName(),
           SafeText.escape(rua.toString(), MAX_LOGGED_CHARS), status);
-      return new DeliveryResult.Delivered(rua, "HTTP " + status);
+      return new DeliveryOutcome.Delivered(rua, "HTTP " + status);
     }
     boolean retryable = status >= 500 || status == 408 || status == 429;
-    return new DeliveryResult.Failed(rua, retryable, "the server answered HTTP " + status
+    return new DeliveryOutcome.Failed(rua, retryable, "the server answered HTTP " + status
         + (status >= 300 && status < 400 ? " (redirects are not followed)" : ""), null);
   }
 
-  private static DeliveryResult failure(URI rua, IOException e, boolean expired) {
+  private static DeliveryOutcome failure(URI rua, IOException e, boolean expired) {
     String kind;
     if (expired || e instanceof SocketTimeoutException) {
       kind = "timed out";
@@ -366,7 +368,7 @@ public final class HttpsReportDelivery implements ReportDelivery {
       kind = "failed";
     }
     String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return new DeliveryResult.Failed(rua, true, "the POST " + kind + ": " + msg, e);
+    return new DeliveryOutcome.Failed(rua, true, "the POST " + kind + ": " + msg, e);
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.tlsrpt.ReportDelivery;
+import dev.mtasts.tlsrpt.DeliveryOutcome;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.tlsrpt.DateRange;
@@ -87,7 +89,7 @@ public final class MailtoReportDelivery implements ReportDelivery {
   }
 
   @Override
-  public CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua) {
+  public CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua) {
     Objects.requireNonNull(report, "report");
     if (!supports(rua)) {
       throw new IllegalArgumentException("not a mailto URI: " + rua);
@@ -98,14 +100,14 @@ public final class MailtoReportDelivery implements ReportDelivery {
         .handle((ok, error) -> {
           if (error == null) {
             LOG.debug("TLS-RPT report {} handed to the mail system for {}", report.fileName(), rua);
-            return (DeliveryResult) new DeliveryResult.Delivered(rua, "handed to the mail system");
+            return (DeliveryOutcome) new DeliveryOutcome.Delivered(rua, "handed to the mail system");
           }
           Throwable e = unwrap(error);
           if (e instanceof PermanentFailure p) {
-            return new DeliveryResult.Failed(rua, false, Text.message(p), null);
+            return new DeliveryOutcome.Failed(rua, false, Text.message(p), null);
           }
           String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-          return new DeliveryResult.Failed(rua, true, "the report mail was not sent: " + msg, e);
+          return new DeliveryOutcome.Failed(rua, true, "the report mail was not sent: " + msg, e);
         });
   }
 

@@ -1,5 +1,5 @@
 /**
- * Report delivery (RFC 8460 §5): the {@link dev.mtasts.tlsrpt.delivery.ReportDelivery} SPI and its
+ * Report delivery (RFC 8460 §5): the {@link dev.mtasts.tlsrpt.ReportDelivery} SPI and its
  * two implementations, {@link dev.mtasts.tlsrpt.delivery.HttpsReportDelivery} (HTTPS POST over
  * HTTP/1.1, to public addresses only unless allowed otherwise) and {@link dev.mtasts.tlsrpt.delivery.MailtoReportDelivery} (a
  * {@code multipart/report} message handed to a caller-supplied

@@ -152,7 +152,7 @@ class HttpsReportDeliveryIT {
         new GeneralName(GeneralName.iPAddress, "127.0.0.1")));
   }
 
-  static DeliveryResult await(java.util.concurrent.CompletionStage<DeliveryResult> stage) throws Exception {
+  static DeliveryOutcome await(java.util.concurrent.CompletionStage<DeliveryOutcome> stage) throws Exception {
     return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
@@ -167,10 +167,10 @@ class HttpsReportDeliveryIT {
     HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
     EncodedReport report = report();
 
-    DeliveryResult r = await(https.deliver(report, uri));
+    DeliveryOutcome r = await(https.deliver(report, uri));
 
     // RPT-26: any 2xx is success.
-    assertThat(r).isEqualTo(new DeliveryResult.Delivered(uri, "HTTP 201"));
+    assertThat(r).isEqualTo(new DeliveryOutcome.Delivered(uri, "HTTP 201"));
     assertThat(requests).singleElement().satisfies(req -> {
       assertThat(req.method()).isEqualTo("POST");
       assertThat(req.path()).isEqualTo("/v1/tlsrpt");
@@ -192,15 +192,15 @@ class HttpsReportDeliveryIT {
     URI uri = start(keys, 503, 400, 302, 429);
     HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
     assertThat(await(https.deliver(report(), uri)))
-        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+        .isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isTrue());
     assertThat(await(https.deliver(report(), uri)))
-        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isFalse());
-    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+        .isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isFalse());
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
       assertThat(f.retryable()).isFalse();
       assertThat(f.message()).contains("302").contains("redirects are not followed");
     });
     assertThat(await(https.deliver(report(), uri)))
-        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+        .isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isTrue());
     // The redirect was not followed: one request per delivery.
     assertThat(requests).hasSize(4).allMatch(req -> req.path().equals("/v1/tlsrpt"));
   }
@@ -211,7 +211,7 @@ class HttpsReportDeliveryIT {
     KeyStore keys = keyStore("wrong.example", List.of(new GeneralName(GeneralName.dNSName, "wrong.example")));
     URI uri = start(keys, 200);
     HttpsReportDelivery strict = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().build();
-    assertThat(await(strict.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+    assertThat(await(strict.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
       assertThat(f.retryable()).isTrue();
       assertThat(f.cause()).isNotNull();
     });
@@ -220,11 +220,11 @@ class HttpsReportDeliveryIT {
     // Trusting the certificate is not enough: its name does not match 127.0.0.1.
     HttpsReportDelivery trustedWrongName =
         HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys)).build();
-    assertThat(await(trustedWrongName.deliver(report(), uri))).isInstanceOf(DeliveryResult.Failed.class);
+    assertThat(await(trustedWrongName.deliver(report(), uri))).isInstanceOf(DeliveryOutcome.Failed.class);
     assertThat(requests).isEmpty();
 
     HttpsReportDelivery lax = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().ignoreCertificateErrors().build();
-    assertThat(await(lax.deliver(report(), uri))).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(await(lax.deliver(report(), uri))).isInstanceOf(DeliveryOutcome.Delivered.class);
     assertThat(requests).hasSize(1);
   }
 
@@ -234,7 +234,7 @@ class HttpsReportDeliveryIT {
     URI uri = start(keys, 0);
     HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).allowPrivateDestinations().sslContext(trusting(keys))
         .requestTimeout(Duration.ofMillis(300)).build();
-    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
       assertThat(f.retryable()).isTrue();
       assertThat(f.message()).contains("timed out");
     });
@@ -248,7 +248,7 @@ class HttpsReportDeliveryIT {
       port = s.getLocalPort();
     }
     assertThat(await(https.deliver(report(), URI.create("https://127.0.0.1:" + port + "/"))))
-        .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+        .isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isTrue());
   }
 
   @Test
@@ -261,7 +261,7 @@ class HttpsReportDeliveryIT {
     for (URI u : List.of(uri, URI.create("https://localhost:" + port + "/v1/tlsrpt"),
         URI.create("https://[::ffff:127.0.0.1]:" + port + "/"), URI.create("https://[::1]:" + port + "/"))) {
       assertThat(await(https.deliver(report(), u))).as(u.toString())
-          .isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+          .isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
             assertThat(f.retryable()).isFalse();
             assertThat(f.message()).startsWith(HttpsReportDelivery.REFUSED_DESTINATION).contains("loopback");
           });
@@ -271,12 +271,12 @@ class HttpsReportDeliveryIT {
     // Allowed with the option: the same URI is delivered.
     HttpsReportDelivery allowing = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
         .allowPrivateDestinations().build();
-    assertThat(await(allowing.deliver(report(), uri))).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(await(allowing.deliver(report(), uri))).isInstanceOf(DeliveryOutcome.Delivered.class);
     assertThat(requests).hasSize(1);
   }
 
   /** Results of one scheduler run against the loopback receiver. */
-  record Run(List<DeliveryResult> results, List<ReportSchedulerListener.Outcome> outcomes) {}
+  record Run(List<DeliveryOutcome> results, List<ReportSchedulerListener.Outcome> outcomes) {}
 
   /** Records one session for example.com, whose record lists {@code uris}, and sends its report. */
   Run schedule(List<URI> uris, HttpsReportDelivery https) {
@@ -291,12 +291,12 @@ class HttpsReportDeliveryIT {
         .reporter(new ReporterIdentity("Sender", "tlsrpt@sender.example")).dnsLookup(dns).clock(clock)
         .sendDelay(Duration.ZERO, Duration.ZERO).addDelivery(https).listener(new ReportSchedulerListener() {
           @Override
-          public void delivered(EncodedReport report, DeliveryResult.Delivered result) {
+          public void delivered(EncodedReport report, DeliveryOutcome.Delivered result) {
             run.results().add(result);
           }
 
           @Override
-          public void deliveryFailed(EncodedReport report, DeliveryResult.Failed result) {
+          public void deliveryFailed(EncodedReport report, DeliveryOutcome.Failed result) {
             run.results().add(result);
           }
 
@@ -350,7 +350,7 @@ class HttpsReportDeliveryIT {
     assertThat(requests).isEmpty();
     assertThat(run.outcomes()).containsExactly(ReportSchedulerListener.Outcome.NOT_DELIVERED);
     assertThat(run.results()).hasSize(ReportScheduler.DEFAULT_MAX_RUA_URIS).allSatisfy(r -> assertThat(r)
-        .isInstanceOfSatisfying(DeliveryResult.Failed.class,
+        .isInstanceOfSatisfying(DeliveryOutcome.Failed.class,
             f -> assertThat(f.message()).startsWith(HttpsReportDelivery.REFUSED_DESTINATION)));
   }
 
@@ -397,7 +397,7 @@ class HttpsReportDeliveryIT {
         .allowPrivateDestinations().build();
     EncodedReport report = report();
 
-    assertThat(await(https.deliver(report, uri))).isEqualTo(new DeliveryResult.Delivered(uri, "HTTP 202"));
+    assertThat(await(https.deliver(report, uri))).isEqualTo(new DeliveryOutcome.Delivered(uri, "HTTP 202"));
     assertThat(head.get(10, TimeUnit.SECONDS)).startsWith("POST /in?x=1 HTTP/1.1\r\n")
         .contains("\r\nHost: 127.0.0.1:" + uri.getPort() + "\r\n")
         .contains("\r\nContent-Type: application/tlsrpt+gzip\r\n")
@@ -412,7 +412,7 @@ class HttpsReportDeliveryIT {
     URI uri = rawServer(keys, interim.getBytes(java.nio.charset.StandardCharsets.US_ASCII), new CompletableFuture<>());
     HttpsReportDelivery https = HttpsReportDelivery.builder().executor(executor).sslContext(trusting(keys))
         .allowPrivateDestinations().build();
-    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryResult.Failed.class,
+    assertThat(await(https.deliver(report(), uri))).isInstanceOfSatisfying(DeliveryOutcome.Failed.class,
         f -> assertThat(f.message()).contains("exceeds " + HttpsReportDelivery.MAX_RESPONSE_HEAD_BYTES));
   }
 

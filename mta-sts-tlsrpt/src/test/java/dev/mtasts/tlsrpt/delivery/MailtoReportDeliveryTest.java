@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.tlsrpt.DeliveryOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
@@ -90,9 +91,9 @@ class MailtoReportDeliveryTest {
   @Test
   void buildsAMultipartReportWithTheRequiredHeadersAndParts() throws Exception {
     EncodedReport report = report("Sender Example");
-    DeliveryResult result = delivery(fakeSigner(), collecting())
+    DeliveryOutcome result = delivery(fakeSigner(), collecting())
         .deliver(report, URI.create("mailto:tlsrpt@example.org")).toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(result).isInstanceOf(DeliveryResult.Delivered.class);
+    assertThat(result).isInstanceOf(DeliveryOutcome.Delivered.class);
     assertThat(sent).hasSize(1);
     ReportMessage m = sent.get(0);
     assertThat(m.recipients()).containsExactly("tlsrpt@example.org");
@@ -173,9 +174,9 @@ class MailtoReportDeliveryTest {
   void signaturesWithALengthTagAreRefused() throws Exception {
     // RPT-22: no l= tag.
     DkimSigner withL = (message, headers) -> "DKIM-Signature: v=1; d=x.example; s=tlsrpt; l=100; h=from; b=x";
-    DeliveryResult r = delivery(withL, collecting()).deliver(report("O"), URI.create("mailto:a@example.org"))
+    DeliveryOutcome r = delivery(withL, collecting()).deliver(report("O"), URI.create("mailto:a@example.org"))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(r).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+    assertThat(r).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
       assertThat(f.retryable()).isFalse();
       assertThat(f.message()).contains("l=");
     });
@@ -189,14 +190,14 @@ class MailtoReportDeliveryTest {
     DkimSigner failing = (message, headers) -> {
       throw new GeneralSecurityException("HSM offline");
     };
-    DeliveryResult r1 = delivery(failing, collecting()).deliver(report("O"), URI.create("mailto:a@example.org"))
+    DeliveryOutcome r1 = delivery(failing, collecting()).deliver(report("O"), URI.create("mailto:a@example.org"))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(r1).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isTrue());
+    assertThat(r1).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isTrue());
 
     ReportMailSender refusing = m -> CompletableFuture.failedFuture(new IllegalStateException("queue full"));
-    DeliveryResult r2 = delivery(fakeSigner(), refusing).deliver(report("O"), URI.create("mailto:a@example.org"))
+    DeliveryOutcome r2 = delivery(fakeSigner(), refusing).deliver(report("O"), URI.create("mailto:a@example.org"))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
-    assertThat(r2).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> {
+    assertThat(r2).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> {
       assertThat(f.retryable()).isTrue();
       assertThat(f.message()).contains("queue full");
     });
@@ -204,10 +205,10 @@ class MailtoReportDeliveryTest {
 
   @Test
   void addressesThatCannotBeMailedFailPermanently() throws Exception {
-    DeliveryResult r = delivery(fakeSigner(), collecting())
+    DeliveryOutcome r = delivery(fakeSigner(), collecting())
         .deliver(report("O"), URI.create("mailto:j%C3%BCrgen@example.org")).toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
-    assertThat(r).isInstanceOfSatisfying(DeliveryResult.Failed.class, f -> assertThat(f.retryable()).isFalse());
+    assertThat(r).isInstanceOfSatisfying(DeliveryOutcome.Failed.class, f -> assertThat(f.retryable()).isFalse());
   }
 
   @Test

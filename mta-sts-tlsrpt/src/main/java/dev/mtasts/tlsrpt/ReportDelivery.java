@@ -1,6 +1,5 @@
-package dev.mtasts.tlsrpt.delivery;
+package dev.mtasts.tlsrpt;
 
-import dev.mtasts.tlsrpt.EncodedReport;
 import java.net.URI;
 import java.util.concurrent.CompletionStage;
 
@@ -12,9 +11,9 @@ import java.util.concurrent.CompletionStage;
  * <ul>
  *   <li>Delivery problems never surface as exceptions: a refused connection, a timeout, an error
  *       status or a mail system that refuses the message completes the stage normally with
- *       {@link DeliveryResult.Failed}, marked retryable when a later attempt may succeed. The stage
+ *       {@link DeliveryOutcome.Failed}, marked retryable when a later attempt may succeed. The stage
  *       completes exceptionally only for programming errors.
- *   <li>{@link DeliveryResult.Delivered} means the endpoint accepted the report (RPT-5, RPT-26).
+ *   <li>{@link DeliveryOutcome.Delivered} means the endpoint accepted the report (RPT-5, RPT-26).
  *   <li>Work runs on the executor the implementation was configured with; implementations start
  *       no threads of their own beyond what they document.
  * </ul>
@@ -39,5 +38,5 @@ public interface ReportDelivery {
    * @return the outcome; never completes exceptionally for delivery problems
    * @throws IllegalArgumentException if the URI is not supported
    */
-  CompletionStage<DeliveryResult> deliver(EncodedReport report, URI rua);
+  CompletionStage<DeliveryOutcome> deliver(EncodedReport report, URI rua);
 }

@@ -1,4 +1,4 @@
-package dev.mtasts.tlsrpt.delivery;
+package dev.mtasts.tlsrpt;
 
 import java.net.URI;
 import java.util.Objects;
@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @see ReportDelivery
  */
-public sealed interface DeliveryResult permits DeliveryResult.Delivered, DeliveryResult.Failed {
+public sealed interface DeliveryOutcome permits DeliveryOutcome.Delivered, DeliveryOutcome.Failed {
 
   /**
    * Returns the URI the report was delivered to, or was not.
@@ -24,7 +24,7 @@ public sealed interface DeliveryResult permits DeliveryResult.Delivered, Deliver
    * @param rua the URI
    * @param detail what the endpoint answered, such as {@code "HTTP 201"}
    */
-  record Delivered(URI rua, String detail) implements DeliveryResult {
+  record Delivered(URI rua, String detail) implements DeliveryOutcome {
     /**
      * Validates the components.
      *
@@ -46,7 +46,7 @@ public sealed interface DeliveryResult permits DeliveryResult.Delivered, Deliver
    * @param message what went wrong, for a log
    * @param cause the underlying exception, when there is one
    */
-  record Failed(URI rua, boolean retryable, String message, @Nullable Throwable cause) implements DeliveryResult {
+  record Failed(URI rua, boolean retryable, String message, @Nullable Throwable cause) implements DeliveryOutcome {
     /**
      * Validates the components.
      *
