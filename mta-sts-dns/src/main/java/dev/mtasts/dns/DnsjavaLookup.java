@@ -360,18 +360,25 @@ public final class DnsjavaLookup implements DnsLookup {
    * the defaults given on each method.
    */
   public static final class Builder {
-    static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(2);
-    static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
-    static final int DEFAULT_ATTEMPTS_PER_SERVER = 2;
-    static final int DEFAULT_MAX_CNAME_CHAIN = 8;
-    static final int DEFAULT_MAX_ANSWER_SIZE = 16_384;
-    static final int DEFAULT_MAX_RECORDS = 100;
+    /** Default of the query timeout of one query to one server. */
+    public static final Duration DEFAULT_QUERY_TIMEOUT = Duration.ofSeconds(2);
+    /** Default of the deadline of a whole lookup. */
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
+    /** Default of attempts per server. */
+    public static final int DEFAULT_ATTEMPTS_PER_SERVER = 2;
+    /** Default of the longest CNAME chain followed (TXT-10). */
+    public static final int DEFAULT_MAX_CNAME_CHAIN = 8;
+    /** Default of the largest answer accepted, in bytes. */
+    public static final int DEFAULT_MAX_ANSWER_SIZE = 16_384;
+    /** Default of the most records kept from one answer. */
+    public static final int DEFAULT_MAX_RECORDS = 100;
     static final int MAX_CNAME_CHAIN_LIMIT = 32;
     static final int MAX_ATTEMPTS_LIMIT = 10;
     static final int MIN_ANSWER_SIZE = 512;
     static final int MAX_ANSWER_SIZE_LIMIT = 65_535;
     static final int MAX_RECORDS_LIMIT = 10_000;
-    static final int DEFAULT_MAX_ADDRESSES = 32;
+    /** Default of the most addresses kept by addresses(host). */
+    public static final int DEFAULT_MAX_ADDRESSES = 32;
     static final int MAX_ADDRESSES_LIMIT = 1_000;
     static final int DEFAULT_PORT = 53;
 

@@ -133,6 +133,36 @@ import org.slf4j.LoggerFactory;
  */
 public final class MtaStsResolver {
   private static final Logger LOG = LoggerFactory.getLogger(MtaStsResolver.class);
+
+  /** Default of {@link Builder#txtRecheckInterval}: 5 minutes. */
+  public static final Duration DEFAULT_TXT_RECHECK_INTERVAL = Duration.ofMinutes(5);
+  /** Default of {@link Builder#negativeCacheDuration}: 5 minutes. */
+  public static final Duration DEFAULT_NEGATIVE_CACHE_DURATION = Duration.ofMinutes(5);
+  /** Default of {@link Builder#fetchBackoff}: 5 minutes (FET-12). */
+  public static final Duration DEFAULT_FETCH_BACKOFF = Duration.ofMinutes(5);
+  /** Default of {@link Builder#refreshInterval}: 1 day (CAC-8). */
+  public static final Duration DEFAULT_REFRESH_INTERVAL = Duration.ofDays(1);
+  /** Default of {@link Builder#refreshJitter}: 1 hour. */
+  public static final Duration DEFAULT_REFRESH_JITTER = Duration.ofHours(1);
+  /** Default of {@link Builder#refreshRetryInterval}: 1 hour. */
+  public static final Duration DEFAULT_REFRESH_RETRY_INTERVAL = Duration.ofHours(1);
+  /** Default of {@link Builder#storeTimeout}: 10 seconds (SEC-25). */
+  public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default of {@link Builder#dnsTimeout}: 30 seconds (SEC-25). */
+  public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link Builder#fetchTimeout}: 60 seconds (SEC-25, FET-10). */
+  public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(60);
+  /** Default of {@link Builder#maxCachedDomains}: 100,000 (SEC-23). */
+  public static final int DEFAULT_MAX_CACHED_DOMAINS = 100_000;
+  /** Default of {@link Builder#maxCachedBytes}: 64 MiB of policy text (SEC-23). */
+  public static final long DEFAULT_MAX_CACHED_BYTES = 64L << 20;
+  /** Default of {@link Builder#maxConcurrentFetches}: 64 (SEC-23). */
+  public static final int DEFAULT_MAX_CONCURRENT_FETCHES = 64;
+  /** Default of {@link Builder#fetchRateLimit}: 3 new policy ids per domain per window (SEC-24). */
+  public static final int DEFAULT_FETCH_RATE = 3;
+  /** Default window of {@link Builder#fetchRateLimit}: 10 minutes (SEC-24). */
+  public static final Duration DEFAULT_FETCH_RATE_WINDOW = Duration.ofMinutes(10);
+
   /** The LRU stamp is rewritten at most once per second, so hot domains do not bounce a cache line. */
   private static final long TOUCH_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Ages of stored entries are clamped to this, so that tick arithmetic cannot overflow. */
@@ -179,25 +209,25 @@ public final class MtaStsResolver {
     this.ticker = b.ticker != null ? b.ticker : System::nanoTime;
     this.executor = b.executor != null ? b.executor : ForkJoinPool.commonPool();
     this.listeners = b.listeners.toArray(new MtaStsListener[0]);
-    this.recheckNanos = nanos(b.txtRecheckInterval, Duration.ofMinutes(5));
+    this.recheckNanos = nanos(b.txtRecheckInterval, DEFAULT_TXT_RECHECK_INTERVAL);
     this.backgroundRecheck = b.backgroundRecheck == null || b.backgroundRecheck;
-    this.negativeNanos = nanos(b.negativeCacheDuration, Duration.ofMinutes(5));
-    this.backoffNanos = nanos(b.fetchBackoff, Duration.ofMinutes(5));
+    this.negativeNanos = nanos(b.negativeCacheDuration, DEFAULT_NEGATIVE_CACHE_DURATION);
+    this.backoffNanos = nanos(b.fetchBackoff, DEFAULT_FETCH_BACKOFF);
     this.maxAgeCapSeconds = b.maxAgeCap != null ? b.maxAgeCap.getSeconds() : MtaStsPolicy.MAX_MAX_AGE.getSeconds();
-    this.refreshNanos = nanos(b.refreshInterval, Duration.ofDays(1));
-    this.jitterNanos = nanos(b.refreshJitter, Duration.ofHours(1));
-    this.refreshRetryNanos = nanos(b.refreshRetryInterval, Duration.ofHours(1));
+    this.refreshNanos = nanos(b.refreshInterval, DEFAULT_REFRESH_INTERVAL);
+    this.jitterNanos = nanos(b.refreshJitter, DEFAULT_REFRESH_JITTER);
+    this.refreshRetryNanos = nanos(b.refreshRetryInterval, DEFAULT_REFRESH_RETRY_INTERVAL);
     this.onDnsFailure = b.onDnsFailure != null ? b.onDnsFailure : FailureHandling.DELIVER_WITHOUT_POLICY;
     this.onStoreFailure = b.onStoreFailure != null ? b.onStoreFailure : FailureHandling.DEFER;
     this.random = b.random;
-    this.storeTimeout = b.storeTimeout != null ? b.storeTimeout : Duration.ofSeconds(10);
-    this.dnsTimeout = b.dnsTimeout != null ? b.dnsTimeout : Duration.ofSeconds(30);
-    this.fetchTimeout = b.fetchTimeout != null ? b.fetchTimeout : Duration.ofSeconds(60);
-    this.maxCachedDomains = b.maxCachedDomains != null ? b.maxCachedDomains : 100_000;
-    this.maxCachedBytes = b.maxCachedBytes != null ? b.maxCachedBytes : 64L << 20;
-    this.fetchSlots = new FetchSlots(b.maxConcurrentFetches != null ? b.maxConcurrentFetches : 64);
-    this.rateFetches = b.rateFetches != null ? b.rateFetches : 3;
-    this.rateWindow = b.rateWindow != null ? b.rateWindow : Duration.ofMinutes(10);
+    this.storeTimeout = b.storeTimeout != null ? b.storeTimeout : DEFAULT_STORE_TIMEOUT;
+    this.dnsTimeout = b.dnsTimeout != null ? b.dnsTimeout : DEFAULT_DNS_TIMEOUT;
+    this.fetchTimeout = b.fetchTimeout != null ? b.fetchTimeout : DEFAULT_FETCH_TIMEOUT;
+    this.maxCachedDomains = b.maxCachedDomains != null ? b.maxCachedDomains : DEFAULT_MAX_CACHED_DOMAINS;
+    this.maxCachedBytes = b.maxCachedBytes != null ? b.maxCachedBytes : DEFAULT_MAX_CACHED_BYTES;
+    this.fetchSlots = new FetchSlots(b.maxConcurrentFetches != null ? b.maxConcurrentFetches : DEFAULT_MAX_CONCURRENT_FETCHES);
+    this.rateFetches = b.rateFetches != null ? b.rateFetches : DEFAULT_FETCH_RATE;
+    this.rateWindow = b.rateWindow != null ? b.rateWindow : DEFAULT_FETCH_RATE_WINDOW;
     this.rateWindowNanos = rateWindow.toNanos();
     if (jitterNanos * 2 > refreshNanos) {
       throw new IllegalStateException("refreshJitter must be at most half of refreshInterval");
