@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.delivery;
 
+import dev.mtasts.tlsrpt.DeliveryOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
