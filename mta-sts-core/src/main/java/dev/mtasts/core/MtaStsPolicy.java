@@ -1,5 +1,6 @@
 package dev.mtasts.core;
 
+import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,7 +74,7 @@ public record MtaStsPolicy(
     }
     if (maxAge.isNegative() || maxAge.getNano() != 0 || maxAge.compareTo(MAX_MAX_AGE) > 0) {
       throw new IllegalArgumentException(
-          "max_age must be whole seconds from 0 to 31557600, not " + maxAge);
+          "max_age must be whole seconds from 0 to 31557600 (one year), not " + Durations.human(maxAge));
     }
     if (mx.isEmpty() && mode != MtaStsMode.NONE) {
       throw new IllegalArgumentException("mode '" + mode.token() + "' needs at least one mx pattern");
@@ -359,7 +360,7 @@ public record MtaStsPolicy(
       }
       if (maxAge.isNegative() || maxAge.getNano() != 0 || maxAge.compareTo(MAX_MAX_AGE) > 0) {
         throw new IllegalArgumentException(
-            "max_age must be whole seconds from 0 to 31557600 (one year), not " + maxAge);
+            "max_age must be whole seconds from 0 to 31557600 (one year), not " + Durations.human(maxAge));
       }
       this.maxAge = maxAge;
       return this;
