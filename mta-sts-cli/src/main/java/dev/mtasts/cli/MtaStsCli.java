@@ -1,24 +1,32 @@
 package dev.mtasts.cli;
 
 import dev.mtasts.cli.internal.CheckCommand;
+import dev.mtasts.cli.internal.ExplainCommand;
 import dev.mtasts.cli.internal.GenerateCommand;
 import dev.mtasts.cli.internal.LintCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
+import dev.mtasts.cli.internal.Suggestions;
 import dev.mtasts.core.SafeText;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint} and {@code resolve}.
+ * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve} and
+ * {@code explain}.
  *
- * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error.
+ * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error. An unknown command is a
+ * usage error even when {@code --help} follows it: it names the closest commands, not the help page.
  */
 @Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
-    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies.",
-    subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class},
+    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; "
+        + "explain a finding code.",
+    subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class,
+        ExplainCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
 public final class MtaStsCli implements Runnable {
@@ -66,12 +74,31 @@ public final class MtaStsCli implements Runnable {
           ex instanceof IllegalArgumentException || ex instanceof IllegalStateException ? ex.getMessage() : ex.toString())));
       return ERRORS;
     });
+    String unknown = unknownCommand(cmd, args);
+    if (unknown != null) {
+      // Checked before picocli parses: "frobnicate --help" would otherwise print the help page and exit 0.
+      PrintWriter e = cmd.getErr();
+      e.println("mta-sts: unknown command '" + SafeText.escape(unknown) + "'");
+      List<String> close = Suggestions.closest(unknown, cmd.getSubcommands().keySet());
+      e.println(close.isEmpty() ? "The commands are: " + String.join(", ", cmd.getSubcommands().keySet()) + "."
+          : "Did you mean: " + String.join(" or ", close) + "?");
+      e.println("Run 'mta-sts --help' for the usage.");
+      return USAGE;
+    }
     return cmd.execute(args);
+  }
+
+  /** The first argument when it is neither an option nor a command; the top level takes no operands. */
+  private static @Nullable String unknownCommand(CommandLine cmd, String[] args) {
+    if (args.length == 0 || args[0].startsWith("-") || cmd.getSubcommands().containsKey(args[0])) {
+      return null;
+    }
+    return args[0];
   }
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint or resolve");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve or explain");
   }
 
   /** Reports the version from the jar manifest. */

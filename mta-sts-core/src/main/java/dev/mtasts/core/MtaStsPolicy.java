@@ -1,6 +1,7 @@
 package dev.mtasts.core;
 
 import dev.mtasts.core.internal.Builders;
+import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.internal.Text;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -74,7 +75,7 @@ public record MtaStsPolicy(
     }
     if (maxAge.isNegative() || maxAge.getNano() != 0 || maxAge.compareTo(MAX_MAX_AGE) > 0) {
       throw new IllegalArgumentException(
-          "max_age must be whole seconds from 0 to 31557600, not " + maxAge);
+          "max_age must be whole seconds from 0 to 31557600 (one year), not " + Durations.human(maxAge));
     }
     if (mx.isEmpty() && mode != MtaStsMode.NONE) {
       throw new IllegalArgumentException("mode '" + mode.token() + "' needs at least one mx pattern");
@@ -353,7 +354,7 @@ public record MtaStsPolicy(
       Builders.once(this.maxAge, maxAge, "maxAge");
       if (maxAge.isNegative() || maxAge.getNano() != 0 || maxAge.compareTo(MAX_MAX_AGE) > 0) {
         throw new IllegalArgumentException(
-            "max_age must be whole seconds from 0 to 31557600 (one year), not " + maxAge);
+            "max_age must be whole seconds from 0 to 31557600 (one year), not " + Durations.human(maxAge));
       }
       this.maxAge = maxAge;
       return this;

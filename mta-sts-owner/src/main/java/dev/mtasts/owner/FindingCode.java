@@ -142,4 +142,15 @@ public enum FindingCode {
   public String fix() {
     return fix;
   }
+
+  /**
+   * Returns the one-paragraph explanation: what the finding means for senders, why, and the RFC
+   * section; the same text as {@code docs/findings.md} and {@code mta-sts explain CODE}.
+   *
+   * @return the explanation
+   * @see Explanations
+   */
+  public String explanation() {
+    return Explanations.of(name()).orElseThrow(() -> new IllegalStateException("no explanation of " + name()));
+  }
 }

@@ -1,5 +1,6 @@
 package dev.mtasts.owner;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.MtaStsMode;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.MtaStsRecord;
@@ -7,6 +8,7 @@ import dev.mtasts.core.MxPattern;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
 import dev.mtasts.core.TlsRptRecord;
+import dev.mtasts.core.internal.Durations;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
@@ -110,28 +112,47 @@ public final class PolicyGenerator {
 
   private List<Finding> advice() {
     List<Finding> advice = new ArrayList<>();
+    if (policy.mode() == MtaStsMode.ENFORCE) {
+      advice.add(Finding.of(FindingCode.START_IN_TESTING, "mode enforce: if this is the first deployment, "
+          + "publish mode testing for a few weeks first and read the TLS-RPT reports"));
+    }
+    advice.addAll(advise(policy, domain));
+    if (rua.isEmpty()) {
+      advice.add(Finding.of(FindingCode.PUBLISH_TLSRPT, "no TLS-RPT address: you will not hear about failures"));
+    }
+    return advice;
+  }
+
+  /**
+   * The advice about a policy's own choices, shared by {@code generate} and {@code lint} so that
+   * both say the same: the mode ({@link FindingCode#MODE_TESTING}, {@link FindingCode#MODE_NONE}),
+   * a {@code max_age} under one week while enforcing ({@link FindingCode#MAX_AGE_SHORT}, POL-9,
+   * RFC 8461 §10.2) and broad wildcards ({@link FindingCode#BROAD_WILDCARD}, MXM-12, §10.4).
+   *
+   * @param policy the policy
+   * @param domain the Policy Domain, or {@code null} when unknown (a file linted on its own): then
+   *     only wildcards over a top-level domain are judged
+   * @return the findings, in the order mode, max_age, wildcards
+   */
+  public static List<Finding> advise(MtaStsPolicy policy, @Nullable PolicyDomain domain) {
+    List<Finding> advice = new ArrayList<>();
     switch (policy.mode()) {
       case ENFORCE -> {
-        advice.add(Finding.of(FindingCode.START_IN_TESTING, "mode enforce: if this is the first deployment, "
-            + "publish mode testing for a few weeks first and read the TLS-RPT reports"));
         if (policy.maxAge().compareTo(ONE_WEEK) < 0) {
-          advice.add(Finding.of(FindingCode.MAX_AGE_SHORT, "max_age " + policy.maxAgeSeconds()
-              + " is under one week (604800); short lifetimes let an attacker who blocks the policy host "
+          advice.add(Finding.of(FindingCode.MAX_AGE_SHORT, "max_age " + Durations.human(policy.maxAge())
+              + " is under one week (604800 seconds); short lifetimes let an attacker who blocks the policy host "
               + "downgrade senders sooner"));
         }
       }
       case TESTING -> advice.add(Finding.of(FindingCode.MODE_TESTING,
-          "mode testing: senders report failures but deliver anyway"));
+          "mode testing: senders report failures but deliver anyway; switch to enforce once reports are clean"));
       case NONE -> advice.add(Finding.of(FindingCode.MODE_NONE,
           "mode none opts out; publish it with a new id and a small max_age, and keep it until older "
               + "policies have expired"));
       default -> throw new IllegalStateException("unknown mode " + policy.mode());
     }
     for (MxPattern p : policy.mx()) {
-      broadWildcard(domain, p).ifPresent(advice::add);
-    }
-    if (rua.isEmpty()) {
-      advice.add(Finding.of(FindingCode.PUBLISH_TLSRPT, "no TLS-RPT address: you will not hear about failures"));
+      wildcard(domain, p).ifPresent(advice::add);
     }
     return advice;
   }
@@ -146,6 +167,10 @@ public final class PolicyGenerator {
    * @return a {@link FindingCode#BROAD_WILDCARD} finding, or empty
    */
   public static Optional<Finding> broadWildcard(PolicyDomain domain, MxPattern pattern) {
+    return wildcard(Objects.requireNonNull(domain, "domain"), pattern);
+  }
+
+  private static Optional<Finding> wildcard(@Nullable PolicyDomain domain, MxPattern pattern) {
     if (!pattern.isWildcard()) {
       return Optional.empty();
     }
@@ -154,7 +179,7 @@ public final class PolicyGenerator {
       return Optional.of(new Finding(FindingCode.BROAD_WILDCARD, Severity.ERROR,
           "mx pattern '" + pattern + "' covers every host under the top-level domain ." + d));
     }
-    if (d.equals(domain.name())) {
+    if (domain != null && d.equals(domain.name())) {
       return Optional.of(Finding.of(FindingCode.BROAD_WILDCARD, "mx pattern '" + pattern
           + "' covers every host of " + d + ", so any of them with a certificate could receive mail"));
     }
@@ -186,10 +211,7 @@ public final class PolicyGenerator {
      * @throws IllegalStateException if already set
      */
     public Builder domain(String domain) {
-      if (this.domain != null) {
-        throw new IllegalStateException("domain was already set to " + this.domain);
-      }
-      this.domain = PolicyDomain.of(domain);
+      this.domain = Builders.once(this.domain, PolicyDomain.of(domain), "domain");
       return this;
     }
 
@@ -290,7 +312,7 @@ public final class PolicyGenerator {
      */
     public Builder ttl(Duration ttl) {
       if (ttl.isNegative() || ttl.isZero()) {
-        throw new IllegalArgumentException("ttl must be positive, not " + ttl);
+        throw new IllegalArgumentException("ttl must be positive, not " + Durations.human(ttl));
       }
       this.ttl = ttl;
       return this;

@@ -88,6 +88,23 @@ class PolicyGeneratorTest {
   }
 
   @Test
+  @org.junit.jupiter.api.DisplayName("POL-9, MXM-12: a policy linted without its domain gets the mode, max_age and TLD-wildcard advice")
+  void adviceWithoutADomainJudgesOnlyWildcardsOverATopLevelDomain() {
+    MtaStsPolicy shortEnforce = MtaStsPolicy.builder().mode(MtaStsMode.ENFORCE).addMx("*.example.com").addMx("*.com")
+        .maxAge(Duration.ofDays(1)).build();
+    assertThat(PolicyGenerator.advise(shortEnforce, null)).extracting(Finding::code, Finding::severity).containsExactly(
+        org.assertj.core.groups.Tuple.tuple(FindingCode.MAX_AGE_SHORT, Severity.WARNING),
+        org.assertj.core.groups.Tuple.tuple(FindingCode.BROAD_WILDCARD, Severity.ERROR));
+    assertThat(PolicyGenerator.advise(shortEnforce, null).get(0).message())
+        .contains("86400 seconds (1 day)").doesNotContain("PT");
+    assertThat(PolicyGenerator.advise(shortEnforce, dev.mtasts.core.PolicyDomain.of("example.com")))
+        .extracting(Finding::code).containsExactly(FindingCode.MAX_AGE_SHORT, FindingCode.BROAD_WILDCARD,
+            FindingCode.BROAD_WILDCARD);
+    assertThatIllegalArgumentException().isThrownBy(() -> base().ttl(Duration.ofSeconds(-90)))
+        .withMessage("ttl must be positive, not minus 90 seconds (1.5 minutes)");
+  }
+
+  @Test
   void theChecklistPublishesThePolicyBeforeTheTxtRecord() {
     // CAC-13: update the HTTPS policy before the TXT id.
     GeneratedPolicy g = base().addRua("mailto:r@example.com").build().generate();

@@ -71,6 +71,7 @@ final class Json {
       g.writeStringField("code", p.code().name());
       g.writeStringField("severity", p.severity().token());
       g.writeNumberField("line", p.line());
+      g.writeNumberField("column", p.column());
       g.writeStringField("message", p.message());
       g.writeEndObject();
     }

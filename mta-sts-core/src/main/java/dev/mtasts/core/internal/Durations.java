@@ -51,6 +51,9 @@ public final class Durations {
       long n = seconds / size;
       return n + " " + name + (n == 1 ? "" : "s");
     }
-    return String.format(java.util.Locale.ROOT, "%.1f %ss", seconds / (double) size, name);
+    String rounded = String.format(java.util.Locale.ROOT, "%.1f", seconds / (double) size);
+    // 462.96 days reads "about 463 days", not "463.0 days"; 1.5 minutes stays as it is.
+    return rounded.endsWith(".0") ? "about " + rounded.substring(0, rounded.length() - 2) + " " + name + "s"
+        : rounded + " " + name + "s";
   }
 }
