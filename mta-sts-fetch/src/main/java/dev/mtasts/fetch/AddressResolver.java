@@ -1,5 +1,7 @@
 package dev.mtasts.fetch;
 
+import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.dns.DnsOutcome;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -51,5 +53,36 @@ public interface AddressResolver {
         throw new CompletionException(e);
       }
     }, executor);
+  }
+
+  /**
+   * Takes the addresses from a {@link DnsLookup} (its A and AAAA look-up), so that the policy host
+   * is found through the same DNS servers as the {@code _mta-sts} record and the MX hosts: an MTA
+   * with its own resolver, or a checker asked to use a given server, sees one view of DNS
+   * (RFC 8461 §3.3). The addresses are tried in the lookup's order (IPv6 first, interleaved).
+   *
+   * <p>Outcomes: {@link DnsOutcome.Records} gives the addresses; {@link DnsOutcome.NoSuchName}
+   * and {@link DnsOutcome.NoData} fail the fetch with
+   * {@link dev.mtasts.core.fetch.FetchFailure#HOST_NOT_FOUND}, saying which; a
+   * {@link DnsOutcome.TemporaryFailure} fails it the same way, with the lookup's reason and
+   * message, since no address could be found. The lookup's own deadline bounds the time, and the
+   * fetch's overall deadline still applies on top.
+   *
+   * @param dns the lookup; it completes the stage on its own executor
+   * @return the resolver
+   * @throws NullPointerException if {@code dns} is null
+   */
+  static AddressResolver from(DnsLookup dns) {
+    Objects.requireNonNull(dns, "dns");
+    return host -> dns.addresses(host).thenApply(outcome -> {
+      if (outcome instanceof DnsOutcome.Records<InetAddress> r) {
+        return r.records();
+      }
+      String why = outcome instanceof DnsOutcome.NoSuchName<InetAddress> ? host + " does not exist in DNS (NXDOMAIN)"
+          : outcome instanceof DnsOutcome.TemporaryFailure<InetAddress> f
+              ? "looking up the addresses of " + host + " failed (" + f.reason() + "): " + f.message()
+              : host + " has no A or AAAA record";
+      throw new CompletionException(new UnknownHostException(why));
+    });
   }
 }

@@ -430,8 +430,17 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
       return this;
     }
 
-    /** For tests: the port to connect to, since a loopback test server cannot take 443. */
-    Builder port(int port) {
+    /**
+     * Sets the port to connect to; default 443, the only port RFC 8461 §3.3 allows. Change it
+     * only to test against a policy host that cannot take 443 (a loopback test server, say): a
+     * sender that fetches from another port does not implement MTA-STS. The URI, the {@code Host}
+     * header, SNI and the certificate check are unchanged.
+     *
+     * @param port 1 to 65535
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder port(int port) {
       if (port < 1 || port > 65535) {
         throw new IllegalArgumentException("port out of range: " + port);
       }

@@ -21,7 +21,9 @@ import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.tls.CertificateNames;
+import dev.mtasts.core.tls.TlsFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -31,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
@@ -135,7 +138,7 @@ public final class MtaStsChecker {
       s = CompletableFuture.failedStage(e);
     }
     return s.toCompletableFuture().handle((o, t) -> t == null ? o
-        : new DnsOutcome.TemporaryFailure<>(name, DnsFailure.NETWORK_ERROR, String.valueOf(t), t));
+        : new DnsOutcome.TemporaryFailure<>(name, DnsFailure.NETWORK_ERROR, unexpected(t), t));
   }
 
   private CompletableFuture<DnsOutcome<MxRecord>> safeMx(String name) {
@@ -146,7 +149,7 @@ public final class MtaStsChecker {
       s = CompletableFuture.failedStage(e);
     }
     return s.toCompletableFuture().handle((o, t) -> t == null ? o
-        : new DnsOutcome.TemporaryFailure<>(name, DnsFailure.NETWORK_ERROR, String.valueOf(t), t));
+        : new DnsOutcome.TemporaryFailure<>(name, DnsFailure.NETWORK_ERROR, unexpected(t), t));
   }
 
   private CompletableFuture<PolicyFetchOutcome> safeFetch(PolicyDomain domain) {
@@ -157,7 +160,7 @@ public final class MtaStsChecker {
       s = CompletableFuture.failedStage(e);
     }
     return s.toCompletableFuture().handle((o, t) -> t == null ? o
-        : new PolicyFetchOutcome.Failed(domain.policyUri(), FetchFailure.IO_ERROR, String.valueOf(t), 0,
+        : new PolicyFetchOutcome.Failed(domain.policyUri(), FetchFailure.IO_ERROR, unexpected(t), 0,
             Duration.ZERO, null, List.of(), t));
   }
 
@@ -169,7 +172,19 @@ public final class MtaStsChecker {
       s = CompletableFuture.failedStage(e);
     }
     return s.toCompletableFuture().handle((o, t) -> t == null ? o
-        : new SmtpProbeResult.Unreachable(host, "the probe failed: " + t));
+        : new SmtpProbeResult.Unreachable(host, unexpected(t)));
+  }
+
+  /**
+   * Describes a failure of a DNS lookup, fetcher or probe that broke its contract by completing
+   * exceptionally: its message in words, without the completion wrapper or a Java class name (APP-12).
+   */
+  private static String unexpected(Throwable t) {
+    Throwable cause = t;
+    for (int i = 0; i < 8 && cause instanceof CompletionException && cause.getCause() != null; i++) {
+      cause = cause.getCause();
+    }
+    return "failed unexpectedly: " + Text.message(cause);
   }
 
   /** Turns the raw observations into findings; one instance per check. */
@@ -210,6 +225,7 @@ public final class MtaStsChecker {
       tlsRpt();
       List<MxHostCheck> hosts = mxHosts();
       drift();
+      findings.replaceAll(f -> f.forDomain(domain));
       findings.sort(Comparator.comparing(Finding::severity));
       List<String> stsValues = sts instanceof DnsOutcome.Records<String> r ? r.records() : List.of();
       List<String> chain = sts instanceof DnsOutcome.Records<String> r ? r.cnameChain() : List.of();
@@ -226,7 +242,7 @@ public final class MtaStsChecker {
 
     private void stsRecord() {
       if (sts instanceof DnsOutcome.TemporaryFailure<String> f) {
-        add(FindingCode.DNS_FAILURE, "looking up " + domain.stsRecordName() + " failed: " + f.reason() + " " + f.message());
+        add(FindingCode.DNS_FAILURE, dnsFailure(domain.stsRecordName(), f));
         return;
       }
       List<String> values = sts instanceof DnsOutcome.Records<String> r ? r.records() : List.of();
@@ -255,6 +271,10 @@ public final class MtaStsChecker {
         add(FindingCode.STS_RECORD_MISSING, "no v=STSv1 TXT record at " + domain.stsRecordName()
             + (values.isEmpty() ? "" : " (found only " + values + ")"));
       }
+    }
+
+    private static String dnsFailure(String what, DnsOutcome.TemporaryFailure<?> f) {
+      return "looking up " + what + " failed (" + f.reason() + "): " + f.message();
     }
 
     private static boolean selectionCounts(String v) {
@@ -334,7 +354,7 @@ public final class MtaStsChecker {
 
     private void tlsRpt() {
       if (rpt instanceof DnsOutcome.TemporaryFailure<String> f) {
-        add(FindingCode.DNS_FAILURE, "looking up " + domain.tlsRptRecordName() + " failed: " + f.reason());
+        add(FindingCode.DNS_FAILURE, dnsFailure(domain.tlsRptRecordName(), f));
         return;
       }
       List<String> values = rpt instanceof DnsOutcome.Records<String> r ? r.records() : List.of();
@@ -356,7 +376,7 @@ public final class MtaStsChecker {
 
     private List<MxHostCheck> mxHosts() {
       if (mxOutcome instanceof DnsOutcome.TemporaryFailure<MxRecord> f) {
-        add(FindingCode.DNS_FAILURE, "looking up the MX records of " + domain + " failed: " + f.reason());
+        add(FindingCode.DNS_FAILURE, dnsFailure("the MX records of " + domain, f));
         return List.of();
       }
       MtaStsPolicy p = policy;
@@ -369,22 +389,21 @@ public final class MtaStsChecker {
       List<MxHostCheck> out = new ArrayList<>();
       for (int i = 0; i < records.size(); i++) {
         MxRecord m = records.get(i);
+        // No policy: nothing to match, which is not the same as "covered" (MXM-13).
+        Boolean covered = p == null ? null : m.isNullMx() || !applies || p.matches(m.host());
         if (m.isNullMx()) {
-          out.add(new MxHostCheck(m, true, null));
+          out.add(new MxHostCheck(m, covered, null, null));
           continue;
         }
-        boolean covered = p == null || !applies || p.matches(m.host());
-        if (!covered && p != null) {
+        if (Boolean.FALSE.equals(covered) && p != null) {
           findings.add(new Finding(FindingCode.MX_NOT_COVERED,
               p.mode() == MtaStsMode.ENFORCE ? Severity.ERROR : Severity.WARNING,
               "MX host " + m.host() + " matches no mx pattern of the policy " + p.mx()
                   + (p.mode() == MtaStsMode.ENFORCE ? "; enforcing senders will not deliver to it" : "")));
         }
         SmtpProbeResult probe = i < probes.size() ? probes.get(i) : null;
-        if (probe != null) {
-          probeFindings(probe);
-        }
-        out.add(new MxHostCheck(m, covered, probe));
+        TlsFailure verdict = probe == null ? null : probeFindings(probe);
+        out.add(new MxHostCheck(m, covered, probe, verdict));
       }
       if (applies && p != null) {
         for (MxPattern pattern : p.mx()) {
@@ -398,7 +417,8 @@ public final class MtaStsChecker {
       return out;
     }
 
-    private void probeFindings(SmtpProbeResult probe) {
+    /** Adds the probe's findings; returns the certificate verdict, or null when it passes or is absent. */
+    private @Nullable TlsFailure probeFindings(SmtpProbeResult probe) {
       String host = probe.host();
       if (probe instanceof SmtpProbeResult.Unreachable u) {
         add(FindingCode.MX_UNREACHABLE, "MX host " + host + " could not be reached: " + u.message());
@@ -407,6 +427,7 @@ public final class MtaStsChecker {
       } else if (probe instanceof SmtpProbeResult.TlsFailed t) {
         add(FindingCode.MX_TLS_FAILED, "the TLS handshake with MX host " + host + " failed: " + t.message());
       } else if (probe instanceof SmtpProbeResult.Completed c) {
+        TlsFailure verdict = c.pkixFailure();
         if (c.pkixFailure() != null) {
           FindingCode code = c.pkixFailure().resultType() == TlsRptResultType.CERTIFICATE_EXPIRED
               ? FindingCode.MX_CERT_EXPIRED : FindingCode.MX_CERT_NOT_TRUSTED;
@@ -414,12 +435,19 @@ public final class MtaStsChecker {
         }
         boolean nameOk = c.leaf().dnsNames().stream().anyMatch(n -> CertificateNames.nameMatches(n, host));
         if (!nameOk) {
+          String names = c.leaf().dnsNames().isEmpty() ? "it has no DNS subject alternative name (" + c.leaf().subject()
+              + "; the CN is not used)" : "it names " + c.leaf().dnsNames();
           add(FindingCode.MX_CERT_NAME_MISMATCH, "the certificate of MX host " + host + " is not valid for that name: "
-              + (c.leaf().dnsNames().isEmpty() ? "it has no DNS subject alternative name (" + c.leaf().subject()
-                  + "; the CN is not used)" : "it names " + c.leaf().dnsNames()));
+              + names);
+          if (verdict == null) {
+            verdict = new TlsFailure(TlsRptResultType.CERTIFICATE_HOST_MISMATCH, TlsFailure.HOSTNAME_MISMATCH,
+                "the certificate is not valid for " + host + ": " + names);
+          }
         }
         certificateExpiry(c.leaf(), FindingCode.MX_CERT_EXPIRES_SOON, host);
+        return verdict;
       }
+      return null;
     }
 
     private void drift() {

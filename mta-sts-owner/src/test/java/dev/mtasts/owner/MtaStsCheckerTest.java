@@ -6,7 +6,12 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.dns.MxRecord;
+import java.net.InetAddress;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.tls.TlsFailure;
@@ -19,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /** The checker's findings, scenario by scenario, with fakes; CheckerIT does the same against real servers. */
@@ -209,5 +215,74 @@ class MtaStsCheckerTest {
     dns.removeTxt("_smtp._tls.example.com");
     List<Severity> severities = check().findings().stream().map(Finding::severity).toList();
     assertThat(severities).isSorted();
+  }
+
+  @Test
+  @DisplayName("MXM-13: with no policy fetched, an MX host is not 'covered': there is nothing to match")
+  void withNoPolicyTheMxHostsHaveNothingToMatch() {
+    fetcher.fail(DOMAIN, FetchFailure.HOST_NOT_FOUND);
+    assertThat(check().mxHosts()).extracting(MxHostCheck::coveredByPolicy).containsExactly(null, null);
+    fetcher.serve(DOMAIN, POLICY.replace("mx: mx2.example.com\n", ""));
+    assertThat(check().mxHosts()).extracting(MxHostCheck::coveredByPolicy).containsExactly(true, false);
+  }
+
+  @Test
+  @DisplayName("MXM-13: a trusted certificate for another name is the MX host's verdict, not only a finding")
+  void aCertificateForAnotherNameIsTheHostsVerdict() {
+    probes.put("mx2.example.com", new SmtpProbeResult.Completed("mx2.example.com", "TLSv1.3",
+        List.of(cert(List.of("other.example.com"), NOW.plus(Duration.ofDays(60)))), null));
+    List<MxHostCheck> hosts = check().mxHosts();
+    assertThat(hosts.get(0).certificateFailure()).isNull();
+    TlsFailure verdict = hosts.get(1).certificateFailure();
+    assertThat(verdict).isNotNull();
+    assertThat(verdict.resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_HOST_MISMATCH);
+    assertThat(verdict.reasonCode()).isEqualTo(TlsFailure.HOSTNAME_MISMATCH);
+    assertThat(verdict.message()).isEqualTo("the certificate is not valid for mx2.example.com: it names [other.example.com]");
+  }
+
+  @Test
+  @DisplayName("APP-12: fixes name the real domain, never a <domain> placeholder")
+  void fixesNameTheRealDomain() {
+    dns.removeTxt("_mta-sts.example.com");
+    fetcher.fail(DOMAIN, FetchFailure.CONNECT_FAILED);
+    CheckReport r = check();
+    assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.STS_RECORD_MISSING).singleElement()
+        .satisfies(f -> assertThat(f.fix()).contains("at _mta-sts.example.com."));
+    assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.POLICY_UNREACHABLE).singleElement()
+        .satisfies(f -> assertThat(f.fix()).contains("https://mta-sts.example.com/"));
+    assertThat(r.findings()).allSatisfy(f -> assertThat(f.fix()).doesNotContain("<domain>"));
+  }
+
+  @Test
+  @DisplayName("APP-12: a lookup, fetcher or probe that fails with an exception is reported in words, not Java class names")
+  void brokenCollaboratorsAreReportedWithoutJavaClassNames() {
+    CompletionException broken = new CompletionException(new NumberFormatException("For input string: \"x\""));
+    DnsLookup throwing = new DnsLookup() {
+      @Override
+      public CompletionStage<DnsOutcome<String>> txt(String name) {
+        return CompletableFuture.failedStage(broken);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
+        return dns.mx(name);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
+        return dns.addresses(host);
+      }
+    };
+    CheckReport r = MtaStsChecker.builder().dnsLookup(throwing)
+        .policyFetcher(d -> CompletableFuture.failedStage(broken))
+        .smtpProbe(host -> CompletableFuture.failedStage(broken))
+        .clock(ManualClock.at(NOW)).build()
+        .check(PolicyDomain.of(DOMAIN)).toCompletableFuture().join();
+    assertThat(r.findings()).isNotEmpty().allSatisfy(f -> assertThat(f.message()).doesNotContain("Exception", "java."));
+    assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.DNS_FAILURE).first()
+        .satisfies(f -> assertThat(f.message()).isEqualTo("looking up _mta-sts.example.com failed (NETWORK_ERROR): "
+            + "failed unexpectedly: For input string: \"x\""));
+    assertThat(r.mxHosts()).allSatisfy(m -> assertThat(m.probe()).isEqualTo(new SmtpProbeResult.Unreachable(
+        m.mx().host(), "failed unexpectedly: For input string: \"x\"")));
   }
 }

@@ -1,5 +1,8 @@
 package dev.mtasts.probe;
 
+import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.owner.SmtpProbe;
@@ -28,6 +31,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -80,6 +84,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
   private final String ehloName;
   private final X509ExtendedTrustManager pkix;
   private final AddressResolver resolver;
+  private final @Nullable DnsLookup dns;
   private final Executor executor;
 
   private SocketSmtpProbe(Builder b) {
@@ -89,6 +94,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
     this.ehloName = b.ehloName;
     this.pkix = b.pkix != null ? b.pkix : ServerCertificateCheck.defaultTrustManager();
     this.resolver = b.resolver;
+    this.dns = b.dns;
     this.executor = b.executor;
   }
 
@@ -105,17 +111,40 @@ public final class SocketSmtpProbe implements SmtpProbe {
   @Override
   public CompletionStage<SmtpProbeResult> probe(String mxHost) {
     Objects.requireNonNull(mxHost, "mxHost");
-    return CompletableFuture.supplyAsync(() -> run(mxHost), executor);
+    long end = System.nanoTime() + deadline.toNanos();
+    DnsLookup lookup = dns;
+    if (lookup == null) {
+      return CompletableFuture.supplyAsync(() -> run(mxHost, end), executor);
+    }
+    // The one deadline covers the lookup too; the lookup completes on its own executor, the
+    // blocking SMTP conversation then runs on ours.
+    return lookup.addresses(mxHost).toCompletableFuture()
+        .orTimeout(deadline.toNanos(), TimeUnit.NANOSECONDS)
+        .handleAsync((outcome, thrown) -> {
+          if (outcome instanceof DnsOutcome.Records<InetAddress> r) {
+            return connect(mxHost, r.records(), end);
+          }
+          String why = thrown != null ? "its addresses were not found within the deadline of "
+                  + Durations.human(deadline)
+              : outcome instanceof DnsOutcome.NoSuchName<InetAddress> ? "the host name does not exist in DNS (NXDOMAIN)"
+              : outcome instanceof DnsOutcome.TemporaryFailure<InetAddress> f
+                  ? "looking up its addresses failed (" + f.reason() + "): " + f.message()
+              : "the host name has no A or AAAA record";
+          return new SmtpProbeResult.Unreachable(mxHost, why);
+        }, executor);
   }
 
-  private SmtpProbeResult run(String host) {
-    long end = System.nanoTime() + deadline.toNanos();
+  private SmtpProbeResult run(String host, long end) {
     List<InetAddress> addresses;
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException e) {
-      return new SmtpProbeResult.Unreachable(host, "the host name does not resolve: " + e.getMessage());
+      return new SmtpProbeResult.Unreachable(host, "the host name does not resolve: " + Text.message(e));
     }
+    return connect(host, addresses, end);
+  }
+
+  private SmtpProbeResult connect(String host, List<InetAddress> addresses, long end) {
     if (addresses.isEmpty()) {
       return new SmtpProbeResult.Unreachable(host, "the host name has no address");
     }
@@ -126,7 +155,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
         int timeout = remainingMillis(end, connectTimeout.toMillis());
         socket.connect(new InetSocketAddress(address, port), timeout);
       } catch (IOException e) {
-        errors.add(address.getHostAddress() + ": " + e.getMessage());
+        errors.add(address.getHostAddress() + ": " + Text.message(e));
         close(socket);
         continue;
       }
@@ -167,7 +196,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
       }
       return handshake(host, socket, end);
     } catch (IOException e) {
-      return new SmtpProbeResult.Unreachable(host, "the SMTP conversation failed: " + e.getMessage());
+      return new SmtpProbeResult.Unreachable(host, "the SMTP conversation failed: " + Text.message(e));
     }
   }
 
@@ -293,6 +322,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
     private String ehloName = "mta-sts-probe.invalid";
     private @Nullable X509ExtendedTrustManager pkix;
     private AddressResolver resolver = host -> List.of(InetAddress.getAllByName(host));
+    private @Nullable DnsLookup dns;
     private Executor executor = ForkJoinPool.commonPool();
 
     private Builder() {}
@@ -366,6 +396,21 @@ public final class SocketSmtpProbe implements SmtpProbe {
      */
     public Builder addressResolver(AddressResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * Takes the MX hosts' addresses from a {@link DnsLookup} (its A and AAAA look-up, IPv6 first),
+     * so that the probe connects where the same DNS servers as the rest of the check point
+     * (RFC 8461 §4.1: the MX hosts are those the sender's DNS gives). Replaces any
+     * {@link #addressResolver}. The probe's deadline covers the look-up; a host with no address
+     * (NXDOMAIN, NODATA) or whose look-up failed is reported unreachable with the reason.
+     *
+     * @param dns the lookup
+     * @return this builder
+     */
+    public Builder dnsLookup(DnsLookup dns) {
+      this.dns = Objects.requireNonNull(dns, "dns");
       return this;
     }
 

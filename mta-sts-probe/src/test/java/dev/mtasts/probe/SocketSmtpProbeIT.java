@@ -3,7 +3,9 @@ package dev.mtasts.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.TlsRptResultType;
+import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.owner.SmtpProbeResult;
+import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TestSmtpServer;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -96,5 +99,27 @@ class SocketSmtpProbeIT {
     }).build();
     assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Unreachable.class,
         u -> assertThat(u.message()).contains("does not resolve"));
+  }
+
+  @Test
+  @DisplayName("FET-20: the MX host's addresses come from the DnsLookup given, not the system resolver")
+  void theAddressesComeFromTheDnsLookupGiven() throws IOException {
+    try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).issue().serverContext())) {
+      // mx.example.test is in no hosts file: only the fake DNS knows it.
+      FakeDnsLookup dns = FakeDnsLookup.create().putAddresses(MX, InetAddress.getLoopbackAddress())
+          .failAddresses("down.example.test", DnsFailure.SERVFAIL);
+      SocketSmtpProbe probe = SocketSmtpProbe.builder().port(smtp.port()).deadline(Duration.ofSeconds(5))
+          .trustManager(pki.trustManager()).dnsLookup(dns).build();
+      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+          c -> assertThat(c.pkixFailure()).isNull());
+      assertThat(dns.addressQueries(MX)).isEqualTo(1);
+      assertThat(smtp.sniNames()).containsExactly(MX);
+      assertThat(probe.probe("nowhere.example.test").toCompletableFuture().join())
+          .isEqualTo(new SmtpProbeResult.Unreachable("nowhere.example.test",
+              "the host name does not exist in DNS (NXDOMAIN)"));
+      assertThat(probe.probe("down.example.test").toCompletableFuture().join())
+          .isEqualTo(new SmtpProbeResult.Unreachable("down.example.test",
+              "looking up its addresses failed (SERVFAIL): A: fake SERVFAIL"));
+    }
   }
 }

@@ -48,10 +48,10 @@ public final class PolicyHost implements AutoCloseable {
    */
   public record Request(String method, String path, Headers headers, String tlsProtocol) {}
 
-  private PolicyHost(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler)
-      throws IOException {
+  private PolicyHost(InetSocketAddress bind, TestPki.Issued credential, String @Nullable [] protocols,
+      HttpHandler handler) throws IOException {
+    server = HttpsServer.create(bind, 0);
     handlers = Executors.newCachedThreadPool(r -> daemon(r, "policy-host"));
-    server = HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setHttpsConfigurator(new HttpsConfigurator(credential.serverContext()) {
       @Override
       public void configure(HttpsParameters params) {
@@ -94,10 +94,26 @@ public final class PolicyHost implements AutoCloseable {
    */
   public static PolicyHost start(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler) {
     try {
-      return new PolicyHost(credential, protocols, handler);
+      return new PolicyHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), credential, protocols, handler);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts a host presenting {@code credential} on a given address, such as one
+   * {@code 127.0.0.N} of the loopback network that a test's DNS zone points the policy host
+   * name to ({@link FakeDomain} does this).
+   *
+   * @param bind the address and port to listen on (port 0 for an ephemeral one)
+   * @param credential the certificate and key
+   * @param handler what it answers
+   * @return the running host
+   * @throws IOException if the address cannot be bound
+   */
+  public static PolicyHost start(InetSocketAddress bind, TestPki.Issued credential, HttpHandler handler)
+      throws IOException {
+    return new PolicyHost(bind, credential, null, handler);
   }
 
   /**

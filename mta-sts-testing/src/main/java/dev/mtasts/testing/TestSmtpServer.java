@@ -95,7 +95,26 @@ public final class TestSmtpServer implements AutoCloseable {
    * @throws IOException if the port cannot be bound
    */
   public static TestSmtpServer start(@Nullable SSLContext tls) throws IOException {
-    ServerSocket s = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls);
+  }
+
+  /**
+   * Starts a server on a given address, such as one {@code 127.0.0.N} of the loopback network that
+   * a test's DNS zone points an MX host name to ({@link FakeDomain} does this).
+   *
+   * @param bind the address and port to listen on (port 0 for an ephemeral one)
+   * @param tls the server context for STARTTLS, or {@code null} to not offer STARTTLS
+   * @return the running server
+   * @throws IOException if the address cannot be bound
+   */
+  public static TestSmtpServer start(InetSocketAddress bind, @Nullable SSLContext tls) throws IOException {
+    ServerSocket s = new ServerSocket();
+    try {
+      s.bind(bind, 50);
+    } catch (IOException e) {
+      s.close();
+      throw e;
+    }
     return new TestSmtpServer(s, tls);
   }
 

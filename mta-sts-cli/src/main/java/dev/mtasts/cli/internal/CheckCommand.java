@@ -8,6 +8,8 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.core.internal.Durations;
+import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.owner.CheckReport;
 import dev.mtasts.owner.Finding;
 import dev.mtasts.owner.FindingCode;
@@ -19,6 +21,8 @@ import dev.mtasts.fetch.ContentTypeMode;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
@@ -132,8 +136,13 @@ public final class CheckCommand implements Callable<Integer> {
       g.writeStartObject();
       g.writeStringField("host", m.mx().host());
       g.writeNumberField("preference", m.mx().preference());
-      g.writeBooleanField("covered_by_policy", m.coveredByPolicy());
-      probe(g, m.probe());
+      Boolean covered = m.coveredByPolicy();
+      if (covered == null) {
+        g.writeNullField("covered_by_policy"); // no policy fetched: nothing to match (MXM-13)
+      } else {
+        g.writeBooleanField("covered_by_policy", covered);
+      }
+      probe(g, m, r.checkedAt());
       g.writeEndObject();
     }
     g.writeEndArray();
@@ -141,7 +150,8 @@ public final class CheckCommand implements Callable<Integer> {
     g.writeEndObject();
   }
 
-  private static void probe(JsonGenerator g, @Nullable SmtpProbeResult p) throws IOException {
+  private static void probe(JsonGenerator g, MxHostCheck m, Instant now) throws IOException {
+    SmtpProbeResult p = m.probe();
     g.writeFieldName("probe");
     if (p == null) {
       g.writeNull();
@@ -151,8 +161,12 @@ public final class CheckCommand implements Callable<Integer> {
     if (p instanceof SmtpProbeResult.Completed c) {
       g.writeStringField("outcome", "tls");
       g.writeStringField("protocol", c.protocol());
-      g.writeBooleanField("trusted", c.pkixFailure() == null);
-      Json.nullableString(g, "failure", c.pkixFailure() == null ? null : c.pkixFailure().resultType().token());
+      // The verdict an enforcing sender makes: PKIX and the MX host name (MXM-13).
+      TlsFailure verdict = m.certificateFailure();
+      g.writeBooleanField("trusted", verdict == null);
+      Json.nullableString(g, "failure", verdict == null ? null : verdict.resultType().token());
+      Json.nullableString(g, "failure_message", verdict == null ? null : verdict.message());
+      g.writeNumberField("days_left", c.leaf().timeToExpiry(now).toDays());
       Json.certificate(g, "certificate", c.leaf());
     } else if (p instanceof SmtpProbeResult.NoStartTls n) {
       g.writeStringField("outcome", "no_starttls");
@@ -208,8 +222,9 @@ public final class CheckCommand implements Callable<Integer> {
     t.heading("MX hosts");
     for (MxHostCheck m : r.mxHosts()) {
       String name = m.mx().preference() + " " + (m.mx().isNullMx() ? ". (null MX)" : m.mx().host()) + "  ";
-      t.line(name, m.coveredByPolicy() ? t.ok("covered by the policy") : "NOT covered by the policy",
-          probeSummary(m.probe()));
+      List<Object> parts = new ArrayList<>(List.of(name, coverage(t, m.coveredByPolicy())));
+      probeSummary(t, m, r.checkedAt(), parts);
+      t.line(parts.toArray());
     }
     List<Finding> issues = r.findings().stream().filter(f -> f.severity() != Severity.INFO).toList();
     List<Finding> advice = r.findings().stream().filter(f -> f.severity() == Severity.INFO).toList();
@@ -233,21 +248,47 @@ public final class CheckCommand implements Callable<Integer> {
         + c.timeToExpiry(r.checkedAt()).toDays() + " days)");
   }
 
-  private static String probeSummary(@Nullable SmtpProbeResult p) {
+  private static Object coverage(Terminal t, @Nullable Boolean covered) {
+    return covered == null ? "no policy to match" : covered ? t.ok("covered by the policy") : "NOT covered by the policy";
+  }
+
+  /** Appends what the probe found: the certificate's verdict as a sender makes it, and its expiry (MXM-13). */
+  private static void probeSummary(Terminal t, MxHostCheck m, Instant now, List<Object> parts) {
+    SmtpProbeResult p = m.probe();
     if (p == null) {
-      return "";
+      return;
     }
     if (p instanceof SmtpProbeResult.Completed c) {
-      return "; STARTTLS " + c.protocol() + ", certificate " + c.leaf().dnsNames()
-          + (c.pkixFailure() == null ? " trusted" : " " + c.pkixFailure().resultType());
+      TlsFailure verdict = m.certificateFailure();
+      parts.add("; STARTTLS " + c.protocol() + ", certificate " + c.leaf().dnsNames() + " ");
+      parts.add(verdict == null ? t.ok("valid for the host") : "NOT VALID (" + verdict.resultType().token() + ")");
+      parts.add(", ");
+      expiry(c.leaf(), now, parts);
+    } else if (p instanceof SmtpProbeResult.NoStartTls) {
+      parts.add("; no STARTTLS");
+    } else if (p instanceof SmtpProbeResult.TlsFailed f) {
+      parts.add("; TLS failed: " + f.message());
+    } else {
+      parts.add("; unreachable: " + ((SmtpProbeResult.Unreachable) p).message());
     }
-    if (p instanceof SmtpProbeResult.NoStartTls) {
-      return "; no STARTTLS";
+  }
+
+  /** "expires ... (in N days)", a warning under {@link MtaStsChecker#EXPIRY_WARNING}, an error once past (MXM-13). */
+  private static void expiry(CertificateSummary c, Instant now, List<Object> parts) {
+    Duration left = c.timeToExpiry(now);
+    if (left.isNegative()) {
+      parts.add("expired " + c.notAfter() + " (" + days(left.negated()) + " ago: error)");
+    } else if (left.compareTo(MtaStsChecker.EXPIRY_WARNING) < 0) {
+      parts.add("expires " + c.notAfter() + " (in " + days(left) + ", under " + MtaStsChecker.EXPIRY_WARNING.toDays()
+          + " days: warning)");
+    } else {
+      parts.add("expires " + c.notAfter() + " (in " + days(left) + ")");
     }
-    if (p instanceof SmtpProbeResult.TlsFailed f) {
-      return "; TLS failed: " + f.message();
-    }
-    return "; unreachable: " + ((SmtpProbeResult.Unreachable) p).message();
+  }
+
+  private static String days(Duration d) {
+    long n = d.toDays();
+    return n == 0 ? Durations.human(d) : n == 1 ? "1 day" : n + " days";
   }
 
   private static void findings(Terminal t, List<Finding> findings) {

@@ -1,16 +1,15 @@
 package dev.mtasts.cli.internal;
 
 import dev.mtasts.dns.DnsjavaLookup;
+import dev.mtasts.fetch.AddressResolver;
 import dev.mtasts.fetch.ContentTypeMode;
 import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.probe.SocketSmtpProbe;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProxySelector;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -24,13 +23,6 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.Lookup;
-import org.xbill.DNS.Record;
-import org.xbill.DNS.SimpleResolver;
-import org.xbill.DNS.TextParseException;
-import org.xbill.DNS.Type;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that go on the network. */
@@ -50,6 +42,16 @@ public final class NetworkOptions {
   @Option(names = "--https-proxy", paramLabel = "HOST:PORT", description = "fetch policies through this HTTP CONNECT proxy")
   @Nullable String httpsProxy;
 
+  /**
+   * For tests against a policy host on loopback, which cannot take 443 unprivileged: RFC 8461 §3.3
+   * allows no other port, so it is hidden from the usage text (documented in docs/cli.md).
+   */
+  @Option(names = "--https-port", hidden = true, paramLabel = "PORT",
+      description = "connect to the policy host on this port instead of 443 (for tests only)")
+  @Nullable Integer httpsPort;
+
+  private @Nullable DnsjavaLookup lookup;
+
   /** Creates the options; picocli fills them. */
   public NetworkOptions() {}
 
@@ -60,17 +62,32 @@ public final class NetworkOptions {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
+  /** The one lookup of the command: TXT, MX and, with --dns-server, every host address too. */
   DnsjavaLookup dns() {
+    DnsjavaLookup existing = lookup;
+    if (existing != null) {
+      return existing;
+    }
     DnsjavaLookup.Builder b = DnsjavaLookup.builder().deadline(timeout())
         .queryTimeout(timeout().compareTo(Duration.ofSeconds(2)) < 0 ? timeout() : Duration.ofSeconds(2));
     if (!dnsServers.isEmpty()) {
       b.servers(dnsServers.toArray(new String[0]));
     }
-    return b.build();
+    DnsjavaLookup built = b.build();
+    lookup = built;
+    return built;
   }
 
   HttpPolicyFetcher fetcher(ContentTypeMode mode) {
     HttpPolicyFetcher.Builder b = HttpPolicyFetcher.builder().contentTypeMode(mode).deadline(timeout());
+    if (!dnsServers.isEmpty()) {
+      // The policy host is found through the servers asked for the records (FET-20), so a
+      // domain not yet visible to the system's resolver is checked as the given server sees it.
+      b.addressResolver(AddressResolver.from(dns()));
+    }
+    if (httpsPort != null) {
+      b.port(httpsPort);
+    }
     if (httpsProxy != null) {
       b.proxy(ProxySelector.of(hostPort(httpsProxy, "--https-proxy")));
     }
@@ -82,51 +99,15 @@ public final class NetworkOptions {
   }
 
   SocketSmtpProbe probe(int port) {
-    SocketSmtpProbe.Builder b = SocketSmtpProbe.builder().port(port).deadline(timeout())
-        .addressResolver(this::addresses);
+    SocketSmtpProbe.Builder b = SocketSmtpProbe.builder().port(port).deadline(timeout());
+    if (!dnsServers.isEmpty()) {
+      b.dnsLookup(dns()); // the MX hosts' addresses from the same servers as the MX records (FET-20)
+    }
     X509ExtendedTrustManager trust = trustManager();
     if (trust != null) {
       b.trustManager(trust);
     }
     return b.build();
-  }
-
-  /** MX host addresses come from the same DNS servers as everything else. */
-  private List<InetAddress> addresses(String host) throws UnknownHostException {
-    if (dnsServers.isEmpty()) {
-      return List.of(InetAddress.getAllByName(host));
-    }
-    List<InetAddress> out = new ArrayList<>();
-    for (int type : new int[] {Type.A, Type.AAAA}) {
-      for (String server : dnsServers) {
-        try {
-          InetSocketAddress s = hostPort(server, "--dns-server");
-          SimpleResolver resolver = new SimpleResolver(s);
-          resolver.setTimeout(Duration.ofSeconds(2));
-          Lookup lookup = new Lookup(host.endsWith(".") ? host : host + ".", type);
-          lookup.setResolver(resolver);
-          lookup.setCache(null);
-          lookup.setSearchPath((org.xbill.DNS.Name[]) null);
-          Record[] records = lookup.run();
-          if (records != null) {
-            for (Record r : records) {
-              if (r instanceof ARecord a) {
-                out.add(a.getAddress());
-              } else if (r instanceof AAAARecord aaaa) {
-                out.add(aaaa.getAddress());
-              }
-            }
-            break;
-          }
-        } catch (TextParseException e) {
-          throw new UnknownHostException(host + ": " + e.getMessage());
-        }
-      }
-    }
-    if (out.isEmpty()) {
-      throw new UnknownHostException(host + " has no A or AAAA record");
-    }
-    return out;
   }
 
   @Nullable X509ExtendedTrustManager trustManager() {

@@ -4,11 +4,14 @@ import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
+import java.io.EOFException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.UnresolvedAddressException;
 import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
@@ -141,18 +144,33 @@ public final class FailureClassifier {
   }
 
   /**
-   * Describes a throwable: the first message found along its causes, escaped and shortened.
+   * Describes a throwable in words, for the owner reading a finding (APP-12): the first message
+   * found along its causes, escaped and shortened; when none has a message, what its type means.
+   * Never a Java class name.
    *
    * @param t the throwable
-   * @return such as {@code "ConnectException: Connection refused"}
+   * @return such as {@code "Connection refused"}
    */
   public static String detail(Throwable t) {
     Throwable d = t;
-    for (int i = 0; i < MAX_DEPTH && d.getMessage() == null && d.getCause() != null; i++) {
-      d = d.getCause();
+    // A wrapper made with new XException(cause) has cause.toString() as its message: look past it.
+    for (int i = 0; i < MAX_DEPTH; i++) {
+      Throwable cause = d.getCause();
+      String own = d.getMessage();
+      if (cause == null || (own != null && !own.equals(cause.toString()))) {
+        break;
+      }
+      d = cause;
     }
-    return d.getMessage() == null ? d.getClass().getName()
-        : d.getClass().getSimpleName() + ": " + SafeText.escape(d.getMessage(), SHOWN);
+    String m = d.getMessage();
+    if (m != null && !m.isBlank()) {
+      return SafeText.escape(m, SHOWN);
+    }
+    return d instanceof UnresolvedAddressException ? "the address could not be resolved"
+        : d instanceof ClosedChannelException ? "the connection was closed"
+        : d instanceof SocketTimeoutException ? "timed out"
+        : d instanceof EOFException ? "the connection ended early"
+        : "no detail given";
   }
 
   private static Throwable unwrap(Throwable t) {

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +50,18 @@ class FailureClassifierTest {
     FailureClassifier.Classified c = classify(new UnknownHostException(HOST), BEFORE_RESPONSE);
     assertThat(c.reason()).isEqualTo(FetchFailure.HOST_NOT_FOUND);
     assertThat(c.message()).contains(HOST);
+  }
+
+  @Test
+  @DisplayName("APP-12: failure messages are in words, never Java class names")
+  void messagesNameNoJavaClass() {
+    assertThat(classify(new UnknownHostException(HOST + " does not exist in DNS (NXDOMAIN)"), CONNECTING).message())
+        .isEqualTo("the policy host " + HOST + " does not resolve: " + HOST + " does not exist in DNS (NXDOMAIN)");
+    assertThat(classify(new ConnectException("Connection refused"), CONNECTING).message())
+        .isEqualTo("could not connect to " + HOST + ": Connection refused");
+    assertThat(classify(new IOException(new java.nio.channels.UnresolvedAddressException()), IN_BODY).message())
+        .doesNotContain("Exception").contains("the address could not be resolved");
+    assertThat(classify(new IOException(), IN_BODY).message()).endsWith(": no detail given");
   }
 
   @Test
