@@ -163,6 +163,20 @@ class CheckFakeDomainIT {
   }
 
   @Test
+  @DisplayName("MXM-13: --explain prints each finding's paragraph, the one 'mta-sts explain' prints")
+  void explainPrintsTheParagraphOfEachFindingUnderIt() {
+    List<String> a = new ArrayList<>(List.of("check", domain.domain(), "--no-state", "--timeout", "10",
+        "--dns-server", domain.dnsServer(), "--https-port", Integer.toString(domain.httpsPort()),
+        "--smtp-port", Integer.toString(domain.smtpPort()), "--ca-file", caFile.toString(), "--no-color",
+        "--explain"));
+    Cli r = Cli.run(a.toArray(new String[0]));
+    String paragraph = dev.mtasts.owner.FindingCode.MX_NOT_COVERED.explanation();
+    assertThat(paragraph).isNotBlank();
+    assertThat(r.out()).contains(paragraph);
+    assertThat(Cli.run("explain", "MX_NOT_COVERED").out()).contains(paragraph);
+  }
+
+  @Test
   @DisplayName("MXM-13: each MX line shows the coverage, the certificate's verdict and its expiry")
   void theHumanLineOfEachMxHost() {
     Cli r = check(domain, false);

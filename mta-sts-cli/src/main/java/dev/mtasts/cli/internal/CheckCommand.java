@@ -63,6 +63,9 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-state", description = "neither read nor write the remembered id and policy")
   private boolean noState;
 
+  @Option(names = "--explain", description = "print each finding's explanation under it (as 'mta-sts explain CODE')")
+  private boolean explain;
+
   @Mixin
   private OutputOptions output = new OutputOptions();
 
@@ -291,10 +294,14 @@ public final class CheckCommand implements Callable<Integer> {
     return n == 0 ? Durations.human(d) : n == 1 ? "1 day" : n + " days";
   }
 
-  private static void findings(Terminal t, List<Finding> findings) {
+  private void findings(Terminal t, List<Finding> findings) {
     for (Finding f : findings) {
       t.line(t.severity(f.severity()), " " + f.code() + " (" + f.checklistId() + "): " + f.message());
       t.line("        Fix: " + fix(f));
+      if (explain) {
+        // The same paragraph as 'mta-sts explain CODE' and docs/findings.md.
+        t.line("        " + f.code().explanation());
+      }
     }
   }
 

@@ -7,7 +7,7 @@ import dev.mtasts.testing.TestSmtpServer;
 import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
 
-/** APP-12: without a policy, delivery uses opportunistic TLS and never fails over the certificate. */
+/** APP-13: without a policy, delivery uses opportunistic TLS and never fails over the certificate. */
 class OpportunisticTlsTest {
 
   @Test
