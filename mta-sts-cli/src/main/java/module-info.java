@@ -12,7 +12,6 @@ module dev.mtasts.cli {
   requires dev.mtasts.probe;
   requires info.picocli;
   requires com.fasterxml.jackson.core;
-  requires org.dnsjava;
   requires org.slf4j;
 
   opens dev.mtasts.cli to info.picocli;

@@ -188,7 +188,7 @@ public final class CheckCommand implements Callable<Integer> {
     return r.findings().stream().filter(f -> f.severity() == s).count();
   }
 
-  private static void human(Terminal t, CheckReport r) {
+  private void human(Terminal t, CheckReport r) {
     t.plain("MTA-STS check of " + r.domain() + " at " + r.checkedAt());
     t.heading("DNS record (" + r.domain().stsRecordName() + ")");
     if (r.stsRecords().isEmpty()) {
