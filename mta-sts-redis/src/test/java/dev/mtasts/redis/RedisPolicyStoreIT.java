@@ -380,4 +380,23 @@ class RedisPolicyStoreIT {
         .timeout(Duration.ofMillis(500)).build())
         .isInstanceOf(RedisStoreException.class).hasMessageContaining("cannot connect");
   }
+
+  @Test
+  @DisplayName("CAC-30: a store on your own client works the same, and closing it leaves your client open")
+  void aStoreOnYourOwnClientLeavesTheClientOpen() {
+    io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+    try {
+      StoredPolicy e = entry(DOMAIN, "1", NOW);
+      try (RedisPolicyStore mine = RedisPolicyStore.builder().client(client).keyPrefix(prefix).clock(clock).build()) {
+        await(mine.save(e));
+      }
+      try (RedisPolicyStore again = RedisPolicyStore.builder().client(client).keyPrefix(prefix).clock(clock).build()) {
+        assertThat(await(again.load(DOMAIN))).contains(e);
+      }
+      assertThatThrownBy(() -> RedisPolicyStore.builder().client(client).requestQueueSize(10).build())
+          .isInstanceOf(IllegalStateException.class);
+    } finally {
+      client.shutdown();
+    }
+  }
 }

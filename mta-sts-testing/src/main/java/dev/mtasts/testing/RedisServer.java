@@ -16,9 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -79,22 +77,7 @@ public final class RedisServer implements AutoCloseable {
    * @return its path, or empty when it is not installed
    */
   public static Optional<Path> redisServer() {
-    String configured = System.getenv(REDIS_SERVER_ENV);
-    if (configured != null && !configured.isBlank()) {
-      Path p = Path.of(configured);
-      return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-    }
-    List<Path> candidates = new ArrayList<>();
-    candidates.add(Path.of("/usr/bin/redis-server"));
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
-        if (!dir.isEmpty()) {
-          candidates.add(Path.of(dir, "redis-server"));
-        }
-      }
-    }
-    return candidates.stream().filter(Files::isExecutable).findFirst();
+    return RequiredServer.binary(REDIS_SERVER_ENV, Path.of("/usr/bin/redis-server"), "redis-server");
   }
 
   /**
