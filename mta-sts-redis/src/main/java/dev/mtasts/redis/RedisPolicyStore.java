@@ -24,7 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -106,7 +106,12 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   /** The entry format version written in field {@code v}. */
   public static final String FORMAT = "1";
 
+  /** Keys asked for in one SCAN round trip. */
   private static final int SCAN_BATCH = 256;
+  /** Entries loaded at once by loadAll: well under any sensible request queue size. */
+  private static final int LOAD_PARALLELISM = 8;
+  /** The cap on the keys loadAll reads: the resolver's default cap on cached domains. */
+  public static final int MAX_LOAD_ALL = 100_000;
   private static final List<String> FIELDS =
       List.of("v", "domain", "id", "fetched-s", "fetched-n", "expires-s", "expires-n", "text");
   private static final String LUA_FIELDS = "'v','domain','id','fetched-s','fetched-n','expires-s','expires-n','text'";
@@ -261,43 +266,70 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   /**
    * {@inheritDoc}
    *
-   * <p>Walks the key space with {@code SCAN MATCH <prefix>*}; each round trip and each entry's load
-   * has the store's timeout. Keys under the prefix whose rest is not a domain name are reported and
-   * skipped.
+   * <p>Walks the key space with {@code SCAN MATCH <prefix>*}, 256 keys a round
+   * trip, and loads each batch 8 entries at a time before the next
+   * {@code SCAN}, so that a large store never floods the command queue. Each round trip has the
+   * store's timeout. At most {@value #MAX_LOAD_ALL} keys are read (the resolver's default cap on
+   * cached domains); past that a WARN line says the rest was left out. Keys under the prefix whose
+   * rest is not a domain name are reported and skipped.
    */
   @Override
   public CompletionStage<List<StoredPolicy>> loadAll() {
     ScanArgs args = ScanArgs.Builder.matches(bytes(globEscape(keyPrefix) + "*")).limit(SCAN_BATCH);
-    return scan(ScanCursor.INITIAL, args, new LinkedHashSet<>()).thenCompose(keys -> {
-      List<CompletableFuture<Optional<StoredPolicy>>> loads = new ArrayList<>(keys.size());
-      for (String key : keys) {
-        PolicyDomain domain;
-        try {
-          domain = PolicyDomain.of(key.substring(keyPrefix.length()));
-        } catch (IllegalArgumentException e) {
-          report(key, "the key does not end in a domain name: " + e.getMessage());
-          continue;
+    return scanAndLoad(ScanCursor.INITIAL, args, new HashSet<>(), new ArrayList<>());
+  }
+
+  private CompletionStage<List<StoredPolicy>> scanAndLoad(ScanCursor cursor, ScanArgs args, Set<String> seen,
+      List<StoredPolicy> out) {
+    return bounded("scan of " + keyPrefix + "*", redis.scan(cursor, args)).thenCompose((KeyScanCursor<byte[]> c) -> {
+      List<PolicyDomain> batch = new ArrayList<>();
+      boolean capped = false;
+      for (byte[] k : c.getKeys()) {
+        String key = new String(k, StandardCharsets.UTF_8);
+        if (seen.contains(key)) {
+          continue; // SCAN may return a key twice
         }
-        if (!keyOf(domain).equals(key)) {
-          report(key, "the key is not the one " + domain.name() + " is stored at (" + keyOf(domain) + ")");
-          continue;
+        if (seen.size() >= MAX_LOAD_ALL) {
+          LOG.warn("More than {} keys under {}; loadAll returns the first {}", MAX_LOAD_ALL,
+              SafeText.escape(keyPrefix), MAX_LOAD_ALL);
+          capped = true;
+          break;
         }
-        loads.add(load(domain).toCompletableFuture());
+        seen.add(key);
+        domainAt(key).ifPresent(batch::add);
       }
-      return CompletableFuture.allOf(loads.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        List<StoredPolicy> out = new ArrayList<>(loads.size());
-        loads.forEach(f -> f.join().ifPresent(out::add));
-        return out;
-      });
+      boolean last = capped || c.isFinished();
+      return loadInChunks(batch, 0, out)
+          .thenCompose(v -> last ? CompletableFuture.completedStage(out) : scanAndLoad(c, args, seen, out));
     });
   }
 
-  private CompletionStage<Set<String>> scan(ScanCursor cursor, ScanArgs args, Set<String> keys) {
-    return bounded("scan of " + keyPrefix + "*", redis.scan(cursor, args)).thenCompose((KeyScanCursor<byte[]> c) -> {
-      // SCAN may return a key twice; the set keeps one.
-      c.getKeys().forEach(k -> keys.add(new String(k, StandardCharsets.UTF_8)));
-      return c.isFinished() ? CompletableFuture.completedStage(keys) : scan(c, args, keys);
+  private CompletionStage<Void> loadInChunks(List<PolicyDomain> batch, int from, List<StoredPolicy> out) {
+    if (from >= batch.size()) {
+      return CompletableFuture.completedStage(null);
+    }
+    List<CompletableFuture<Optional<StoredPolicy>>> chunk = batch.subList(from, Math.min(batch.size(),
+        from + LOAD_PARALLELISM)).stream().map(d -> load(d).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(chunk.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      chunk.forEach(f -> f.join().ifPresent(out::add));
+      return loadInChunks(batch, from + LOAD_PARALLELISM, out);
     });
+  }
+
+  /** The domain a key under the prefix belongs to, or empty (reported) when it is not one of ours. */
+  private Optional<PolicyDomain> domainAt(String key) {
+    PolicyDomain domain;
+    try {
+      domain = PolicyDomain.of(key.substring(keyPrefix.length()));
+    } catch (IllegalArgumentException e) {
+      report(key, "the key does not end in a domain name: " + e.getMessage());
+      return Optional.empty();
+    }
+    if (!keyOf(domain).equals(key)) {
+      report(key, "the key is not the one " + domain.name() + " is stored at (" + keyOf(domain) + ")");
+      return Optional.empty();
+    }
+    return Optional.of(domain);
   }
 
   /** Closes the connection and, when the store created the client, the client and its threads. */

@@ -124,7 +124,10 @@ class RedisPolicyStoreIT {
   @Test
   @DisplayName("CAC-30: loadAll returns every entry under the prefix, and reports keys that are not ours")
   void loadAllReturnsEveryEntryUnderThePrefix() {
-    RedisPolicyStore store = store();
+    // A small request queue: loadAll must not send more commands at once than it holds.
+    RedisPolicyStore store = RedisPolicyStore.builder().uri(redis.uri()).keyPrefix(prefix).clock(clock)
+        .onCorrupt(reported::put).requestQueueSize(16).build();
+    toClose.add(store);
     List<StoredPolicy> saved = new ArrayList<>();
     for (int i = 0; i < 300; i++) { // more than one SCAN batch
       StoredPolicy e = entry(PolicyDomain.of("d" + i + ".example"), "id" + i, NOW.minusSeconds(i));
