@@ -45,7 +45,7 @@ class RedisPolicyStoreIT {
 
   final ManualClock clock = ManualClock.at(NOW);
   final Map<String, String> reported = new ConcurrentHashMap<>();
-  final List<AutoCloseable> toClose = new ArrayList<>();
+  final List<RedisPolicyStore> toClose = new ArrayList<>();
   String prefix;
 
   @BeforeAll
@@ -67,10 +67,11 @@ class RedisPolicyStoreIT {
   }
 
   @AfterEach
-  void closeAll() throws Exception {
-    for (AutoCloseable c : toClose) {
+  void closeAll() {
+    for (RedisPolicyStore c : toClose) {
       c.close();
     }
+    toClose.clear();
   }
 
   RedisPolicyStore store(RedisServer server, Duration timeout) {
@@ -335,6 +336,7 @@ class RedisPolicyStoreIT {
       assertThat(await(store(durable, Duration.ofSeconds(5)).loadAll())).containsExactlyInAnyOrderElementsOf(acknowledged);
       // The first store reconnects on its own.
       assertThat(awaitSuccess(() -> store.load(acknowledged.get(7).domain()))).contains(acknowledged.get(7));
+      closeAll(); // before the server goes, so that no client tries to reconnect to it
     }
   }
 
@@ -370,6 +372,7 @@ class RedisPolicyStoreIT {
       assertThat(failure).isInstanceOf(RedisStoreException.class).hasMessageContaining("save of " + prefix)
           .hasMessageContaining("OOM");
       assertThat(await(store.load(DOMAIN))).contains(first);
+      closeAll();
     }
   }
 
