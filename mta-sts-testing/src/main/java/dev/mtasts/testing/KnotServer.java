@@ -70,22 +70,7 @@ public final class KnotServer implements AutoCloseable {
    * @return its path, or empty when it is not installed
    */
   public static Optional<Path> knotd() {
-    String configured = System.getenv(KNOTD_ENV);
-    if (configured != null && !configured.isBlank()) {
-      Path p = Path.of(configured);
-      return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
-    }
-    List<Path> candidates = new ArrayList<>();
-    candidates.add(Path.of("/usr/sbin/knotd"));
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
-        if (!dir.isEmpty()) {
-          candidates.add(Path.of(dir, "knotd"));
-        }
-      }
-    }
-    return candidates.stream().filter(Files::isExecutable).findFirst();
+    return RequiredServer.binary(KNOTD_ENV, Path.of("/usr/sbin/knotd"), "knotd");
   }
 
   /**

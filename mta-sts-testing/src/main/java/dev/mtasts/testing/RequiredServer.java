@@ -1,5 +1,11 @@
 package dev.mtasts.testing;
 
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.opentest4j.TestAbortedException;
@@ -46,5 +52,33 @@ public final class RequiredServer {
       System.err.println("[SKIPPED] tests that need " + server + ": " + message);
     }
     return new TestAbortedException(message);
+  }
+
+  /**
+   * Finds a server's binary: the path in {@code envVar} if set (and then only that), else the
+   * usual path, else {@code name} in a {@code PATH} directory.
+   *
+   * @param envVar the environment variable that may name the binary
+   * @param usual where the distribution installs it
+   * @param name the file name to look for on the {@code PATH}
+   * @return the executable, or empty when none is found
+   */
+  static Optional<Path> binary(String envVar, Path usual, String name) {
+    String configured = System.getenv(envVar);
+    if (configured != null && !configured.isBlank()) {
+      Path p = Path.of(configured);
+      return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
+    }
+    List<Path> candidates = new ArrayList<>();
+    candidates.add(usual);
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(File.pathSeparator)) {
+        if (!dir.isEmpty()) {
+          candidates.add(Path.of(dir, name));
+        }
+      }
+    }
+    return candidates.stream().filter(Files::isExecutable).findFirst();
   }
 }

@@ -1,0 +1,687 @@
+package dev.mtasts.redis;
+
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.SafeText;
+import dev.mtasts.resolver.store.PolicyStore;
+import dev.mtasts.resolver.store.StoredPolicy;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyScanCursor;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link PolicyStore} on Redis, so that several MTAs share their cached policies (RFC 8461 §5.1,
+ * CAC-30): a policy one node fetched is served by the others without a fetch, and survives the
+ * restart of any node.
+ *
+ * <h2>Entries</h2>
+ * One Redis hash per domain, at key {@code <prefix><domain>} (default prefix
+ * {@value #DEFAULT_KEY_PREFIX}), with exactly these fields (format version {@value #FORMAT}):
+ * <table>
+ *   <caption>Fields of an entry</caption>
+ *   <tr><th>field</th><th>value</th></tr>
+ *   <tr><td>{@code v}</td><td>{@code 1}, the format version</td></tr>
+ *   <tr><td>{@code domain}</td><td>the Policy Domain, as {@link PolicyDomain#name()}</td></tr>
+ *   <tr><td>{@code id}</td><td>the TXT record's id seen at the fetch</td></tr>
+ *   <tr><td>{@code fetched-s}, {@code fetched-n}</td><td>{@code fetchedAt}: seconds since the
+ *       epoch and nanosecond of the second, in decimal</td></tr>
+ *   <tr><td>{@code expires-s}, {@code expires-n}</td><td>{@code expiresAt}, likewise</td></tr>
+ *   <tr><td>{@code text}</td><td>the policy body as served, UTF-8</td></tr>
+ * </table>
+ * A reader on any node rebuilds the exact {@link StoredPolicy} (to the nanosecond). The key's TTL
+ * is the entry's remaining lifetime plus a grace period (default one day), so Redis forgets what the
+ * RFC lets a sender forget and nothing earlier (CAC-31).
+ *
+ * <h2>Never backwards</h2>
+ * A save is one Lua script: it compares with the stored entry by
+ * {@link StoredPolicy#supersedes(StoredPolicy, Instant)} at this store's clock and writes only when
+ * the new entry wins, so a slow node can never replace a fresher policy with an older one, whatever
+ * the interleaving (CAC-20, CAC-32).
+ *
+ * <h2>Hostile or damaged values</h2>
+ * A value at one of our keys that this store did not write (another type, other fields, a field
+ * that does not parse, a body that is not a valid policy, more than {@value #MAX_ENTRY_BYTES} bytes)
+ * is reported to the {@link CorruptEntryHandler} (default: a WARN log line) and treated as absent;
+ * it never fails a load. The size is checked inside Redis before anything is sent, so no more than
+ * {@value #MAX_ENTRY_BYTES} bytes of an entry are ever read (SEC-40). The next save replaces it.
+ *
+ * <h2>Time bounds and reconnection</h2>
+ * Every operation completes within its timeout (default {@value #DEFAULT_TIMEOUT_SECONDS} s, for a
+ * {@link #loadAll()} each Redis round trip), or fails with a {@link RedisStoreException}; the
+ * resolver then applies its {@code onStoreFailure} handling (CAC-33). A client this store creates
+ * from a URI reconnects on its own, and while disconnected rejects commands at once rather than
+ * queueing them; its queue of commands awaiting a reply is bounded ({@link Builder#requestQueueSize},
+ * default {@value #DEFAULT_REQUEST_QUEUE_SIZE}). A client you pass in keeps its own options: set
+ * these yourself.
+ *
+ * <h2>Threads</h2>
+ * Lettuce runs its I/O on the event loop threads of the client's {@code ClientResources}; stages
+ * complete on those threads, and the resolver moves on to its own executor. Pass a client to share
+ * one set of threads with the rest of your application.
+ */
+public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisPolicyStore.class);
+
+  /** The default key prefix. */
+  public static final String DEFAULT_KEY_PREFIX = "mta-sts:policy:";
+  /** The default timeout of each Redis round trip, in seconds. */
+  public static final int DEFAULT_TIMEOUT_SECONDS = 2;
+  /** The default timeout of each Redis round trip. */
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(DEFAULT_TIMEOUT_SECONDS);
+  /** How long after its expiry an entry stays in Redis by default. */
+  public static final Duration DEFAULT_GRACE = Duration.ofDays(1);
+  /** The default bound on commands awaiting a reply, for a client the store creates. */
+  public static final int DEFAULT_REQUEST_QUEUE_SIZE = 1024;
+  /** The cap on the bytes of one entry read back: a 64 KiB body and its small fields. */
+  public static final int MAX_ENTRY_BYTES = 64 * 1024 + 1024;
+  /** The entry format version written in field {@code v}. */
+  public static final String FORMAT = "1";
+
+  /** Keys asked for in one SCAN round trip. */
+  private static final int SCAN_BATCH = 256;
+  /** Entries loaded at once by loadAll: well under any sensible request queue size. */
+  private static final int LOAD_PARALLELISM = 8;
+  /** The cap on the keys loadAll reads: the resolver's default cap on cached domains. */
+  public static final int MAX_LOAD_ALL = 100_000;
+  private static final List<String> FIELDS =
+      List.of("v", "domain", "id", "fetched-s", "fetched-n", "expires-s", "expires-n", "text");
+  private static final String LUA_FIELDS = "'v','domain','id','fetched-s','fetched-n','expires-s','expires-n','text'";
+
+  /**
+   * Reads an entry only if it is a hash of exactly our fields within the byte cap; the reply starts
+   * with a status: none, type, fields, size or ok (followed by the field values).
+   */
+  private static final String LOAD_SCRIPT = String.join("\n",
+      "local t = redis.call('TYPE', KEYS[1])['ok']",
+      "if t == 'none' then return {'none'} end",
+      "if t ~= 'hash' then return {'type', t} end",
+      "local n = redis.call('HLEN', KEYS[1])",
+      "if n ~= " + FIELDS.size() + " then return {'fields', tostring(n)} end",
+      "local size = 0",
+      "for _, f in ipairs({" + LUA_FIELDS + "}) do size = size + redis.call('HSTRLEN', KEYS[1], f) end",
+      "if size > tonumber(ARGV[1]) then return {'size', tostring(size)} end",
+      "local r = redis.call('HMGET', KEYS[1], " + LUA_FIELDS + ")",
+      "table.insert(r, 1, 'ok')",
+      "return r");
+
+  /**
+   * Writes the entry unless the stored one (if it is ours) supersedes it, in the terms of
+   * StoredPolicy.supersedes: ARGV 1-8 are the fields, 9-10 now (seconds, nanos), 11 the TTL in ms.
+   */
+  private static final String SAVE_SCRIPT = String.join("\n",
+      "local t = redis.call('TYPE', KEYS[1])['ok']",
+      "if t == 'hash' then",
+      "  local cur = redis.call('HMGET', KEYS[1], 'v', 'fetched-s', 'fetched-n')",
+      "  local cs, cn = tonumber(cur[2]), tonumber(cur[3])",
+      "  if cur[1] == ARGV[1] and cs and cn then",
+      "    local es, en = tonumber(ARGV[4]), tonumber(ARGV[5])",
+      "    local ns, nn = tonumber(ARGV[9]), tonumber(ARGV[10])",
+      "    local curFuture = cs > ns or (cs == ns and cn > nn)",
+      "    local newFuture = es > ns or (es == ns and en > nn)",
+      "    local older = es < cs or (es == cs and en < cn)",
+      "    if older and not (curFuture and not newFuture) then return 0 end",
+      "  end",
+      "end",
+      // Only a foreign value is deleted first: a DEL before the HSET would let the write pass a
+      // full Redis (a script that wrote once may write on), and a full Redis must fail the save.
+      "if t ~= 'none' and not (t == 'hash' and redis.call('HLEN', KEYS[1]) == " + FIELDS.size() + "",
+      "    and redis.call('HEXISTS', KEYS[1], 'text') == 1) then redis.call('DEL', KEYS[1]) end",
+      "redis.call('HSET', KEYS[1], 'v', ARGV[1], 'domain', ARGV[2], 'id', ARGV[3], 'fetched-s', ARGV[4],",
+      "  'fetched-n', ARGV[5], 'expires-s', ARGV[6], 'expires-n', ARGV[7], 'text', ARGV[8])",
+      "redis.call('PEXPIRE', KEYS[1], ARGV[11])",
+      "return 1");
+
+  private final @Nullable RedisClient ownedClient;
+  private final StatefulRedisConnection<byte[], byte[]> connection;
+  private final RedisAsyncCommands<byte[], byte[]> redis;
+  private final String keyPrefix;
+  private final Duration timeout;
+  private final Duration grace;
+  private final InstantSource clock;
+  private final CorruptEntryHandler onCorrupt;
+
+  /** Receives every value at one of the store's keys that could not be read back as an entry. */
+  @FunctionalInterface
+  public interface CorruptEntryHandler {
+    /**
+     * Called when a value was found that is not an entry this store could have written; it is
+     * treated as absent, and left in place until the next save of its domain replaces it.
+     *
+     * @param key the Redis key (escaped when logged)
+     * @param reason what was wrong with it
+     */
+    void corrupt(String key, String reason);
+  }
+
+  private RedisPolicyStore(Builder b, @Nullable RedisClient owned, StatefulRedisConnection<byte[], byte[]> connection) {
+    this.ownedClient = owned;
+    this.connection = connection;
+    this.redis = connection.async();
+    this.keyPrefix = b.keyPrefix != null ? b.keyPrefix : DEFAULT_KEY_PREFIX;
+    this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
+    this.grace = b.grace != null ? b.grace : DEFAULT_GRACE;
+    this.clock = b.clock != null ? b.clock : InstantSource.system();
+    this.onCorrupt = b.onCorrupt != null ? b.onCorrupt : RedisPolicyStore::logCorrupt;
+  }
+
+  private static void logCorrupt(String key, String reason) {
+    LOG.warn("Value at Redis key {} is not an MTA-STS store entry, treated as absent: {}",
+        SafeText.escape(key), SafeText.escape(reason));
+  }
+
+  /**
+   * Returns a builder; set exactly one of {@link Builder#uri} and {@link Builder#client}.
+   *
+   * @return a new builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the Redis key of a domain's entry.
+   *
+   * @param domain the Policy Domain
+   * @return the key prefix followed by the domain name
+   */
+  public String keyOf(PolicyDomain domain) {
+    return keyPrefix + domain.name();
+  }
+
+  @Override
+  public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
+    Objects.requireNonNull(domain, "domain");
+    String key = keyOf(domain);
+    CompletionStage<List<Object>> reply = redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
+        new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES)));
+    return bounded("load of " + key, reply).thenApply(r -> {
+      Instant now = clock.instant();
+      try {
+        return Optional.of(decode(r, domain).clampedTo(now));
+      } catch (Absent e) {
+        return Optional.empty();
+      } catch (IllegalArgumentException e) {
+        report(key, String.valueOf(e.getMessage()));
+        return Optional.empty();
+      }
+    });
+  }
+
+  @Override
+  public CompletionStage<Void> save(StoredPolicy entry) {
+    Objects.requireNonNull(entry, "entry");
+    String key = keyOf(entry.domain());
+    Instant now = clock.instant();
+    // The key lives as long as the entry may be used, plus the grace: an entry clamped to now (a
+    // fetch "in the future") lives no longer from now than from its fetch (CAC-31).
+    Duration left = Duration.between(now, entry.clampedTo(now).expiresAt());
+    long ttlMillis = Math.max(1, (left.isNegative() ? Duration.ZERO : left).plus(grace).toMillis());
+    byte[][] args = {
+        bytes(FORMAT), bytes(entry.domain().name()), bytes(entry.policyId()),
+        bytes(Long.toString(entry.fetchedAt().getEpochSecond())), bytes(Integer.toString(entry.fetchedAt().getNano())),
+        bytes(Long.toString(entry.expiresAt().getEpochSecond())), bytes(Integer.toString(entry.expiresAt().getNano())),
+        entry.policyText().getBytes(StandardCharsets.UTF_8),
+        bytes(Long.toString(now.getEpochSecond())), bytes(Integer.toString(now.getNano())),
+        bytes(Long.toString(ttlMillis))};
+    CompletionStage<Long> written = redis.eval(SAVE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, args);
+    return bounded("save of " + key, written).thenApply(w -> null);
+  }
+
+  @Override
+  public CompletionStage<Void> delete(PolicyDomain domain) {
+    Objects.requireNonNull(domain, "domain");
+    String key = keyOf(domain);
+    return bounded("delete of " + key, redis.del(bytes(key))).thenApply(n -> null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Walks the key space with {@code SCAN MATCH <prefix>*}, 256 keys a round
+   * trip, and loads each batch 8 entries at a time before the next
+   * {@code SCAN}, so that a large store never floods the command queue. Each round trip has the
+   * store's timeout. At most {@value #MAX_LOAD_ALL} keys are read (the resolver's default cap on
+   * cached domains); past that a WARN line says the rest was left out. Keys under the prefix whose
+   * rest is not a domain name are reported and skipped.
+   */
+  @Override
+  public CompletionStage<List<StoredPolicy>> loadAll() {
+    ScanArgs args = ScanArgs.Builder.matches(bytes(globEscape(keyPrefix) + "*")).limit(SCAN_BATCH);
+    return scanAndLoad(ScanCursor.INITIAL, args, new HashSet<>(), new ArrayList<>());
+  }
+
+  private CompletionStage<List<StoredPolicy>> scanAndLoad(ScanCursor cursor, ScanArgs args, Set<String> seen,
+      List<StoredPolicy> out) {
+    return bounded("scan of " + keyPrefix + "*", redis.scan(cursor, args)).thenCompose((KeyScanCursor<byte[]> c) -> {
+      List<PolicyDomain> batch = new ArrayList<>();
+      boolean capped = false;
+      for (byte[] k : c.getKeys()) {
+        String key = new String(k, StandardCharsets.UTF_8);
+        if (seen.contains(key)) {
+          continue; // SCAN may return a key twice
+        }
+        if (seen.size() >= MAX_LOAD_ALL) {
+          LOG.warn("More than {} keys under {}; loadAll returns the first {}", MAX_LOAD_ALL,
+              SafeText.escape(keyPrefix), MAX_LOAD_ALL);
+          capped = true;
+          break;
+        }
+        seen.add(key);
+        domainAt(key).ifPresent(batch::add);
+      }
+      boolean last = capped || c.isFinished();
+      return loadInChunks(batch, 0, out)
+          .thenCompose(v -> last ? CompletableFuture.completedStage(out) : scanAndLoad(c, args, seen, out));
+    });
+  }
+
+  private CompletionStage<Void> loadInChunks(List<PolicyDomain> batch, int from, List<StoredPolicy> out) {
+    if (from >= batch.size()) {
+      return CompletableFuture.completedStage(null);
+    }
+    List<CompletableFuture<Optional<StoredPolicy>>> chunk = batch.subList(from, Math.min(batch.size(),
+        from + LOAD_PARALLELISM)).stream().map(d -> load(d).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(chunk.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+      chunk.forEach(f -> f.join().ifPresent(out::add));
+      return loadInChunks(batch, from + LOAD_PARALLELISM, out);
+    });
+  }
+
+  /** The domain a key under the prefix belongs to, or empty (reported) when it is not one of ours. */
+  private Optional<PolicyDomain> domainAt(String key) {
+    PolicyDomain domain;
+    try {
+      domain = PolicyDomain.of(key.substring(keyPrefix.length()));
+    } catch (IllegalArgumentException e) {
+      report(key, "the key does not end in a domain name: " + e.getMessage());
+      return Optional.empty();
+    }
+    if (!keyOf(domain).equals(key)) {
+      report(key, "the key is not the one " + domain.name() + " is stored at (" + keyOf(domain) + ")");
+      return Optional.empty();
+    }
+    return Optional.of(domain);
+  }
+
+  /** Closes the connection and, when the store created the client, the client and its threads. */
+  @Override
+  public void close() {
+    connection.close();
+    if (ownedClient != null) {
+      ownedClient.shutdown(Duration.ZERO, timeout);
+    }
+  }
+
+  /**
+   * Bounds a Redis round trip by the store's timeout and turns every failure into a
+   * {@link RedisStoreException} naming the operation. The copy keeps a timeout here from completing
+   * Lettuce's own command future.
+   */
+  private <T> CompletionStage<T> bounded(String what, CompletionStage<T> call) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    call.toCompletableFuture().copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, t) -> {
+      if (t == null) {
+        result.complete(v);
+        return;
+      }
+      Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+      String how = cause instanceof TimeoutException || cause instanceof io.lettuce.core.RedisCommandTimeoutException
+          ? "timed out after " + timeout.toMillis() + " ms"
+          : "failed: " + SafeText.escape(String.valueOf(cause.getMessage()), 200);
+      result.completeExceptionally(new RedisStoreException("Redis policy store: " + SafeText.escape(what) + " " + how, cause));
+    });
+    return result;
+  }
+
+  private void report(String key, String reason) {
+    try {
+      onCorrupt.corrupt(key, reason);
+    } catch (RuntimeException e) {
+      LOG.warn("Corrupt-entry handler failed for Redis key {}", SafeText.escape(key), e);
+    }
+  }
+
+  /** The key holds nothing: not a damaged entry, so nothing is reported. */
+  private static final class Absent extends Exception {
+    private static final long serialVersionUID = 1L;
+    private static final Absent INSTANCE = new Absent();
+
+    private Absent() {
+      super(null, null, false, false);
+    }
+  }
+
+  /**
+   * Rebuilds an entry from the load script's reply, checking everything.
+   *
+   * @throws Absent when there is no value at the key
+   * @throws IllegalArgumentException saying what is wrong with the value
+   */
+  static StoredPolicy decode(List<Object> reply, PolicyDomain expected) throws Absent {
+    String status = reply.isEmpty() || !(reply.get(0) instanceof byte[] s) ? "" : new String(s, StandardCharsets.UTF_8);
+    switch (status) {
+      case "none" -> throw Absent.INSTANCE;
+      case "type" -> throw new IllegalArgumentException("a Redis " + text(reply, 1) + ", not a hash");
+      case "fields" -> throw new IllegalArgumentException("a hash of " + text(reply, 1) + " fields, not "
+          + FIELDS.size() + " " + FIELDS);
+      case "size" -> throw new IllegalArgumentException(text(reply, 1) + " bytes, more than the cap of "
+          + MAX_ENTRY_BYTES);
+      case "ok" -> { }
+      default -> throw new IllegalArgumentException("unexpected reply from the load script");
+    }
+    if (reply.size() != FIELDS.size() + 1) {
+      throw new IllegalArgumentException("fields missing: the hash must hold exactly " + FIELDS);
+    }
+    String version = text(reply, 1);
+    if (!FORMAT.equals(version)) {
+      throw new IllegalArgumentException("format version '" + version + "', this store reads '" + FORMAT + "'");
+    }
+    PolicyDomain domain = PolicyDomain.of(text(reply, 2));
+    if (!domain.equals(expected)) {
+      throw new IllegalArgumentException("holds domain " + domain.name() + ", expected " + expected.name());
+    }
+    StoredPolicy entry = new StoredPolicy(domain, text(reply, 3), text(reply, 8),
+        instant(reply, 4, "fetched"), instant(reply, 6, "expires"));
+    try {
+      entry.parsePolicy();
+    } catch (IllegalArgumentException e) { // MtaStsParseException
+      throw new IllegalArgumentException("the stored body is not a valid policy: " + e.getMessage(), e);
+    }
+    return entry;
+  }
+
+  private static Instant instant(List<Object> reply, int at, String what) {
+    long seconds = number(text(reply, at), what + "-s", StoredPolicy.LATEST.getEpochSecond());
+    long nanos = number(text(reply, at + 1), what + "-n", 999_999_999L);
+    return Instant.ofEpochSecond(seconds, nanos);
+  }
+
+  /** A decimal number from 0 to {@code max}, digits only: no sign, no space, no exponent. */
+  private static long number(String s, String field, long max) {
+    if (s.isEmpty() || s.length() > 19 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      throw new IllegalArgumentException("field " + field + " is not a decimal number: '" + s + "'");
+    }
+    long n = Long.parseLong(s);
+    if (n > max) {
+      throw new IllegalArgumentException("field " + field + " is " + n + ", more than " + max);
+    }
+    return n;
+  }
+
+  /** A reply element as strict UTF-8 (a malformed byte is damage, not a replacement character). */
+  private static String text(List<Object> reply, int at) {
+    Object o = at < reply.size() ? reply.get(at) : null;
+    if (!(o instanceof byte[] b)) {
+      throw new IllegalArgumentException("field " + (at >= 1 && at <= FIELDS.size() ? FIELDS.get(at - 1) : "#" + at)
+          + " is missing");
+    }
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b)).toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("a field is not valid UTF-8", e);
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Escapes the glob characters of SCAN MATCH, so a prefix matches only itself. */
+  static String globEscape(String s) {
+    StringBuilder out = new StringBuilder(s.length() + 8);
+    for (char c : s.toCharArray()) {
+      if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  /**
+   * Builds a {@link RedisPolicyStore}; every option may be set once, and a second call fails at
+   * once with {@link IllegalStateException}.
+   */
+  public static final class Builder {
+    private @Nullable String uri;
+    private @Nullable RedisClient client;
+    private @Nullable String keyPrefix;
+    private @Nullable Duration timeout;
+    private @Nullable Duration grace;
+    private @Nullable InstantSource clock;
+    private @Nullable CorruptEntryHandler onCorrupt;
+    private int requestQueueSize;
+
+    private Builder() {}
+
+    private static <T> T once(@Nullable Object current, T value, String name) {
+      Objects.requireNonNull(value, name);
+      if (current != null) {
+        throw new IllegalStateException(name + " is already set");
+      }
+      return value;
+    }
+
+    /**
+     * Connects to this Redis URI with a client the store creates and closes: standalone
+     * ({@code redis://}, {@code rediss://} for TLS), Sentinel ({@code redis-sentinel://}) or a Unix
+     * socket, with ACL user and password, database and options, all in Lettuce's URI syntax.
+     *
+     * @param uri the URI, such as {@code rediss://mta:secret@redis.example:6379/0}
+     * @return this builder
+     * @throws IllegalArgumentException if Lettuce cannot parse it
+     * @throws IllegalStateException if a URI or a client is already set
+     */
+    public Builder uri(String uri) {
+      Objects.requireNonNull(uri, "uri");
+      RedisURI.create(uri); // fail fast on a malformed URI
+      if (client != null) {
+        throw new IllegalStateException("a client is already set; set a URI or a client");
+      }
+      this.uri = once(this.uri, uri, "uri");
+      return this;
+    }
+
+    /**
+     * Uses this client, created with its Redis URI ({@code RedisClient.create(uri)}); the store
+     * opens one connection from it and closes only that. The client's options stay as they are:
+     * for reconnection without a pile-up, give it {@code autoReconnect(true)},
+     * {@code disconnectedBehavior(REJECT_COMMANDS)} and a bounded {@code requestQueueSize}.
+     *
+     * @param client the client
+     * @return this builder
+     * @throws IllegalStateException if a URI or a client is already set
+     */
+    public Builder client(RedisClient client) {
+      Objects.requireNonNull(client, "client");
+      if (uri != null) {
+        throw new IllegalStateException("a URI is already set; set a URI or a client");
+      }
+      this.client = once(this.client, client, "client");
+      return this;
+    }
+
+    /**
+     * Sets the prefix of every key; default {@value RedisPolicyStore#DEFAULT_KEY_PREFIX}. Stores with different
+     * prefixes on one Redis never see each other's entries.
+     *
+     * @param prefix a non-empty prefix
+     * @return this builder
+     * @throws IllegalArgumentException if empty
+     * @throws IllegalStateException if already set
+     */
+    public Builder keyPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.isEmpty()) {
+        throw new IllegalArgumentException("the key prefix must not be empty");
+      }
+      this.keyPrefix = once(this.keyPrefix, prefix, "keyPrefix");
+      return this;
+    }
+
+    /**
+     * Sets the timeout of each Redis round trip, and of connecting; default
+     * {@value RedisPolicyStore#DEFAULT_TIMEOUT_SECONDS} seconds. Keep it below the resolver's store timeout.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
+      }
+      this.timeout = once(this.timeout, timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Sets how long an entry stays in Redis after its expiry; default one day. The resolver never
+     * uses an expired entry as valid, but it keeps its TXT id and its body for the next fetch.
+     *
+     * @param grace a duration of zero or more
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     * @throws IllegalStateException if already set
+     */
+    public Builder grace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace must not be negative, got " + grace);
+      }
+      this.grace = once(this.grace, grace, "grace");
+      return this;
+    }
+
+    /**
+     * Sets the clock that saves compare with and loads clamp to (CAC-20), and that TTLs count
+     * from; default: the system clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = once(this.clock, clock, "clock");
+      return this;
+    }
+
+    /**
+     * Sets who hears about values that could not be read back; default: a WARN log line.
+     *
+     * @param handler the handler
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder onCorrupt(CorruptEntryHandler handler) {
+      this.onCorrupt = once(this.onCorrupt, handler, "onCorrupt");
+      return this;
+    }
+
+    /**
+     * Sets how many commands may await a reply at once, for a client the store creates from a URI;
+     * default {@value RedisPolicyStore#DEFAULT_REQUEST_QUEUE_SIZE}. Past it, commands fail at once.
+     *
+     * @param size at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder requestQueueSize(int size) {
+      if (size < 1) {
+        throw new IllegalArgumentException("requestQueueSize must be at least 1, got " + size);
+      }
+      if (requestQueueSize != 0) {
+        throw new IllegalStateException("requestQueueSize is already set");
+      }
+      this.requestQueueSize = size;
+      return this;
+    }
+
+    /**
+     * Connects and returns the store.
+     *
+     * @return the store
+     * @throws IllegalStateException if neither a URI nor a client is set, or a request queue size
+     *     is set with a client
+     * @throws RedisStoreException if Redis cannot be reached within the timeout
+     */
+    public RedisPolicyStore build() {
+      Duration t = timeout != null ? timeout : DEFAULT_TIMEOUT;
+      if (client != null) {
+        if (requestQueueSize != 0) {
+          throw new IllegalStateException("requestQueueSize applies to a client the store creates; set it on your client");
+        }
+        return new RedisPolicyStore(this, null, connect(client, t));
+      }
+      if (uri == null) {
+        throw new IllegalStateException("set a Redis URI or a client");
+      }
+      RedisURI redisUri = RedisURI.create(uri);
+      redisUri.setTimeout(t);
+      RedisClient owned = RedisClient.create(redisUri);
+      owned.setOptions(ClientOptions.builder()
+          .autoReconnect(true)
+          .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+          .requestQueueSize(requestQueueSize != 0 ? requestQueueSize : DEFAULT_REQUEST_QUEUE_SIZE)
+          .socketOptions(SocketOptions.builder().connectTimeout(t).build())
+          .timeoutOptions(TimeoutOptions.enabled(t))
+          .build());
+      try {
+        return new RedisPolicyStore(this, owned, connect(owned, t));
+      } catch (RuntimeException e) {
+        owned.shutdown(Duration.ZERO, t);
+        throw e;
+      }
+    }
+
+    private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration t) {
+      try {
+        StatefulRedisConnection<byte[], byte[]> c = client.connect(ByteArrayCodec.INSTANCE);
+        c.setTimeout(t);
+        return c;
+      } catch (RuntimeException e) {
+        throw new RedisStoreException("Redis policy store: cannot connect within " + t.toMillis() + " ms: "
+            + SafeText.escape(String.valueOf(e.getMessage()), 200), e);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "RedisPolicyStore[" + keyPrefix + "*]";
+  }
+}
