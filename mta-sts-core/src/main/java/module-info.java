@@ -24,5 +24,6 @@ module dev.mtasts.core {
       dev.mtasts.fetch,
       dev.mtasts.tlsrpt,
       dev.mtasts.probe,
+      dev.mtasts.redis,
       dev.mtasts.cli;
 }

@@ -1,5 +1,6 @@
 package dev.mtasts.redis;
 
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.resolver.store.PolicyStore;
@@ -485,14 +486,6 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
 
     private Builder() {}
 
-    private static <T> T once(@Nullable Object current, T value, String name) {
-      Objects.requireNonNull(value, name);
-      if (current != null) {
-        throw new IllegalStateException(name + " is already set");
-      }
-      return value;
-    }
-
     /**
      * Connects to this Redis URI with a client the store creates and closes: standalone
      * ({@code redis://}, {@code rediss://} for TLS), Sentinel ({@code redis-sentinel://}) or a Unix
@@ -509,7 +502,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       if (client != null) {
         throw new IllegalStateException("a client is already set; set a URI or a client");
       }
-      this.uri = once(this.uri, uri, "uri");
+      this.uri = Builders.once(this.uri, uri, "uri");
       return this;
     }
 
@@ -528,7 +521,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       if (uri != null) {
         throw new IllegalStateException("a URI is already set; set a URI or a client");
       }
-      this.client = once(this.client, client, "client");
+      this.client = Builders.once(this.client, client, "client");
       return this;
     }
 
@@ -546,7 +539,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       if (prefix.isEmpty()) {
         throw new IllegalArgumentException("the key prefix must not be empty");
       }
-      this.keyPrefix = once(this.keyPrefix, prefix, "keyPrefix");
+      this.keyPrefix = Builders.once(this.keyPrefix, prefix, "keyPrefix");
       return this;
     }
 
@@ -560,11 +553,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive, got " + timeout);
-      }
-      this.timeout = once(this.timeout, timeout, "timeout");
+      this.timeout = Builders.positive(Builders.once(this.timeout, timeout, "timeout"), "timeout");
       return this;
     }
 
@@ -578,11 +567,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder grace(Duration grace) {
-      Objects.requireNonNull(grace, "grace");
-      if (grace.isNegative()) {
-        throw new IllegalArgumentException("grace must not be negative, got " + grace);
-      }
-      this.grace = once(this.grace, grace, "grace");
+      this.grace = Builders.nonNegative(Builders.once(this.grace, grace, "grace"), "grace");
       return this;
     }
 
@@ -595,7 +580,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder clock(InstantSource clock) {
-      this.clock = once(this.clock, clock, "clock");
+      this.clock = Builders.once(this.clock, clock, "clock");
       return this;
     }
 
@@ -607,7 +592,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder onCorrupt(CorruptEntryHandler handler) {
-      this.onCorrupt = once(this.onCorrupt, handler, "onCorrupt");
+      this.onCorrupt = Builders.once(this.onCorrupt, handler, "onCorrupt");
       return this;
     }
 
