@@ -27,6 +27,7 @@ class ModulePathConsumerIT {
         requires dev.mtasts.fetch;
         requires dev.mtasts.tlsrpt;
         requires dev.mtasts.probe;
+        requires dev.mtasts.redis;
       }
       """;
 
@@ -69,7 +70,8 @@ class ModulePathConsumerIT {
       boolean ours = entry.contains("mta-sts-") && !entry.contains("test-classes") && !name.contains("testing")
           && !name.contains("-cli") && !entry.contains("mta-sts-cli");
       boolean dependency = name.startsWith("jspecify-") || name.startsWith("slf4j-api-")
-          || name.startsWith("dnsjava-") || name.startsWith("jackson-core-");
+          || name.startsWith("dnsjava-") || name.startsWith("jackson-core-") || name.startsWith("lettuce-core-")
+          || name.startsWith("netty-") || name.startsWith("reactor-core-") || name.startsWith("reactive-streams-");
       if (ours || dependency) {
         modulePath.add(entry);
       }
@@ -106,7 +108,7 @@ class ModulePathConsumerIT {
     // requires static transitive org.jspecify makes a consumer's javac look for the module: a
     // Maven user only has it when the dependency is not optional.
     Path repo = Path.of(System.getProperty("mtasts.repo.dir", "..")).toAbsolutePath().normalize();
-    for (String module : List.of("core", "resolver", "owner", "dns", "fetch", "tlsrpt", "probe", "testing")) {
+    for (String module : List.of("core", "resolver", "owner", "dns", "fetch", "tlsrpt", "probe", "redis", "testing")) {
       String pom = Files.readString(repo.resolve("mta-sts-" + module).resolve("pom.xml"));
       int at = pom.indexOf("<artifactId>jspecify</artifactId>");
       assertThat(at).as("mta-sts-%s depends on JSpecify", module).isPositive();

@@ -33,6 +33,7 @@ class ReadmeJavaBlocksTest {
       import dev.mtasts.tlsrpt.delivery.HttpsReportDelivery;
       import dev.mtasts.tlsrpt.delivery.MailtoReportDelivery;
       import dev.mtasts.probe.*;
+      import dev.mtasts.redis.*;
       import dev.mtasts.testing.*;
       import java.net.InetAddress;
       import java.nio.file.Path;
