@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every {@code java} block of the README compiles against the current API, so the README cannot
  * drift from it again. Each block becomes the body of one method of a generated class whose fields
  * stand for what a block takes as given (your executor, your MX records, the message's
- * addresses...); a block preceded by {@code <!-- readme-test: skip, REASON -->} is left out.
+ * addresses...). A block preceded by {@code <!-- readme-test: java 21, REASON -->} needs Java 21
+ * (the switch with type patterns): it is compiled with {@code --release 21} by a JDK 21 or later
+ * found on the machine, and skipped with a message on the console when there is none.
  */
 class ReadmeJavaBlocksTest {
   private static final String IMPORTS = """
@@ -80,44 +83,85 @@ class ReadmeJavaBlocksTest {
     Path repo = Path.of(System.getProperty("mtasts.repo.dir", "..")).toAbsolutePath().normalize();
     List<String> lines = Files.readAllLines(repo.resolve("README.md"));
     List<String> blocks = new ArrayList<>();
-    int skipped = 0;
+    List<String> java21 = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       if (!lines.get(i).equals("```java")) {
         continue;
       }
-      boolean skip = i > 0 && lines.get(i - 1).startsWith("<!-- readme-test: skip");
+      boolean needs21 = i > 0 && lines.get(i - 1).startsWith("<!-- readme-test: java 21");
       StringBuilder block = new StringBuilder();
       for (i++; i < lines.size() && !lines.get(i).equals("```"); i++) {
         block.append(lines.get(i)).append('\n');
       }
-      if (skip) {
-        skipped++;
-      } else {
-        blocks.add(block.toString());
-      }
+      (needs21 ? java21 : blocks).add(block.toString());
     }
     assertThat(blocks).as("java blocks in the README").hasSizeGreaterThan(10);
-    assertThat(skipped).as("blocks left out").isLessThanOrEqualTo(1);
 
+    compile(dir.resolve("java17"), blocks, javac(Path.of(System.getProperty("java.home"))), "17");
+    Optional<Path> jdk21 = newerJdk(21);
+    if (jdk21.isEmpty()) {
+      System.err.println("[SKIPPED] README Java 21 blocks: no JDK 21 or later in /usr/lib/jvm or $JAVA21_HOME");
+      return;
+    }
+    compile(dir.resolve("java21"), java21, javac(jdk21.get()), "21");
+  }
+
+  private static void compile(Path dir, List<String> blocks, String javac, String release) throws Exception {
     StringBuilder source = new StringBuilder(IMPORTS).append("\nabstract class ReadmeBlocks {\n").append(GIVEN);
     for (int n = 0; n < blocks.size(); n++) {
       source.append("\n  Object block").append(n + 1).append("() throws Exception {\n")
           .append(blocks.get(n)).append("\n    return null;\n  }\n");
     }
     source.append("}\n");
+    Files.createDirectories(dir);
     Path file = dir.resolve("ReadmeBlocks.java");
     Files.writeString(file, source);
 
-    Process javac = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
-        "-d", dir.resolve("out").toString(), "-proc:none", "-encoding", "UTF-8",
-        "-cp", System.getProperty("java.class.path"), file.toString())
+    Process p = new ProcessBuilder(javac, "--release", release, "-d", dir.resolve("out").toString(), "-proc:none",
+        "-encoding", "UTF-8", "-cp", System.getProperty("java.class.path"), file.toString())
         .redirectErrorStream(true).start();
-    assertThat(javac.waitFor(120, TimeUnit.SECONDS)).as("javac ran to its end").isTrue();
-    String said = new String(javac.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(javac.exitValue())
-        .as("the README's java blocks do not compile; javac said:%n%s%nin the generated source:%n%s", said,
-            numbered(source.toString()))
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("javac ran to its end").isTrue();
+    String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.exitValue())
+        .as("the README's java blocks do not compile with --release %s; javac said:%n%s%nin the generated source:%n%s",
+            release, said, numbered(source.toString()))
         .isZero();
+  }
+
+  private static String javac(Path jdk) {
+    return jdk.resolve("bin").resolve("javac").toString();
+  }
+
+  /** A JDK of at least {@code feature}: $JAVA21_HOME, the running one, or one in /usr/lib/jvm. */
+  private static Optional<Path> newerJdk(int feature) throws Exception {
+    List<Path> candidates = new ArrayList<>();
+    String configured = System.getenv("JAVA21_HOME");
+    if (configured != null) {
+      candidates.add(Path.of(configured));
+    }
+    candidates.add(Path.of(System.getProperty("java.home")));
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(jvms)) {
+      try (var list = Files.list(jvms)) {
+        list.sorted().forEach(candidates::add);
+      }
+    }
+    for (Path jdk : candidates) {
+      Path release = jdk.resolve("release");
+      if (!Files.isRegularFile(release) || !Files.isExecutable(jdk.resolve("bin/javac"))) {
+        continue;
+      }
+      for (String line : Files.readAllLines(release)) {
+        if (line.startsWith("JAVA_VERSION=\"")) {
+          String v = line.substring("JAVA_VERSION=\"".length());
+          int end = v.indexOf('.') > 0 ? v.indexOf('.') : v.indexOf('"');
+          if (Integer.parseInt(v.substring(0, end)) >= feature) {
+            return Optional.of(jdk);
+          }
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private static String numbered(String source) {
