@@ -3,6 +3,7 @@ package dev.mtasts.redis;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import io.lettuce.core.ClientOptions;
@@ -21,11 +22,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -67,6 +70,14 @@ import org.slf4j.LoggerFactory;
  * {@link StoredPolicy#supersedes(StoredPolicy, Instant)} at this store's clock and writes only when
  * the new entry wins, so a slow node can never replace a fresher policy with an older one, whatever
  * the interleaving (CAC-20, CAC-32).
+ *
+ * <h2>One fetch across nodes</h2>
+ * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:<domain>} ({@code !} never
+ * occurs in a domain name, so no entry key collides with it and {@link #loadAll()} skips it): one
+ * {@code SET NX PX} with a random token as the value, released by a compare-and-delete script, so
+ * only its holder ends it early and a lapsed lease re-taken by another node is left alone. N nodes
+ * resolving one cold domain at once cause one fetch; a node that dies holding the lease delays the
+ * others by at most the lease (CAC-35).
  *
  * <h2>Hostile or damaged values</h2>
  * A value at one of our keys that this store did not write (another type, other fields, a field
@@ -161,6 +172,22 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       "redis.call('PEXPIRE', KEYS[1], ARGV[11])",
       "return 1");
 
+  /**
+   * Takes the lease if free (reply -1) or tells how long it still runs in ms (PTTL; -1 for a key
+   * without TTL, which the resolver bounds by its own lease), in one atomic step.
+   */
+  private static final String ACQUIRE_SCRIPT = String.join("\n",
+      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end",
+      "local ttl = redis.call('PTTL', KEYS[1])",
+      "if ttl < 0 then return tonumber(ARGV[2]) end",
+      "return ttl");
+  /** Deletes the lease only if it still holds this node's token. */
+  private static final String RELEASE_SCRIPT =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+  /** The infix of lease keys after the prefix; never part of a domain name. */
+  private static final String LEASE_INFIX = "!lease:";
+  private static final SecureRandom TOKENS = new SecureRandom();
+
   private final @Nullable RedisClient ownedClient;
   private final StatefulRedisConnection<byte[], byte[]> connection;
   private final RedisAsyncCommands<byte[], byte[]> redis;
@@ -235,6 +262,33 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         return Optional.empty();
       }
     });
+  }
+
+  /**
+   * Takes the domain's fetch lease for {@code lease} (whole milliseconds, at least one) unless
+   * another node holds it (CAC-35, RFC 8461 §3.2, §5.1); see the class comment.
+   *
+   * @param domain the Policy Domain
+   * @param policyId the id about to be fetched (the lease is per domain: one fetch at a time)
+   * @param lease how long the lease lasts unless released
+   * @return {@link FetchLease.Granted} or {@link FetchLease.HeldElsewhere} with the lease's rest;
+   *     fails with a {@link RedisStoreException} within the timeout
+   */
+  @Override
+  public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
+    Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(policyId, "policyId");
+    String key = keyPrefix + LEASE_INFIX + domain.name();
+    byte[] token = new byte[16];
+    TOKENS.nextBytes(token);
+    byte[] value = bytes(HexFormat.of().formatHex(token));
+    long millis = Math.max(1, lease.toMillis());
+    CompletionStage<Long> reply = redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)},
+        value, bytes(Long.toString(millis)));
+    return bounded("fetch lease at " + key, reply).thenApply(ttl -> ttl < 0
+        ? new FetchLease.Granted(() -> bounded("release of " + key, redis.<Long>eval(RELEASE_SCRIPT,
+            ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, value)).thenApply(n -> null))
+        : new FetchLease.HeldElsewhere(Duration.ofMillis(ttl)));
   }
 
   @Override
@@ -319,6 +373,9 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
 
   /** The domain a key under the prefix belongs to, or empty (reported) when it is not one of ours. */
   private Optional<PolicyDomain> domainAt(String key) {
+    if (key.startsWith(keyPrefix + "!")) {
+      return Optional.empty(); // the store's own keys beside the entries, such as fetch leases
+    }
     PolicyDomain domain;
     try {
       domain = PolicyDomain.of(key.substring(keyPrefix.length()));

@@ -9,9 +9,11 @@ import dev.mtasts.resolver.FailureHandling;
 import dev.mtasts.resolver.MtaStsResolver;
 import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.resolver.PolicySource;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
+import dev.mtasts.testing.Gate;
 import dev.mtasts.testing.ManualClock;
 import dev.mtasts.testing.RedisServer;
 import java.io.IOException;
@@ -25,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +35,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link RedisPolicyStore} against a real redis-server on loopback. */
 class RedisPolicyStoreIT {
@@ -315,6 +320,92 @@ class RedisPolicyStoreIT {
     String stats = redis.command("INFO", "commandstats");
     return stats.lines().filter(l -> l.startsWith("cmdstat_eval:") || l.startsWith("cmdstat_del:")
             || l.startsWith("cmdstat_scan:"))
+        .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"))).sum();
+  }
+
+  @ParameterizedTest(name = "{0} nodes")
+  @ValueSource(ints = {2, 3})
+  @DisplayName("CAC-35: N resolvers on one Redis resolving one cold domain at once cause one fetch")
+  void nodesResolvingOneColdDomainAtOnceCauseOneFetch(int nodes) {
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
+    Gate gate = fetcher.hold(DOMAIN.name());
+    redis.command("DEL", prefix + DOMAIN.name()); // each run starts cold: the runs share one prefix
+    redis.command("CONFIG", "RESETSTAT");
+    List<CompletableFuture<PolicyResolution>> results = new ArrayList<>();
+    results.add(resolverOn(store(), fetcher, FailureHandling.DEFER).resolve(DOMAIN).toCompletableFuture());
+    awaitTrue(() -> gate.waiting() == 1, "the first node's fetch is in flight");
+    for (int i = 1; i < nodes; i++) {
+      results.add(resolverOn(store(), fetcher, FailureHandling.DEFER).resolve(DOMAIN).toCompletableFuture());
+    }
+    // Every node asked for the lease (one SET NX each, inside the lease script) before the fetch ends.
+    // (or, without a lease, fetched on its own: then the count below says so).
+    awaitTrue(() -> commandCalls("cmdstat_set:") == nodes || gate.waiting() > 1, "every node asked for the fetch lease");
+    gate.release();
+
+    List<PolicyResolution> resolved = results.stream().map(RedisPolicyStoreIT::await).toList();
+    assertThat(fetcher.fetches(DOMAIN.name())).isEqualTo(1);
+    assertThat(resolved.get(0)).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        r -> assertThat(r.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(resolved.subList(1, nodes)).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(
+        PolicyResolution.Active.class, a -> {
+          assertThat(a.source()).isEqualTo(PolicySource.CACHED);
+          assertThat(a.trace().rule()).isEqualTo("CAC-35");
+          assertThat(a.fetchedAt()).isEqualTo(((PolicyResolution.Active) resolved.get(0)).fetchedAt());
+        }));
+    // Released after the save: no lease is left behind.
+    assertThat(redis.command("EXISTS", prefix + "!lease:" + DOMAIN.name())).isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("CAC-35: a node that dies holding the lease delays the others by at most the lease")
+  void aNodeThatDiesHoldingTheLeaseDelaysOthersByAtMostTheLease() {
+    Duration lease = Duration.ofMillis(1000);
+    // The "dead" node: takes the lease and never releases it.
+    assertThat(await(store().acquireFetch(DOMAIN, "1", lease))).isInstanceOf(FetchLease.Granted.class);
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
+    long start = System.nanoTime();
+    PolicyResolution r = await(resolverOn(store(), fetcher, FailureHandling.DEFER).resolve(DOMAIN));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(r).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(fetcher.fetches(DOMAIN.name())).isEqualTo(1);
+    assertThat(tookMillis).as("waited for the lease, and no longer").isBetween(800L, lease.toMillis() + 1500L);
+  }
+
+  @Test
+  @DisplayName("CAC-35: only the holder releases a lease; a loadAll skips lease keys")
+  void aLeaseIsReleasedOnlyByItsHolderAndIsNoEntry() {
+    RedisPolicyStore store = store();
+    FetchLease.Granted first = (FetchLease.Granted) await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)));
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30))))
+        .isInstanceOfSatisfying(FetchLease.HeldElsewhere.class, h -> assertThat(h.remaining())
+            .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30)));
+    assertThat(await(store.loadAll())).isEmpty();
+    assertThat(reported).isEmpty();
+    // The first lease lapses and a second node takes it: the first node's late release leaves it alone.
+    redis.command("DEL", prefix + "!lease:" + DOMAIN.name());
+    FetchLease second = await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)));
+    assertThat(second).isInstanceOf(FetchLease.Granted.class);
+    await(first.release());
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)))).isInstanceOf(FetchLease.HeldElsewhere.class);
+    await(((FetchLease.Granted) second).release());
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)))).isInstanceOf(FetchLease.Granted.class);
+  }
+
+  /** Waits on a timer (no sleep) until a condition holds, or fails after WAIT. */
+  static void awaitTrue(BooleanSupplier condition, String what) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + WAIT + ": " + what);
+      }
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)).join();
+    }
+  }
+
+  /** Calls of one command since the last CONFIG RESETSTAT, from INFO commandstats. */
+  static long commandCalls(String stat) {
+    return redis.command("INFO", "commandstats").lines().filter(l -> l.startsWith(stat))
         .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"))).sum();
   }
 
