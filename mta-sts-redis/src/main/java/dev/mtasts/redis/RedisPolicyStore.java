@@ -38,6 +38,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,7 +90,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Time bounds and reconnection</h2>
  * Every operation completes within its timeout (default {@value #DEFAULT_TIMEOUT_SECONDS} s, for a
  * {@link #loadAll()} each Redis round trip), or fails with a {@link RedisStoreException}; the
- * resolver then applies its {@code onStoreFailure} handling (CAC-33). A client this store creates
+ * resolver then applies its {@code onStoreFailure} handling (CAC-33). A store built from a URI
+ * connects on its first call, not in {@link Builder#build()}, so an MTA starts while Redis is down;
+ * a call that cannot connect fails within its timeout and the next one tries again. A client this store creates
  * from a URI reconnects on its own, and while disconnected rejects commands at once rather than
  * queueing them; its queue of commands awaiting a reply is bounded ({@link Builder#requestQueueSize},
  * default {@value #DEFAULT_REQUEST_QUEUE_SIZE}). A client you pass in keeps its own options: set
@@ -189,8 +192,11 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   private static final SecureRandom TOKENS = new SecureRandom();
 
   private final @Nullable RedisClient ownedClient;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisAsyncCommands<byte[], byte[]> redis;
+  /** Opens the connection; called again after a failed attempt. */
+  private final Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector;
+  /** The connection, or the attempt to open it; null before the first call. Guarded by this. */
+  private @Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+  private boolean closed;
   private final String keyPrefix;
   private final Duration timeout;
   private final Duration grace;
@@ -210,10 +216,10 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     void corrupt(String key, String reason);
   }
 
-  private RedisPolicyStore(Builder b, @Nullable RedisClient owned, StatefulRedisConnection<byte[], byte[]> connection) {
+  private RedisPolicyStore(Builder b, @Nullable RedisClient owned,
+      Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector) {
     this.ownedClient = owned;
-    this.connection = connection;
-    this.redis = connection.async();
+    this.connector = connector;
     this.keyPrefix = b.keyPrefix != null ? b.keyPrefix : DEFAULT_KEY_PREFIX;
     this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
     this.grace = b.grace != null ? b.grace : DEFAULT_GRACE;
@@ -249,8 +255,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
     String key = keyOf(domain);
-    CompletionStage<List<Object>> reply = redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
-        new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES)));
+    CompletionStage<List<Object>> reply = redis().thenCompose(redis -> redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
+        new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES))));
     return bounded("load of " + key, reply).thenApply(r -> {
       Instant now = clock.instant();
       try {
@@ -283,11 +289,12 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     TOKENS.nextBytes(token);
     byte[] value = bytes(HexFormat.of().formatHex(token));
     long millis = Math.max(1, lease.toMillis());
-    CompletionStage<Long> reply = redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)},
-        value, bytes(Long.toString(millis)));
+    CompletionStage<Long> reply = redis().thenCompose(redis -> redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.INTEGER,
+        new byte[][] {bytes(key)}, value, bytes(Long.toString(millis))));
     return bounded("fetch lease at " + key, reply).thenApply(ttl -> ttl < 0
-        ? new FetchLease.Granted(() -> bounded("release of " + key, redis.<Long>eval(RELEASE_SCRIPT,
-            ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, value)).thenApply(n -> null))
+        ? new FetchLease.Granted(() -> bounded("release of " + key, redis().thenCompose(redis ->
+            redis.<Long>eval(RELEASE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, value)))
+            .thenApply(n -> null))
         : new FetchLease.HeldElsewhere(Duration.ofMillis(ttl)));
   }
 
@@ -307,7 +314,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         entry.policyText().getBytes(StandardCharsets.UTF_8),
         bytes(Long.toString(now.getEpochSecond())), bytes(Integer.toString(now.getNano())),
         bytes(Long.toString(ttlMillis))};
-    CompletionStage<Long> written = redis.eval(SAVE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, args);
+    CompletionStage<Long> written = redis().thenCompose(redis -> redis.<Long>eval(SAVE_SCRIPT, ScriptOutputType.INTEGER,
+        new byte[][] {bytes(key)}, args));
     return bounded("save of " + key, written).thenApply(w -> null);
   }
 
@@ -315,7 +323,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   public CompletionStage<Void> delete(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
     String key = keyOf(domain);
-    return bounded("delete of " + key, redis.del(bytes(key))).thenApply(n -> null);
+    return bounded("delete of " + key, redis().thenCompose(redis -> redis.del(bytes(key)))).thenApply(n -> null);
   }
 
   /**
@@ -336,7 +344,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
 
   private CompletionStage<List<StoredPolicy>> scanAndLoad(ScanCursor cursor, ScanArgs args, Set<String> seen,
       List<StoredPolicy> out) {
-    return bounded("scan of " + keyPrefix + "*", redis.scan(cursor, args)).thenCompose((KeyScanCursor<byte[]> c) -> {
+    return bounded("scan of " + keyPrefix + "*", redis().thenCompose(redis -> redis.scan(cursor, args))).thenCompose((KeyScanCursor<byte[]> c) -> {
       List<PolicyDomain> batch = new ArrayList<>();
       boolean capped = false;
       for (byte[] k : c.getKeys()) {
@@ -390,10 +398,38 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     return Optional.of(domain);
   }
 
+  /**
+   * The commands of the connection, opened on the first call rather than at build time, so that an
+   * MTA starts while Redis is down; a failed attempt is retried by the next call, and once open,
+   * Lettuce reconnects on its own (CAC-33). The caller's timeout bounds the wait for the connection.
+   */
+  private CompletionStage<RedisAsyncCommands<byte[], byte[]>> redis() {
+    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedStage(new RedisStoreException("Redis policy store: closed", new IllegalStateException("closed")));
+      }
+      c = connection;
+      if (c == null || c.isCompletedExceptionally()) {
+        c = connector.get().toCompletableFuture();
+        connection = c;
+      }
+    }
+    return c.thenApply(StatefulRedisConnection::async);
+  }
+
   /** Closes the connection and, when the store created the client, the client and its threads. */
   @Override
   public void close() {
-    connection.close();
+    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    synchronized (this) {
+      closed = true;
+      c = connection;
+    }
+    if (c != null) {
+      // An attempt still running is closed when it ends.
+      c.thenAccept(StatefulRedisConnection::close);
+    }
     if (ownedClient != null) {
       ownedClient.shutdown(Duration.ZERO, timeout);
     }
@@ -674,12 +710,15 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     }
 
     /**
-     * Connects and returns the store.
+     * Returns the store. With a {@link #uri}, Redis need not be reachable yet: the first call
+     * connects, a call while Redis is down fails within the timeout, and a later call connects
+     * again. With a {@link #client}, the store connects here, as Lettuce opens a connection to a
+     * client's own URI only synchronously.
      *
      * @return the store
      * @throws IllegalStateException if neither a URI nor a client is set, or a request queue size
      *     is set with a client
-     * @throws RedisStoreException if Redis cannot be reached within the timeout
+     * @throws RedisStoreException if a client is set and Redis cannot be reached within the timeout
      */
     public RedisPolicyStore build() {
       Duration t = timeout != null ? timeout : DEFAULT_TIMEOUT;
@@ -687,7 +726,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         if (requestQueueSize != 0) {
           throw new IllegalStateException("requestQueueSize applies to a client the store creates; set it on your client");
         }
-        return new RedisPolicyStore(this, null, connect(client, t));
+        StatefulRedisConnection<byte[], byte[]> mine = connect(client, t);
+        return new RedisPolicyStore(this, null, () -> CompletableFuture.completedStage(mine));
       }
       if (uri == null) {
         throw new IllegalStateException("set a Redis URI or a client");
@@ -702,12 +742,16 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
           .socketOptions(SocketOptions.builder().connectTimeout(t).build())
           .timeoutOptions(TimeoutOptions.enabled(t))
           .build());
-      try {
-        return new RedisPolicyStore(this, owned, connect(owned, t));
-      } catch (RuntimeException e) {
-        owned.shutdown(Duration.ZERO, t);
-        throw e;
-      }
+      return new RedisPolicyStore(this, owned, () -> owned.connectAsync(ByteArrayCodec.INSTANCE, redisUri)
+          .handle((c, e) -> {
+            if (e != null) {
+              Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              throw new RedisStoreException("cannot connect within " + t.toMillis() + " ms: "
+                  + SafeText.escape(String.valueOf(cause.getMessage()), 200), cause);
+            }
+            c.setTimeout(t);
+            return c;
+          }));
     }
 
     private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration t) {
