@@ -618,41 +618,50 @@ public final class MtaStsResolver {
 
   /**
    * Fetches a policy id under the store's fetch lease (CAC-35): the node granted it fetches and
-   * releases it once the entry is saved; a node told that another holds it re-loads the store every
-   * {@code leasePollNanos} until an entry with that id appears (served from the store, no fetch) or
-   * the lease ends (then it fetches itself). Asking, waiting (at most half of it) and fetching all
+   * releases it once the entry is saved (or the fetch failed); a node told that another holds it
+   * re-loads the store every {@code leasePollNanos} until an entry with that id appears (served from
+   * the store, no fetch), the lease is free again (it takes it and fetches) or the lease ends (then
+   * it fetches itself). Asking, waiting (at most half of it) and fetching all
    * fit in one fetch deadline, and a store that fails or misses its deadline on the lease means "fetch now": delivery
    * never waits on the lease. The wait holds no thread (a delayed executor).
    */
   private CompletionStage<Decision> leasedFetch(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
       TxtCheck txt, String id, FetchReason reason) {
     long deadline = System.nanoTime() + fetchTimeout.toNanos();
-    return guarded(() -> store.acquireFetch(s.domain, id, fetchLease), shorter(storeTimeout, deadline), t -> {
-      LOG.warn("Could not take the fetch lease of {} from the store; fetching anyway: {}", s.domain, t.toString());
-      emit(new MtaStsEvent.StoreFailed(s.domain, "acquireFetch", t));
-      return FetchLease.local();
-    }).thenComposeAsync(lease -> {
+    return acquire(s.domain, id, deadline).thenComposeAsync(lease -> {
       if (lease instanceof FetchLease.HeldElsewhere held) {
         // At most half the fetch deadline, so that this node's own fetch keeps the other half.
         long now = System.nanoTime();
         Duration maxWait = Duration.ofNanos(Math.max(0, (deadline - now) / 2));
         long waitUntil = now + (held.remaining().compareTo(maxWait) < 0 ? held.remaining() : maxWait).toNanos();
-        return awaitPeer(s, id, waitUntil, deadline).thenComposeAsync(found -> found.isPresent()
-            ? CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt))
-            : fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, FetchLease.local()), executor);
+        return awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline);
       }
-      FetchLease.Granted granted = (FetchLease.Granted) lease;
-      if (granted == FetchLease.local()) {
-        return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
+      return fetchUnder((FetchLease.Granted) lease, s, entry, cache, txt, id, reason, deadline);
+    }, executor);
+  }
+
+  /** Asks the store for the fetch lease; a failure or a missed deadline grants it (fetch anyway). */
+  private CompletionStage<FetchLease> acquire(PolicyDomain domain, String id, long deadline) {
+    return guarded(() -> store.acquireFetch(domain, id, fetchLease), shorter(storeTimeout, deadline), t -> {
+      LOG.warn("Could not take the fetch lease of {} from the store; fetching anyway: {}", domain, t.toString());
+      emit(new MtaStsEvent.StoreFailed(domain, "acquireFetch", t));
+      return FetchLease.local();
+    });
+  }
+
+  /** Fetches under a lease this node holds, unless the store has the entry by now. */
+  private CompletionStage<Decision> fetchUnder(FetchLease.Granted granted, DomainState s,
+      DomainState.@Nullable Entry entry, CacheState cache, TxtCheck txt, String id, FetchReason reason, long deadline) {
+    if (granted == FetchLease.local()) {
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
+    }
+    // Another node may have saved and released since this node last looked: look once more.
+    return loadPeer(s, id, deadline).thenComposeAsync(found -> {
+      if (found.isPresent()) {
+        release(s.domain, granted);
+        return CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt));
       }
-      // The other node may have saved and released between this node's load and its lease: look once.
-      return loadPeer(s, id, deadline).thenComposeAsync(found -> {
-        if (found.isPresent()) {
-          release(s.domain, granted);
-          return CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt));
-        }
-        return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
-      }, executor);
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
     }, executor);
   }
 
@@ -682,18 +691,25 @@ public final class MtaStsResolver {
     return Duration.ofNanos(Math.max(1, Math.min(timeout.toNanos(), deadline - System.nanoTime())));
   }
 
-  /** Re-loads the store until a valid entry with {@code id} is there (it), or {@code waitUntil} (empty). */
-  private CompletionStage<Optional<DomainState.Entry>> awaitPeer(DomainState s, String id, long waitUntil,
-      long deadline) {
+  /**
+   * Waits for another node's fetch: re-loads the store every {@code leasePollNanos} and serves the
+   * entry once it has {@code id}; when the holder gave the lease up without saving (its fetch
+   * failed), takes it and fetches at once; at {@code waitUntil}, fetches without it.
+   */
+  private CompletionStage<Decision> awaitPeer(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
+      TxtCheck txt, String id, FetchReason reason, long waitUntil, long deadline) {
     long left = waitUntil - System.nanoTime();
     if (left <= 0) {
-      return CompletableFuture.completedStage(Optional.empty());
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, FetchLease.local());
     }
     Executor later = CompletableFuture.delayedExecutor(Math.min(leasePollNanos, left), TimeUnit.NANOSECONDS, executor);
     return CompletableFuture.supplyAsync(() -> id, later)
         .thenCompose(x -> loadPeer(s, id, deadline))
-        .thenCompose(found -> found.isPresent() ? CompletableFuture.completedStage(found)
-            : awaitPeer(s, id, waitUntil, deadline));
+        .thenCompose(found -> found.isPresent()
+            ? CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt))
+            : acquire(s.domain, id, deadline).thenCompose(lease -> lease instanceof FetchLease.Granted g
+                ? fetchUnder(g, s, entry, cache, txt, id, reason, deadline)
+                : awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline)));
   }
 
   /** The store's entry for the domain when it is valid and has {@code id}; a failure is empty. */
