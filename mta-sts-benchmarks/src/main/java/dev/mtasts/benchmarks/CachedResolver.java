@@ -3,6 +3,7 @@ package dev.mtasts.benchmarks;
 import dev.mtasts.resolver.MtaStsResolver;
 import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.resolver.PolicySource;
+import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
 import java.time.InstantSource;
@@ -33,6 +34,18 @@ public final class CachedResolver {
    * @throws IllegalStateException if a domain did not end up with a cached active policy
    */
   public static CachedResolver warm(int n) {
+    return warm(n, PolicyStore.inMemory());
+  }
+
+  /**
+   * Builds the resolver on a policy store and resolves every domain once.
+   *
+   * @param n how many domains to cache
+   * @param store the policy store, such as a Redis store
+   * @return the warm resolver
+   * @throws IllegalStateException if a domain did not end up with a cached active policy
+   */
+  public static CachedResolver warm(int n, PolicyStore store) {
     FakeDnsLookup dns = FakeDnsLookup.create();
     FakePolicyFetcher fetcher = FakePolicyFetcher.create();
     String[] domains = new String[n];
@@ -44,6 +57,7 @@ public final class CachedResolver {
     MtaStsResolver resolver = MtaStsResolver.builder()
         .dnsLookup(dns)
         .policyFetcher(fetcher)
+        .policyStore(store)
         .clock(InstantSource.system())
         .executor(Runnable::run)
         // Every domain stays in memory: the benchmark measures a cache that holds them all.

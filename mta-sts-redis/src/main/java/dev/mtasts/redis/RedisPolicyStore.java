@@ -3,6 +3,7 @@ package dev.mtasts.redis;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import io.lettuce.core.ClientOptions;
@@ -21,11 +22,13 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -35,6 +38,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,6 +72,14 @@ import org.slf4j.LoggerFactory;
  * the new entry wins, so a slow node can never replace a fresher policy with an older one, whatever
  * the interleaving (CAC-20, CAC-32).
  *
+ * <h2>One fetch across nodes</h2>
+ * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:<domain>} ({@code !} never
+ * occurs in a domain name, so no entry key collides with it and {@link #loadAll()} skips it): one
+ * {@code SET NX PX} with a random token as the value, released by a compare-and-delete script, so
+ * only its holder ends it early and a lapsed lease re-taken by another node is left alone. N nodes
+ * resolving one cold domain at once cause one fetch; a node that dies holding the lease delays the
+ * others by at most the lease (CAC-35).
+ *
  * <h2>Hostile or damaged values</h2>
  * A value at one of our keys that this store did not write (another type, other fields, a field
  * that does not parse, a body that is not a valid policy, more than {@value #MAX_ENTRY_BYTES} bytes)
@@ -78,7 +90,9 @@ import org.slf4j.LoggerFactory;
  * <h2>Time bounds and reconnection</h2>
  * Every operation completes within its timeout (default {@value #DEFAULT_TIMEOUT_SECONDS} s, for a
  * {@link #loadAll()} each Redis round trip), or fails with a {@link RedisStoreException}; the
- * resolver then applies its {@code onStoreFailure} handling (CAC-33). A client this store creates
+ * resolver then applies its {@code onStoreFailure} handling (CAC-33). A store built from a URI
+ * connects on its first call, not in {@link Builder#build()}, so an MTA starts while Redis is down;
+ * a call that cannot connect fails within its timeout and the next one tries again. A client this store creates
  * from a URI reconnects on its own, and while disconnected rejects commands at once rather than
  * queueing them; its queue of commands awaiting a reply is bounded ({@link Builder#requestQueueSize},
  * default {@value #DEFAULT_REQUEST_QUEUE_SIZE}). A client you pass in keeps its own options: set
@@ -161,9 +175,28 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       "redis.call('PEXPIRE', KEYS[1], ARGV[11])",
       "return 1");
 
+  /**
+   * Takes the lease if free (reply -1) or tells how long it still runs in ms (PTTL; -1 for a key
+   * without TTL, which the resolver bounds by its own lease), in one atomic step.
+   */
+  private static final String ACQUIRE_SCRIPT = String.join("\n",
+      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end",
+      "local ttl = redis.call('PTTL', KEYS[1])",
+      "if ttl < 0 then return tonumber(ARGV[2]) end",
+      "return ttl");
+  /** Deletes the lease only if it still holds this node's token. */
+  private static final String RELEASE_SCRIPT =
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+  /** The infix of lease keys after the prefix; never part of a domain name. */
+  private static final String LEASE_INFIX = "!lease:";
+  private static final SecureRandom TOKENS = new SecureRandom();
+
   private final @Nullable RedisClient ownedClient;
-  private final StatefulRedisConnection<byte[], byte[]> connection;
-  private final RedisAsyncCommands<byte[], byte[]> redis;
+  /** Opens the connection; called again after a failed attempt. */
+  private final Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector;
+  /** The connection, or the attempt to open it; null before the first call. Guarded by this. */
+  private @Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+  private boolean closed;
   private final String keyPrefix;
   private final Duration timeout;
   private final Duration grace;
@@ -183,10 +216,10 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     void corrupt(String key, String reason);
   }
 
-  private RedisPolicyStore(Builder b, @Nullable RedisClient owned, StatefulRedisConnection<byte[], byte[]> connection) {
+  private RedisPolicyStore(Builder b, @Nullable RedisClient owned,
+      Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector) {
     this.ownedClient = owned;
-    this.connection = connection;
-    this.redis = connection.async();
+    this.connector = connector;
     this.keyPrefix = b.keyPrefix != null ? b.keyPrefix : DEFAULT_KEY_PREFIX;
     this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
     this.grace = b.grace != null ? b.grace : DEFAULT_GRACE;
@@ -222,8 +255,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
     String key = keyOf(domain);
-    CompletionStage<List<Object>> reply = redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
-        new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES)));
+    CompletionStage<List<Object>> reply = redis().thenCompose(redis -> redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
+        new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES))));
     return bounded("load of " + key, reply).thenApply(r -> {
       Instant now = clock.instant();
       try {
@@ -235,6 +268,34 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         return Optional.empty();
       }
     });
+  }
+
+  /**
+   * Takes the domain's fetch lease for {@code lease} (whole milliseconds, at least one) unless
+   * another node holds it (CAC-35, RFC 8461 §3.2, §5.1); see the class comment.
+   *
+   * @param domain the Policy Domain
+   * @param policyId the id about to be fetched (the lease is per domain: one fetch at a time)
+   * @param lease how long the lease lasts unless released
+   * @return {@link FetchLease.Granted} or {@link FetchLease.HeldElsewhere} with the lease's rest;
+   *     fails with a {@link RedisStoreException} within the timeout
+   */
+  @Override
+  public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
+    Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(policyId, "policyId");
+    String key = keyPrefix + LEASE_INFIX + domain.name();
+    byte[] token = new byte[16];
+    TOKENS.nextBytes(token);
+    byte[] value = bytes(HexFormat.of().formatHex(token));
+    long millis = Math.max(1, lease.toMillis());
+    CompletionStage<Long> reply = redis().thenCompose(redis -> redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.INTEGER,
+        new byte[][] {bytes(key)}, value, bytes(Long.toString(millis))));
+    return bounded("fetch lease at " + key, reply).thenApply(ttl -> ttl < 0
+        ? new FetchLease.Granted(() -> bounded("release of " + key, redis().thenCompose(redis ->
+            redis.<Long>eval(RELEASE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, value)))
+            .thenApply(n -> null))
+        : new FetchLease.HeldElsewhere(Duration.ofMillis(ttl)));
   }
 
   @Override
@@ -253,7 +314,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         entry.policyText().getBytes(StandardCharsets.UTF_8),
         bytes(Long.toString(now.getEpochSecond())), bytes(Integer.toString(now.getNano())),
         bytes(Long.toString(ttlMillis))};
-    CompletionStage<Long> written = redis.eval(SAVE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, args);
+    CompletionStage<Long> written = redis().thenCompose(redis -> redis.<Long>eval(SAVE_SCRIPT, ScriptOutputType.INTEGER,
+        new byte[][] {bytes(key)}, args));
     return bounded("save of " + key, written).thenApply(w -> null);
   }
 
@@ -261,7 +323,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   public CompletionStage<Void> delete(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
     String key = keyOf(domain);
-    return bounded("delete of " + key, redis.del(bytes(key))).thenApply(n -> null);
+    return bounded("delete of " + key, redis().thenCompose(redis -> redis.del(bytes(key)))).thenApply(n -> null);
   }
 
   /**
@@ -282,7 +344,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
 
   private CompletionStage<List<StoredPolicy>> scanAndLoad(ScanCursor cursor, ScanArgs args, Set<String> seen,
       List<StoredPolicy> out) {
-    return bounded("scan of " + keyPrefix + "*", redis.scan(cursor, args)).thenCompose((KeyScanCursor<byte[]> c) -> {
+    return bounded("scan of " + keyPrefix + "*", redis().thenCompose(redis -> redis.scan(cursor, args))).thenCompose((KeyScanCursor<byte[]> c) -> {
       List<PolicyDomain> batch = new ArrayList<>();
       boolean capped = false;
       for (byte[] k : c.getKeys()) {
@@ -319,6 +381,9 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
 
   /** The domain a key under the prefix belongs to, or empty (reported) when it is not one of ours. */
   private Optional<PolicyDomain> domainAt(String key) {
+    if (key.startsWith(keyPrefix + "!")) {
+      return Optional.empty(); // the store's own keys beside the entries, such as fetch leases
+    }
     PolicyDomain domain;
     try {
       domain = PolicyDomain.of(key.substring(keyPrefix.length()));
@@ -333,10 +398,38 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     return Optional.of(domain);
   }
 
+  /**
+   * The commands of the connection, opened on the first call rather than at build time, so that an
+   * MTA starts while Redis is down; a failed attempt is retried by the next call, and once open,
+   * Lettuce reconnects on its own (CAC-33). The caller's timeout bounds the wait for the connection.
+   */
+  private CompletionStage<RedisAsyncCommands<byte[], byte[]>> redis() {
+    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    synchronized (this) {
+      if (closed) {
+        return CompletableFuture.failedStage(new RedisStoreException("Redis policy store: closed", new IllegalStateException("closed")));
+      }
+      c = connection;
+      if (c == null || c.isCompletedExceptionally()) {
+        c = connector.get().toCompletableFuture();
+        connection = c;
+      }
+    }
+    return c.thenApply(StatefulRedisConnection::async);
+  }
+
   /** Closes the connection and, when the store created the client, the client and its threads. */
   @Override
   public void close() {
-    connection.close();
+    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    synchronized (this) {
+      closed = true;
+      c = connection;
+    }
+    if (c != null) {
+      // An attempt still running is closed when it ends.
+      c.thenAccept(StatefulRedisConnection::close);
+    }
     if (ownedClient != null) {
       ownedClient.shutdown(Duration.ZERO, timeout);
     }
@@ -617,12 +710,15 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     }
 
     /**
-     * Connects and returns the store.
+     * Returns the store. With a {@link #uri}, Redis need not be reachable yet: the first call
+     * connects, a call while Redis is down fails within the timeout, and a later call connects
+     * again. With a {@link #client}, the store connects here, as Lettuce opens a connection to a
+     * client's own URI only synchronously.
      *
      * @return the store
      * @throws IllegalStateException if neither a URI nor a client is set, or a request queue size
      *     is set with a client
-     * @throws RedisStoreException if Redis cannot be reached within the timeout
+     * @throws RedisStoreException if a client is set and Redis cannot be reached within the timeout
      */
     public RedisPolicyStore build() {
       Duration t = timeout != null ? timeout : DEFAULT_TIMEOUT;
@@ -630,7 +726,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         if (requestQueueSize != 0) {
           throw new IllegalStateException("requestQueueSize applies to a client the store creates; set it on your client");
         }
-        return new RedisPolicyStore(this, null, connect(client, t));
+        StatefulRedisConnection<byte[], byte[]> mine = connect(client, t);
+        return new RedisPolicyStore(this, null, () -> CompletableFuture.completedStage(mine));
       }
       if (uri == null) {
         throw new IllegalStateException("set a Redis URI or a client");
@@ -645,12 +742,16 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
           .socketOptions(SocketOptions.builder().connectTimeout(t).build())
           .timeoutOptions(TimeoutOptions.enabled(t))
           .build());
-      try {
-        return new RedisPolicyStore(this, owned, connect(owned, t));
-      } catch (RuntimeException e) {
-        owned.shutdown(Duration.ZERO, t);
-        throw e;
-      }
+      return new RedisPolicyStore(this, owned, () -> owned.connectAsync(ByteArrayCodec.INSTANCE, redisUri)
+          .handle((c, e) -> {
+            if (e != null) {
+              Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+              throw new RedisStoreException("cannot connect within " + t.toMillis() + " ms: "
+                  + SafeText.escape(String.valueOf(cause.getMessage()), 200), cause);
+            }
+            c.setTimeout(t);
+            return c;
+          }));
     }
 
     private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration t) {

@@ -4,14 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.fetch.FetchFailure;
+import java.util.Set;
+import java.util.Optional;
+import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.DeferReason;
 import dev.mtasts.resolver.FailureHandling;
 import dev.mtasts.resolver.MtaStsResolver;
 import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.resolver.PolicySource;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
+import dev.mtasts.testing.Gate;
 import dev.mtasts.testing.ManualClock;
 import dev.mtasts.testing.RedisServer;
 import java.io.IOException;
@@ -25,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +39,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** {@link RedisPolicyStore} against a real redis-server on loopback. */
 class RedisPolicyStoreIT {
@@ -274,7 +283,7 @@ class RedisPolicyStoreIT {
     assertThat(await(store.load(DOMAIN))).map(StoredPolicy::policyId).contains("1");
   }
 
-  MtaStsResolver resolverOn(RedisPolicyStore store, FakePolicyFetcher fetcher, FailureHandling onStoreFailure) {
+  MtaStsResolver resolverOn(PolicyStore store, FakePolicyFetcher fetcher, FailureHandling onStoreFailure) {
     FakeDnsLookup dns = FakeDnsLookup.create().putTxt("_mta-sts." + DOMAIN.name(), "v=STSv1; id=1;");
     return MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher).policyStore(store).clock(clock)
         .ticker(clock.ticker()).executor(Runnable::run).backgroundRecheck(false).onStoreFailure(onStoreFailure)
@@ -316,6 +325,146 @@ class RedisPolicyStoreIT {
     return stats.lines().filter(l -> l.startsWith("cmdstat_eval:") || l.startsWith("cmdstat_del:")
             || l.startsWith("cmdstat_scan:"))
         .mapToLong(l -> Long.parseLong(l.replaceAll("^[^:]+:calls=(\\d+),.*", "$1"))).sum();
+  }
+
+  @ParameterizedTest(name = "{0} nodes")
+  @ValueSource(ints = {2, 3})
+  @DisplayName("CAC-35: N resolvers on one Redis resolving one cold domain at once cause one fetch")
+  void nodesResolvingOneColdDomainAtOnceCauseOneFetch(int nodes) {
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
+    Gate gate = fetcher.hold(DOMAIN.name());
+    redis.command("DEL", prefix + DOMAIN.name()); // each run starts cold: the runs share one prefix
+    Set<Integer> toldToWait = ConcurrentHashMap.newKeySet();
+    List<CompletableFuture<PolicyResolution>> results = new ArrayList<>();
+    results.add(resolverOn(store(), fetcher, FailureHandling.DEFER).resolve(DOMAIN).toCompletableFuture());
+    awaitTrue(() -> gate.waiting() == 1, "the first node's fetch is in flight");
+    for (int i = 1; i < nodes; i++) {
+      int node = i;
+      results.add(resolverOn(noting(store(), () -> toldToWait.add(node)), fetcher, FailureHandling.DEFER)
+          .resolve(DOMAIN).toCompletableFuture());
+    }
+    // Every other node is waiting for the first (or, without a lease, fetched on its own: the count
+    // below says so) before the first node's fetch ends.
+    awaitTrue(() -> toldToWait.size() == nodes - 1 || gate.waiting() > 1, "every node asked for the fetch lease");
+    gate.release();
+
+    List<PolicyResolution> resolved = results.stream().map(RedisPolicyStoreIT::await).toList();
+    assertThat(fetcher.fetches(DOMAIN.name())).isEqualTo(1);
+    assertThat(resolved.get(0)).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        r -> assertThat(r.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(resolved.subList(1, nodes)).allSatisfy(r -> assertThat(r).isInstanceOfSatisfying(
+        PolicyResolution.Active.class, a -> {
+          assertThat(a.source()).isEqualTo(PolicySource.CACHED);
+          assertThat(a.trace().rule()).isEqualTo("CAC-35");
+          assertThat(a.fetchedAt()).isEqualTo(((PolicyResolution.Active) resolved.get(0)).fetchedAt());
+        }));
+    // Released after the save: no lease is left behind.
+    assertThat(redis.command("EXISTS", prefix + "!lease:" + DOMAIN.name())).isEqualTo("0");
+  }
+
+  @Test
+  @DisplayName("CAC-35: when the holder's fetch fails, it releases the lease and a waiting node fetches at once")
+  void aFailedFetchFreesTheLeaseForAWaitingNode() {
+    FakePolicyFetcher failing = FakePolicyFetcher.create().fail(DOMAIN.name(), FetchFailure.CONNECT_FAILED);
+    Gate gate = failing.hold(DOMAIN.name());
+    Set<Integer> toldToWait = ConcurrentHashMap.newKeySet();
+    CompletableFuture<PolicyResolution> first = resolverOn(store(), failing, FailureHandling.DEFER).resolve(DOMAIN)
+        .toCompletableFuture();
+    awaitTrue(() -> gate.waiting() == 1, "the first node's fetch is in flight");
+    FakePolicyFetcher working = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
+    // The default lease, 15 s: far longer than this test may take.
+    CompletableFuture<PolicyResolution> second = resolverOn(noting(store(), () -> toldToWait.add(2)), working,
+        FailureHandling.DEFER).resolve(DOMAIN).toCompletableFuture();
+    awaitTrue(() -> !toldToWait.isEmpty() || working.fetches(DOMAIN.name()) > 0, "the second node waits");
+    long start = System.nanoTime();
+    gate.release();
+    assertThat(await(first)).isInstanceOf(PolicyResolution.NoPolicy.class);
+    assertThat(await(second)).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000L);
+    assertThat(working.fetches(DOMAIN.name())).isEqualTo(1);
+  }
+
+  /** A node's store that calls {@code onHeldElsewhere} whenever the node is told to wait. */
+  static PolicyStore noting(RedisPolicyStore store, Runnable onHeldElsewhere) {
+    return new PolicyStore() {
+      @Override
+      public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
+        return store.load(domain);
+      }
+
+      @Override
+      public CompletionStage<Void> save(StoredPolicy entry) {
+        return store.save(entry);
+      }
+
+      @Override
+      public CompletionStage<Void> delete(PolicyDomain domain) {
+        return store.delete(domain);
+      }
+
+      @Override
+      public CompletionStage<List<StoredPolicy>> loadAll() {
+        return store.loadAll();
+      }
+
+      @Override
+      public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
+        return store.acquireFetch(domain, policyId, lease).thenApply(l -> {
+          if (l instanceof FetchLease.HeldElsewhere) {
+            onHeldElsewhere.run();
+          }
+          return l;
+        });
+      }
+    };
+  }
+
+  @Test
+  @DisplayName("CAC-35: a node that dies holding the lease delays the others by at most the lease")
+  void aNodeThatDiesHoldingTheLeaseDelaysOthersByAtMostTheLease() {
+    Duration lease = Duration.ofMillis(1000);
+    // The "dead" node: takes the lease and never releases it.
+    assertThat(await(store().acquireFetch(DOMAIN, "1", lease))).isInstanceOf(FetchLease.Granted.class);
+    FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
+    long start = System.nanoTime();
+    PolicyResolution r = await(resolverOn(store(), fetcher, FailureHandling.DEFER).resolve(DOMAIN));
+    long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(r).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(fetcher.fetches(DOMAIN.name())).isEqualTo(1);
+    assertThat(tookMillis).as("waited for the lease, and no longer").isBetween(800L, lease.toMillis() + 1500L);
+  }
+
+  @Test
+  @DisplayName("CAC-35: only the holder releases a lease; a loadAll skips lease keys")
+  void aLeaseIsReleasedOnlyByItsHolderAndIsNoEntry() {
+    RedisPolicyStore store = store();
+    FetchLease.Granted first = (FetchLease.Granted) await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)));
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30))))
+        .isInstanceOfSatisfying(FetchLease.HeldElsewhere.class, h -> assertThat(h.remaining())
+            .isBetween(Duration.ofSeconds(20), Duration.ofSeconds(30)));
+    assertThat(await(store.loadAll())).isEmpty();
+    assertThat(reported).isEmpty();
+    // The first lease lapses and a second node takes it: the first node's late release leaves it alone.
+    redis.command("DEL", prefix + "!lease:" + DOMAIN.name());
+    FetchLease second = await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)));
+    assertThat(second).isInstanceOf(FetchLease.Granted.class);
+    await(first.release());
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)))).isInstanceOf(FetchLease.HeldElsewhere.class);
+    await(((FetchLease.Granted) second).release());
+    assertThat(await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)))).isInstanceOf(FetchLease.Granted.class);
+  }
+
+  /** Waits on a timer (no sleep) until a condition holds, or fails after WAIT. */
+  static void awaitTrue(BooleanSupplier condition, String what) {
+    long end = System.nanoTime() + WAIT.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("not within " + WAIT + ": " + what);
+      }
+      CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(10, TimeUnit.MILLISECONDS)).join();
+    }
   }
 
   @Test
@@ -377,15 +526,22 @@ class RedisPolicyStoreIT {
   }
 
   @Test
-  @DisplayName("CAC-33: building against a Redis that is not there fails with a clear exception")
-  void buildingWithoutARedisFailsClearly() throws IOException {
-    int port;
-    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      port = s.getLocalPort();
+  @DisplayName("CAC-33: a store builds while Redis is down; calls fail within the timeout, then work once it is up")
+  void aStoreBuildsWhileRedisIsDownAndConnectsOnceItIsUp() throws IOException {
+    try (RedisServer late = RedisServer.builder().start()) {
+      late.kill();
+      RedisPolicyStore store = store(late, Duration.ofMillis(500));
+      long start = System.nanoTime();
+      assertThat(failureOf(store.load(DOMAIN))).isInstanceOf(RedisStoreException.class)
+          .hasMessageContaining("load of " + prefix);
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500L + 2000L);
+
+      late.restart();
+      StoredPolicy e = entry(DOMAIN, "1", NOW);
+      awaitSuccess(() -> store.save(e).thenApply(v -> true));
+      assertThat(await(store.load(DOMAIN))).contains(e);
+      closeAll(); // before the server goes, so that no client tries to reconnect to it
     }
-    assertThatThrownBy(() -> RedisPolicyStore.builder().uri("redis://127.0.0.1:" + port)
-        .timeout(Duration.ofMillis(500)).build())
-        .isInstanceOf(RedisStoreException.class).hasMessageContaining("cannot connect");
   }
 
   @Test

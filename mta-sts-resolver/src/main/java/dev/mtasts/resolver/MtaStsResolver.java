@@ -15,6 +15,7 @@ import dev.mtasts.core.fetch.PolicyFetcher;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.internal.Text;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,9 @@ import org.slf4j.LoggerFactory;
  *       while a new id is fetched at once (FET-12), within the per-domain rate limit of
  *       {@link Builder#fetchRateLimit} (SEC-24).
  *   <li>Concurrent resolutions of one domain share one TXT lookup and one fetch (single flight).
+ *       Across nodes sharing a store, a fetch lease ({@link PolicyStore#acquireFetch},
+ *       {@link Builder#fetchLease}) lets one node fetch while the others wait for its entry, at
+ *       most until the lease ends and within the fetch deadline (CAC-35).
  *   <li>"No record" answers are cached briefly ({@link Builder#negativeCacheDuration}); the TXT
  *       record of a domain with a valid cached policy is re-checked at most once per
  *       {@link Builder#txtRecheckInterval}, in the background by default (CAC-4). A policy kept in
@@ -150,6 +154,8 @@ public final class MtaStsResolver {
   public static final Duration DEFAULT_STORE_TIMEOUT = Duration.ofSeconds(10);
   /** Default of {@link Builder#dnsTimeout}: 30 seconds (SEC-25). */
   public static final Duration DEFAULT_DNS_TIMEOUT = Duration.ofSeconds(30);
+  /** Default of {@link Builder#fetchLease}: 15 seconds (CAC-35). */
+  public static final Duration DEFAULT_FETCH_LEASE = Duration.ofSeconds(15);
   /** Default of {@link Builder#fetchTimeout}: 60 seconds (SEC-25, FET-10). */
   public static final Duration DEFAULT_FETCH_TIMEOUT = Duration.ofSeconds(60);
   /** Default of {@link Builder#maxCachedDomains}: 100,000 (SEC-23). */
@@ -189,6 +195,8 @@ public final class MtaStsResolver {
   final Duration storeTimeout;
   private final Duration dnsTimeout;
   private final Duration fetchTimeout;
+  private final Duration fetchLease;
+  private final long leasePollNanos;
   private final int maxCachedDomains;
   private final long maxCachedBytes;
   private final int rateFetches;
@@ -223,6 +231,11 @@ public final class MtaStsResolver {
     this.storeTimeout = b.storeTimeout != null ? b.storeTimeout : DEFAULT_STORE_TIMEOUT;
     this.dnsTimeout = b.dnsTimeout != null ? b.dnsTimeout : DEFAULT_DNS_TIMEOUT;
     this.fetchTimeout = b.fetchTimeout != null ? b.fetchTimeout : DEFAULT_FETCH_TIMEOUT;
+    this.fetchLease = b.fetchLease != null ? b.fetchLease : DEFAULT_FETCH_LEASE;
+    // A twentieth of the lease, from 10 to 100 ms: a waiting node sees the entry soon after it is
+    // saved, at a few store round trips per second.
+    this.leasePollNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(10),
+        Math.min(TimeUnit.MILLISECONDS.toNanos(100), fetchLease.toNanos() / 20));
     this.maxCachedDomains = b.maxCachedDomains != null ? b.maxCachedDomains : DEFAULT_MAX_CACHED_DOMAINS;
     this.maxCachedBytes = b.maxCachedBytes != null ? b.maxCachedBytes : DEFAULT_MAX_CACHED_BYTES;
     this.fetchSlots = new FetchSlots(b.maxConcurrentFetches != null ? b.maxConcurrentFetches : DEFAULT_MAX_CONCURRENT_FETCHES);
@@ -568,8 +581,7 @@ public final class MtaStsResolver {
               new ResolutionTrace(txt.check, cache, null, "SEC-24", why)));
         }
         FetchReason reason = recheck ? FetchReason.RECHECK : FetchReason.DISCOVERY;
-        return fetch(domain).thenComposeAsync(outcome -> afterFetch(s, entry, cache, txt.check, id, outcome,
-            reason, now, tick), executor);
+        return leasedFetch(s, entry, cache, txt.check, id, reason);
       }
       case DNS_FAILURE -> {
         emit(new MtaStsEvent.TxtLookupFailed(domain, Objects.requireNonNull(txt.failure), valid));
@@ -602,6 +614,132 @@ public final class MtaStsResolver {
         return negativeNanos > 0 ? done(none, tick + negativeNanos) : done(none);
       }
     }
+  }
+
+  /**
+   * Fetches a policy id under the store's fetch lease (CAC-35): the node granted it fetches and
+   * releases it once the entry is saved (or the fetch failed); a node told that another holds it
+   * re-loads the store every {@code leasePollNanos} until an entry with that id appears (served from
+   * the store, no fetch), the lease is free again (it takes it and fetches) or the lease ends (then
+   * it fetches itself). Asking, waiting (at most half of it) and fetching all
+   * fit in one fetch deadline, and a store that fails or misses its deadline on the lease means "fetch now": delivery
+   * never waits on the lease. The wait holds no thread (a delayed executor).
+   */
+  private CompletionStage<Decision> leasedFetch(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
+      TxtCheck txt, String id, FetchReason reason) {
+    long deadline = System.nanoTime() + fetchTimeout.toNanos();
+    return acquire(s.domain, id, deadline).thenComposeAsync(lease -> {
+      if (lease instanceof FetchLease.HeldElsewhere held) {
+        // At most half the fetch deadline, so that this node's own fetch keeps the other half.
+        long now = System.nanoTime();
+        Duration maxWait = Duration.ofNanos(Math.max(0, (deadline - now) / 2));
+        long waitUntil = now + (held.remaining().compareTo(maxWait) < 0 ? held.remaining() : maxWait).toNanos();
+        return awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline);
+      }
+      return fetchUnder((FetchLease.Granted) lease, s, entry, cache, txt, id, reason, deadline);
+    }, executor);
+  }
+
+  /** Asks the store for the fetch lease; a failure or a missed deadline grants it (fetch anyway). */
+  private CompletionStage<FetchLease> acquire(PolicyDomain domain, String id, long deadline) {
+    return guarded(() -> store.acquireFetch(domain, id, fetchLease), shorter(storeTimeout, deadline), t -> {
+      LOG.warn("Could not take the fetch lease of {} from the store; fetching anyway: {}", domain, t.toString());
+      emit(new MtaStsEvent.StoreFailed(domain, "acquireFetch", t));
+      return FetchLease.local();
+    });
+  }
+
+  /** Fetches under a lease this node holds, unless the store has the entry by now. */
+  private CompletionStage<Decision> fetchUnder(FetchLease.Granted granted, DomainState s,
+      DomainState.@Nullable Entry entry, CacheState cache, TxtCheck txt, String id, FetchReason reason, long deadline) {
+    if (granted == FetchLease.local()) {
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
+    }
+    // Another node may have saved and released since this node last looked: look once more.
+    return loadPeer(s, id, deadline).thenComposeAsync(found -> {
+      if (found.isPresent()) {
+        release(s.domain, granted);
+        return CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt));
+      }
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, granted);
+    }, executor);
+  }
+
+  private CompletionStage<Decision> fetchAndAdopt(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
+      TxtCheck txt, String id, FetchReason reason, long deadline, FetchLease.Granted lease) {
+    Duration left = Duration.ofNanos(Math.max(1, deadline - System.nanoTime()));
+    CompletionStage<Decision> d = fetch(s.domain, left).thenComposeAsync(outcome -> afterFetch(s, entry, cache, txt,
+        id, outcome, reason, clock.instant(), ticker.getAsLong()), executor);
+    if (lease != FetchLease.local()) {
+      // After the save: the waiting nodes find the entry as soon as the lease is gone.
+      d.whenComplete((v, t) -> release(s.domain, lease));
+    }
+    return d;
+  }
+
+  @SuppressWarnings("NullAway") // a Void stage completes with null by design
+  private void release(PolicyDomain domain, FetchLease.Granted lease) {
+    guarded(lease::release, storeTimeout, t -> {
+      // Harmless: the lease ends on its own.
+      LOG.debug("Could not release the fetch lease of {}: {}", domain, t.toString());
+      return null;
+    });
+  }
+
+  /** The shorter of a timeout and the time left to a deadline on System.nanoTime, at least 1 ns. */
+  private static Duration shorter(Duration timeout, long deadline) {
+    return Duration.ofNanos(Math.max(1, Math.min(timeout.toNanos(), deadline - System.nanoTime())));
+  }
+
+  /**
+   * Waits for another node's fetch: re-loads the store every {@code leasePollNanos} and serves the
+   * entry once it has {@code id}; when the holder gave the lease up without saving (its fetch
+   * failed), takes it and fetches at once; at {@code waitUntil}, fetches without it.
+   */
+  private CompletionStage<Decision> awaitPeer(DomainState s, DomainState.@Nullable Entry entry, CacheState cache,
+      TxtCheck txt, String id, FetchReason reason, long waitUntil, long deadline) {
+    long left = waitUntil - System.nanoTime();
+    if (left <= 0) {
+      return fetchAndAdopt(s, entry, cache, txt, id, reason, deadline, FetchLease.local());
+    }
+    Executor later = CompletableFuture.delayedExecutor(Math.min(leasePollNanos, left), TimeUnit.NANOSECONDS, executor);
+    return CompletableFuture.supplyAsync(() -> id, later)
+        .thenCompose(x -> loadPeer(s, id, deadline))
+        .thenCompose(found -> found.isPresent()
+            ? CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt))
+            : acquire(s.domain, id, deadline).thenCompose(lease -> lease instanceof FetchLease.Granted g
+                ? fetchUnder(g, s, entry, cache, txt, id, reason, deadline)
+                : awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline)));
+  }
+
+  /** The store's entry for the domain when it is valid and has {@code id}; a failure is empty. */
+  private CompletionStage<Optional<DomainState.Entry>> loadPeer(DomainState s, String id, long deadline) {
+    return guarded(() -> store.load(s.domain).thenApply(stored -> {
+      if (stored.isEmpty() || !stored.get().policyId().equals(id)) {
+        return Optional.<DomainState.Entry>empty();
+      }
+      try {
+        DomainState.Entry e = fromStore(stored.get(), stored.get().parsePolicy());
+        return e.validAt(ticker.getAsLong()) ? Optional.of(e) : Optional.<DomainState.Entry>empty();
+      } catch (MtaStsParseException e) {
+        return Optional.<DomainState.Entry>empty();
+      }
+    }), shorter(storeTimeout, deadline), t -> Optional.empty());
+  }
+
+  /** Adopts the entry another node fetched and saved while this one waited for the lease (CAC-35). */
+  private Decision fromPeer(DomainState s, DomainState.Entry found, CacheState cache, TxtCheck txt) {
+    synchronized (s) {
+      if (s.entry == null || s.entry.stored().fetchedAt().isBefore(found.stored().fetchedAt())) {
+        setEntry(s, found);
+        s.loaded = true;
+        s.nextRefreshTick = nextRefresh(found.adoptedTick(), found.expiresTick());
+      }
+    }
+    trimIfOver();
+    return cachedDecision(fromEntry(s.domain, found, PolicySource.CACHED, new ResolutionTrace(txt, cache, null,
+        "CAC-35", "another node sharing the store fetched policy id " + found.stored().policyId()
+            + " while this one waited for its fetch lease; no fetch needed")), found, ticker.getAsLong());
   }
 
   /**
@@ -913,11 +1051,15 @@ public final class MtaStsResolver {
    * also bounds the wait for a slot (SEC-25).
    */
   CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain) {
+    return fetch(domain, fetchTimeout);
+  }
+
+  private CompletionStage<PolicyFetchOutcome> fetch(PolicyDomain domain, Duration deadline) {
     FetchSlots.Slot slot = fetchSlots.acquire();
     CompletionStage<PolicyFetchOutcome> outcome = guarded(() -> slot.ready.isDone() ? fetcher.fetch(domain)
         : slot.ready.thenComposeAsync(x -> fetchSlots.released(slot)
             // The deadline passed while it waited: nobody wants this fetch any more.
-            ? new CompletableFuture<PolicyFetchOutcome>() : fetcher.fetch(domain), executor), fetchTimeout,
+            ? new CompletableFuture<PolicyFetchOutcome>() : fetcher.fetch(domain), executor), deadline,
         t -> PolicyFetchOutcome.Failed.of(domain.policyUri(),
             t instanceof TimeoutException ? FetchFailure.TIMEOUT : FetchFailure.IO_ERROR,
             "the policy fetch failed: " + Text.message(t), t));
@@ -1004,6 +1146,7 @@ public final class MtaStsResolver {
     private @Nullable FailureHandling onStoreFailure;
     private @Nullable RandomGenerator random;
     private @Nullable Duration storeTimeout;
+    private @Nullable Duration fetchLease;
     private @Nullable Duration dnsTimeout;
     private @Nullable Duration fetchTimeout;
     private @Nullable Integer maxCachedDomains;
@@ -1250,6 +1393,23 @@ public final class MtaStsResolver {
     public Builder refreshRetryInterval(Duration interval) {
       this.refreshRetryInterval = Builders.once(this.refreshRetryInterval,
           atLeastFiveMinutes(interval, "refreshRetryInterval"), "refreshRetryInterval");
+      return this;
+    }
+
+    /**
+     * Sets the fetch lease asked of a shared store before each fetch (CAC-35,
+     * {@link PolicyStore#acquireFetch}); default 15 seconds. While another node holds it, this
+     * node waits for that node's entry at most this long (and half of {@link #fetchTimeout}), then
+     * fetches itself; so a node that dies holding it delays the others by at most this much. Make it
+     * longer than a typical fetch.
+     *
+     * @param lease a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder fetchLease(Duration lease) {
+      this.fetchLease = Builders.once(this.fetchLease, Builders.positive(lease, "fetchLease"), "fetchLease");
       return this;
     }
 

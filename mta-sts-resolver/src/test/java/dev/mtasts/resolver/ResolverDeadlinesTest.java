@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -61,6 +63,15 @@ class ResolverDeadlinesTest {
     @Override
     public CompletionStage<List<StoredPolicy>> loadAll() {
       return maybeHang(delegate.loadAll());
+    }
+
+    /** The answer to every fetch lease asked for; by default the local store's. */
+    volatile Supplier<CompletionStage<FetchLease>> lease =
+        () -> CompletableFuture.completedStage(FetchLease.local());
+
+    @Override
+    public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration ttl) {
+      return maybeHang(lease.get());
     }
   }
 
@@ -116,6 +127,40 @@ class ResolverDeadlinesTest {
         a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
     assertThat(f.events(MtaStsEvent.StoreFailed.class)).extracting(MtaStsEvent.StoreFailed::operation)
         .containsExactly("save");
+  }
+
+  /** An in-memory store whose fetch lease is answered by {@code lease}. */
+  static PolicyStore leasing(Supplier<CompletionStage<FetchLease>> lease) {
+    HangingStore store = new HangingStore();
+    store.hang = false;
+    store.lease = lease;
+    return store;
+  }
+
+  @Test
+  void aFetchLeaseThatNeverCompletesStillFetchesWithinTheDeadline() throws Exception {
+    // CAC-35, SEC-25: delivery never waits on the lease; its failure is a store failure, then a fetch.
+    ResolverFixture f = new ResolverFixture(leasing(CompletableFuture::new), b -> b.storeTimeout(DEADLINE)
+        .fetchTimeout(Duration.ofSeconds(2))).publish("1", POLICY_ENFORCE);
+    long start = System.nanoTime();
+    assertThat(await(f.resolver.resolve(DOMAIN))).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2000);
+    assertThat(f.events(MtaStsEvent.StoreFailed.class)).extracting(MtaStsEvent.StoreFailed::operation)
+        .containsExactly("acquireFetch");
+  }
+
+  @Test
+  void aLeaseHeldElsewhereForAnHourDelaysTheFetchByHalfTheFetchDeadlineAtMost() throws Exception {
+    // CAC-35, SEC-25: the wait for another node ends in time for this node's own fetch.
+    Duration fetchTimeout = Duration.ofMillis(600);
+    ResolverFixture f = new ResolverFixture(leasing(() -> CompletableFuture.completedStage(
+        new FetchLease.HeldElsewhere(Duration.ofHours(1)))), b -> b.fetchTimeout(fetchTimeout))
+        .publish("1", POLICY_ENFORCE);
+    long start = System.nanoTime();
+    assertThat(await(f.resolver.resolve(DOMAIN))).isInstanceOfSatisfying(PolicyResolution.Active.class,
+        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isBetween(250L, 1500L);
   }
 
   @Test

@@ -2,8 +2,10 @@ package dev.mtasts.resolver.store;
 
 import dev.mtasts.core.PolicyDomain;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -57,6 +59,24 @@ public interface PolicyStore {
    * @return all entries, in no particular order
    */
   CompletionStage<List<StoredPolicy>> loadAll();
+
+  /**
+   * Asks for the right to fetch a domain's policy id now, for {@code lease} at most (CAC-35): a
+   * store shared by several nodes grants it to one of them at a time, so that N nodes resolving one
+   * cold domain cause one fetch, and a node that dies holding it delays the others by at most
+   * {@code lease}. The resolver asks before each fetch of a policy it does not hold; a failure or
+   * a missed deadline means "fetch anyway": delivery never waits on the lease.
+   *
+   * <p>The default, right for a store only this node uses, always grants at once.
+   *
+   * @param domain the Policy Domain
+   * @param policyId the TXT record's id about to be fetched
+   * @param lease how long the lease lasts unless released
+   * @return {@link FetchLease.Granted} or {@link FetchLease.HeldElsewhere}
+   */
+  default CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
+    return CompletableFuture.completedStage(FetchLease.local());
+  }
 
   /**
    * Returns a store that keeps entries in this JVM's memory only; the resolver's default.
