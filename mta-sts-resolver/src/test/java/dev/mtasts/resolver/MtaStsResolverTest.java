@@ -174,13 +174,27 @@ class MtaStsResolverTest {
       // SEC-2, CAC-6: the administrator alert of RFC 8461 §10.2 (logged at WARN) and its event.
       ResolverFixture f = new ResolverFixture(b -> b.txtRecheckInterval(Duration.ZERO)).publish("1", POLICY_ENFORCE);
       f.resolve();
-      f.dns.putTxt(STS, "v=STSv1; id=2");
+      f.dns.putTxt(STS, "v=STSv1; id=warnlevel11");
       f.fetcher.fail(DOMAIN, FetchFailure.CONNECT_FAILED);
       assertThat(active(f.resolve()).policyId()).isEqualTo("1");
       assertThat(f.events(MtaStsEvent.PolicyFetchFailed.class)).singleElement().satisfies(e -> {
         assertThat(e.cachedPolicyInUse()).isTrue();
         assertThat(e.cachedPolicy().policyId()).isEqualTo("1");
       });
+      // The administrator reads it in the log at WARN (slf4j-simple writes this module's test log to
+      // target/test.log, see simplelogger.properties; each line is written through at once).
+      java.nio.file.Path log = java.nio.file.Path.of("target", "test.log");
+      assertThat(log).exists();
+      assertThat(readLog(log)).anySatisfy(line -> assertThat(line).contains(" WARN ")
+          .contains("id warnlevel11").contains("the cached policy (id 1) stays in use"));
+    }
+
+    private static java.util.List<String> readLog(java.nio.file.Path log) {
+      try {
+        return java.nio.file.Files.readAllLines(log);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     @Test
