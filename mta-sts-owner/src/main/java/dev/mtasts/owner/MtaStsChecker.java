@@ -114,14 +114,14 @@ public final class MtaStsChecker {
     return CompletableFuture.allOf(sts, rpt, mx, fetch).thenCompose(v -> {
       List<MxRecord> mxRecords = mx.join() instanceof DnsOutcome.Records<MxRecord> r
           ? r.records().stream().sorted(Comparator.comparingInt(MxRecord::preference)).toList() : List.of();
-      List<CompletableFuture<@Nullable SmtpProbeResult>> probes = new ArrayList<>();
+      List<CompletableFuture<@Nullable SmtpProbeOutcome>> probes = new ArrayList<>();
       for (MxRecord m : mxRecords) {
-        probes.add(probe == null || m.isNullMx() ? CompletableFuture.<@Nullable SmtpProbeResult>completedFuture(null)
+        probes.add(probe == null || m.isNullMx() ? CompletableFuture.<@Nullable SmtpProbeOutcome>completedFuture(null)
             : safeProbe(m.host()));
       }
       return CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenApply(x -> {
-        List<SmtpProbeResult> results = new ArrayList<>();
-        for (CompletableFuture<@Nullable SmtpProbeResult> p : probes) {
+        List<SmtpProbeOutcome> results = new ArrayList<>();
+        for (CompletableFuture<@Nullable SmtpProbeOutcome> p : probes) {
           results.add(p.join());
         }
         return new Analysis(domain, now, sts.join(), rpt.join(), mx.join(), mxRecords, results, fetch.join(),
@@ -164,15 +164,15 @@ public final class MtaStsChecker {
             Duration.ZERO, null, List.of(), t));
   }
 
-  private CompletableFuture<@Nullable SmtpProbeResult> safeProbe(String host) {
-    CompletionStage<SmtpProbeResult> s;
+  private CompletableFuture<@Nullable SmtpProbeOutcome> safeProbe(String host) {
+    CompletionStage<SmtpProbeOutcome> s;
     try {
       s = Objects.requireNonNull(probe).probe(host);
     } catch (RuntimeException e) {
       s = CompletableFuture.failedStage(e);
     }
     return s.toCompletableFuture().handle((o, t) -> t == null ? o
-        : new SmtpProbeResult.Unreachable(host, unexpected(t)));
+        : new SmtpProbeOutcome.Unreachable(host, unexpected(t)));
   }
 
   /**
@@ -195,7 +195,7 @@ public final class MtaStsChecker {
     private final DnsOutcome<String> rpt;
     private final DnsOutcome<MxRecord> mxOutcome;
     private final List<MxRecord> mxRecords;
-    private final List<SmtpProbeResult> probes;
+    private final List<SmtpProbeOutcome> probes;
     private final PolicyFetchOutcome fetch;
     private final PolicyDrift.@Nullable Observation previous;
     private final @Nullable MtaStsPolicy candidate;
@@ -204,7 +204,7 @@ public final class MtaStsChecker {
     private @Nullable MtaStsPolicy policy;
 
     Analysis(PolicyDomain domain, Instant now, DnsOutcome<String> sts, DnsOutcome<String> rpt,
-        DnsOutcome<MxRecord> mxOutcome, List<MxRecord> mxRecords, List<SmtpProbeResult> probes,
+        DnsOutcome<MxRecord> mxOutcome, List<MxRecord> mxRecords, List<SmtpProbeOutcome> probes,
         PolicyFetchOutcome fetch, PolicyDrift.@Nullable Observation previous, @Nullable MtaStsPolicy candidate) {
       this.domain = domain;
       this.now = now;
@@ -401,7 +401,7 @@ public final class MtaStsChecker {
               "MX host " + m.host() + " matches no mx pattern of the policy " + p.mx()
                   + (p.mode() == MtaStsMode.ENFORCE ? "; enforcing senders will not deliver to it" : "")));
         }
-        SmtpProbeResult probe = i < probes.size() ? probes.get(i) : null;
+        SmtpProbeOutcome probe = i < probes.size() ? probes.get(i) : null;
         TlsFailure verdict = probe == null ? null : probeFindings(probe);
         out.add(new MxHostCheck(m, covered, probe, verdict));
       }
@@ -418,15 +418,15 @@ public final class MtaStsChecker {
     }
 
     /** Adds the probe's findings; returns the certificate verdict, or null when it passes or is absent. */
-    private @Nullable TlsFailure probeFindings(SmtpProbeResult probe) {
+    private @Nullable TlsFailure probeFindings(SmtpProbeOutcome probe) {
       String host = probe.host();
-      if (probe instanceof SmtpProbeResult.Unreachable u) {
+      if (probe instanceof SmtpProbeOutcome.Unreachable u) {
         add(FindingCode.MX_UNREACHABLE, "MX host " + host + " could not be reached: " + u.message());
-      } else if (probe instanceof SmtpProbeResult.NoStartTls n) {
+      } else if (probe instanceof SmtpProbeOutcome.NoStartTls n) {
         add(FindingCode.MX_NO_STARTTLS, "MX host " + host + " does not offer STARTTLS (" + n.response() + ")");
-      } else if (probe instanceof SmtpProbeResult.TlsFailed t) {
+      } else if (probe instanceof SmtpProbeOutcome.TlsFailed t) {
         add(FindingCode.MX_TLS_FAILED, "the TLS handshake with MX host " + host + " failed: " + t.message());
-      } else if (probe instanceof SmtpProbeResult.Completed c) {
+      } else if (probe instanceof SmtpProbeOutcome.Completed c) {
         TlsFailure verdict = c.pkixFailure();
         if (c.pkixFailure() != null) {
           FindingCode code = c.pkixFailure().resultType() == TlsRptResultType.CERTIFICATE_EXPIRED

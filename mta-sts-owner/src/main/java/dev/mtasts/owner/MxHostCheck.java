@@ -18,7 +18,7 @@ import org.jspecify.annotations.Nullable;
  *     mismatch (the certificate not valid for the MX host name, MXM-7); {@code null} when the
  *     certificate is valid for the host, or when there is no certificate to judge
  */
-public record MxHostCheck(MxRecord mx, @Nullable Boolean coveredByPolicy, @Nullable SmtpProbeResult probe,
+public record MxHostCheck(MxRecord mx, @Nullable Boolean coveredByPolicy, @Nullable SmtpProbeOutcome probe,
     @Nullable TlsFailure certificateFailure) {
   /**
    * Validates the components.

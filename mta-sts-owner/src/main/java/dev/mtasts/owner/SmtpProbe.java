@@ -7,7 +7,7 @@ import java.util.concurrent.CompletionStage;
  * presented. Core has no sockets: implementations live in other modules ({@code mta-sts-probe}).
  *
  * <p>Contract: bounded in time; network conditions complete the stage normally with an
- * {@link SmtpProbeResult}, never exceptionally.
+ * {@link SmtpProbeOutcome}, never exceptionally.
  */
 @FunctionalInterface
 public interface SmtpProbe {
@@ -18,5 +18,5 @@ public interface SmtpProbe {
    * @param mxHost the host name (the SNI sent and the name the certificate is checked against)
    * @return what happened
    */
-  CompletionStage<SmtpProbeResult> probe(String mxHost);
+  CompletionStage<SmtpProbeOutcome> probe(String mxHost);
 }

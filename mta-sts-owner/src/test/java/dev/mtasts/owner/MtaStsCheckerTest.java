@@ -35,7 +35,7 @@ class MtaStsCheckerTest {
 
   final FakeDnsLookup dns = FakeDnsLookup.create();
   final FakePolicyFetcher fetcher = FakePolicyFetcher.create();
-  final Map<String, SmtpProbeResult> probes = new ConcurrentHashMap<>();
+  final Map<String, SmtpProbeOutcome> probes = new ConcurrentHashMap<>();
 
   MtaStsCheckerTest() {
     dns.putTxt("_mta-sts.example.com", "v=STSv1; id=20260301");
@@ -50,8 +50,8 @@ class MtaStsCheckerTest {
     return new CertificateSummary("CN=x", "CN=Test CA", names, NOW.minus(Duration.ofDays(30)), notAfter, "00");
   }
 
-  static SmtpProbeResult good(String host) {
-    return new SmtpProbeResult.Completed(host, "TLSv1.3", List.of(cert(List.of(host), NOW.plus(Duration.ofDays(60)))), null);
+  static SmtpProbeOutcome good(String host) {
+    return new SmtpProbeOutcome.Completed(host, "TLSv1.3", List.of(cert(List.of(host), NOW.plus(Duration.ofDays(60)))), null);
   }
 
   CheckReport check() {
@@ -61,7 +61,7 @@ class MtaStsCheckerTest {
   CheckReport check(PolicyDrift.Observation previous) {
     MtaStsChecker checker = MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher)
         .smtpProbe(host -> CompletableFuture.completedStage(probes.getOrDefault(host,
-            new SmtpProbeResult.Unreachable(host, "connection refused"))))
+            new SmtpProbeOutcome.Unreachable(host, "connection refused"))))
         .clock(ManualClock.at(NOW)).build();
     return checker.check(PolicyDomain.of(DOMAIN), previous, null).toCompletableFuture().join();
   }
@@ -178,13 +178,13 @@ class MtaStsCheckerTest {
 
   @Test
   void mxProbeFailuresHaveTheirOwnCodes() {
-    probes.put("mx1.example.com", new SmtpProbeResult.NoStartTls("mx1.example.com", "250 mx1 (no STARTTLS)"));
-    probes.put("mx2.example.com", new SmtpProbeResult.Completed("mx2.example.com", "TLSv1.2",
+    probes.put("mx1.example.com", new SmtpProbeOutcome.NoStartTls("mx1.example.com", "250 mx1 (no STARTTLS)"));
+    probes.put("mx2.example.com", new SmtpProbeOutcome.Completed("mx2.example.com", "TLSv1.2",
         List.of(cert(List.of(), NOW.minusSeconds(1))),
         new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED", "expired")));
     assertThat(codes(check())).contains(FindingCode.MX_NO_STARTTLS, FindingCode.MX_CERT_EXPIRED,
         FindingCode.MX_CERT_NAME_MISMATCH);
-    probes.put("mx1.example.com", new SmtpProbeResult.Completed("mx1.example.com", "TLSv1.3",
+    probes.put("mx1.example.com", new SmtpProbeOutcome.Completed("mx1.example.com", "TLSv1.3",
         List.of(cert(List.of("mx1.example.com"), NOW.plus(Duration.ofDays(3)))), null));
     probes.remove("mx2.example.com");
     assertThat(codes(check())).contains(FindingCode.MX_CERT_EXPIRES_SOON, FindingCode.MX_UNREACHABLE);
@@ -229,7 +229,7 @@ class MtaStsCheckerTest {
   @Test
   @DisplayName("MXM-13: a trusted certificate for another name is the MX host's verdict, not only a finding")
   void aCertificateForAnotherNameIsTheHostsVerdict() {
-    probes.put("mx2.example.com", new SmtpProbeResult.Completed("mx2.example.com", "TLSv1.3",
+    probes.put("mx2.example.com", new SmtpProbeOutcome.Completed("mx2.example.com", "TLSv1.3",
         List.of(cert(List.of("other.example.com"), NOW.plus(Duration.ofDays(60)))), null));
     List<MxHostCheck> hosts = check().mxHosts();
     assertThat(hosts.get(0).certificateFailure()).isNull();
@@ -282,7 +282,7 @@ class MtaStsCheckerTest {
     assertThat(r.findings()).filteredOn(f -> f.code() == FindingCode.DNS_FAILURE).first()
         .satisfies(f -> assertThat(f.message()).isEqualTo("looking up _mta-sts.example.com failed (NETWORK_ERROR): "
             + "failed unexpectedly: For input string: \"x\""));
-    assertThat(r.mxHosts()).allSatisfy(m -> assertThat(m.probe()).isEqualTo(new SmtpProbeResult.Unreachable(
+    assertThat(r.mxHosts()).allSatisfy(m -> assertThat(m.probe()).isEqualTo(new SmtpProbeOutcome.Unreachable(
         m.mx().host(), "failed unexpectedly: For input string: \"x\"")));
   }
 }

@@ -6,7 +6,7 @@ import dev.mtasts.core.internal.Durations;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.owner.SmtpProbe;
-import dev.mtasts.owner.SmtpProbeResult;
+import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.core.tls.CertificateNames;
 import dev.mtasts.core.tls.ServerCertificateCheck;
 import dev.mtasts.core.tls.TlsFailure;
@@ -109,7 +109,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
   }
 
   @Override
-  public CompletionStage<SmtpProbeResult> probe(String mxHost) {
+  public CompletionStage<SmtpProbeOutcome> probe(String mxHost) {
     Objects.requireNonNull(mxHost, "mxHost");
     long end = System.nanoTime() + deadline.toNanos();
     DnsLookup lookup = dns;
@@ -130,23 +130,23 @@ public final class SocketSmtpProbe implements SmtpProbe {
               : outcome instanceof DnsOutcome.TemporaryFailure<InetAddress> f
                   ? "looking up its addresses failed (" + f.reason() + "): " + f.message()
               : "the host name has no A or AAAA record";
-          return new SmtpProbeResult.Unreachable(mxHost, why);
+          return new SmtpProbeOutcome.Unreachable(mxHost, why);
         }, executor);
   }
 
-  private SmtpProbeResult run(String host, long end) {
+  private SmtpProbeOutcome run(String host, long end) {
     List<InetAddress> addresses;
     try {
       addresses = resolver.resolve(host);
     } catch (UnknownHostException e) {
-      return new SmtpProbeResult.Unreachable(host, "the host name does not resolve: " + Text.message(e));
+      return new SmtpProbeOutcome.Unreachable(host, "the host name does not resolve: " + Text.message(e));
     }
     return connect(host, addresses, end);
   }
 
-  private SmtpProbeResult connect(String host, List<InetAddress> addresses, long end) {
+  private SmtpProbeOutcome connect(String host, List<InetAddress> addresses, long end) {
     if (addresses.isEmpty()) {
-      return new SmtpProbeResult.Unreachable(host, "the host name has no address");
+      return new SmtpProbeOutcome.Unreachable(host, "the host name has no address");
     }
     List<String> errors = new ArrayList<>();
     for (InetAddress address : addresses) {
@@ -165,42 +165,42 @@ public final class SocketSmtpProbe implements SmtpProbe {
         close(socket);
       }
     }
-    return new SmtpProbeResult.Unreachable(host, "could not connect to port " + port + ": " + errors);
+    return new SmtpProbeOutcome.Unreachable(host, "could not connect to port " + port + ": " + errors);
   }
 
-  private SmtpProbeResult converse(String host, Socket socket, long end) {
+  private SmtpProbeOutcome converse(String host, Socket socket, long end) {
     try {
       socket.setSoTimeout(remainingMillis(end, Long.MAX_VALUE));
       BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
       OutputStream out = socket.getOutputStream();
       List<String> greeting = reply(in);
       if (!greeting.get(0).startsWith("220")) {
-        return new SmtpProbeResult.Unreachable(host, "the server greeted with " + greeting.get(0));
+        return new SmtpProbeOutcome.Unreachable(host, "the server greeted with " + greeting.get(0));
       }
       send(out, "EHLO " + ehloName);
       socket.setSoTimeout(remainingMillis(end, Long.MAX_VALUE));
       List<String> ehlo = reply(in);
       if (!ehlo.get(0).startsWith("250")) {
-        return new SmtpProbeResult.NoStartTls(host, String.join(" / ", ehlo));
+        return new SmtpProbeOutcome.NoStartTls(host, String.join(" / ", ehlo));
       }
       boolean offered = ehlo.stream().anyMatch(l -> l.length() > 4
           && l.substring(4).trim().toUpperCase(Locale.ROOT).equals("STARTTLS"));
       if (!offered) {
-        return new SmtpProbeResult.NoStartTls(host, String.join(" / ", ehlo));
+        return new SmtpProbeOutcome.NoStartTls(host, String.join(" / ", ehlo));
       }
       send(out, "STARTTLS");
       socket.setSoTimeout(remainingMillis(end, Long.MAX_VALUE));
       List<String> ready = reply(in);
       if (!ready.get(0).startsWith("220")) {
-        return new SmtpProbeResult.NoStartTls(host, "STARTTLS refused: " + String.join(" / ", ready));
+        return new SmtpProbeOutcome.NoStartTls(host, "STARTTLS refused: " + String.join(" / ", ready));
       }
       return handshake(host, socket, end);
     } catch (IOException e) {
-      return new SmtpProbeResult.Unreachable(host, "the SMTP conversation failed: " + Text.message(e));
+      return new SmtpProbeOutcome.Unreachable(host, "the SMTP conversation failed: " + Text.message(e));
     }
   }
 
-  private SmtpProbeResult handshake(String host, Socket plain, long end) throws IOException {
+  private SmtpProbeOutcome handshake(String host, Socket plain, long end) throws IOException {
     AtomicReference<X509Certificate @Nullable []> presented = new AtomicReference<>();
     AtomicReference<@Nullable String> authType = new AtomicReference<>();
     SSLContext ctx;
@@ -218,11 +218,11 @@ public final class SocketSmtpProbe implements SmtpProbe {
       try {
         ssl.startHandshake();
       } catch (SSLException e) {
-        return new SmtpProbeResult.TlsFailed(host, Text.message(e));
+        return new SmtpProbeOutcome.TlsFailed(host, Text.message(e));
       }
       X509Certificate[] chain = presented.get();
       if (chain == null || chain.length == 0) {
-        return new SmtpProbeResult.TlsFailed(host, "the server presented no certificate");
+        return new SmtpProbeOutcome.TlsFailed(host, "the server presented no certificate");
       }
       String protocol = ssl.getSession().getProtocol();
       TlsFailure failure = null;
@@ -241,7 +241,7 @@ public final class SocketSmtpProbe implements SmtpProbe {
       } catch (IOException e) {
         LOG.debug("QUIT to {} failed: {}", host, e.toString());
       }
-      return new SmtpProbeResult.Completed(host, protocol, summaries, failure);
+      return new SmtpProbeOutcome.Completed(host, protocol, summaries, failure);
     }
   }
 

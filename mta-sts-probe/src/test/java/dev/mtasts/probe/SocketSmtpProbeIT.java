@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsFailure;
-import dev.mtasts.owner.SmtpProbeResult;
+import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TestSmtpServer;
@@ -35,15 +35,15 @@ class SocketSmtpProbeIT {
         .addressResolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
   }
 
-  static SmtpProbeResult run(SocketSmtpProbe probe) {
+  static SmtpProbeOutcome run(SocketSmtpProbe probe) {
     return probe.probe(MX).toCompletableFuture().join();
   }
 
   @Test
   void reportsTheChainOfAValidServerWithItsSni() throws IOException {
     try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).issue().serverContext())) {
-      SmtpProbeResult r = run(probe(smtp.port()));
-      assertThat(r).isInstanceOfSatisfying(SmtpProbeResult.Completed.class, c -> {
+      SmtpProbeOutcome r = run(probe(smtp.port()));
+      assertThat(r).isInstanceOfSatisfying(SmtpProbeOutcome.Completed.class, c -> {
         assertThat(c.pkixFailure()).isNull();
         assertThat(c.leaf().dnsNames()).containsExactly(MX);
         assertThat(c.chain()).hasSize(2);
@@ -56,7 +56,7 @@ class SocketSmtpProbeIT {
   @Test
   void reportsAMissingStarttls() throws IOException {
     try (TestSmtpServer smtp = TestSmtpServer.start(null)) {
-      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.NoStartTls.class,
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeOutcome.NoStartTls.class,
           n -> assertThat(n.response()).startsWith("250"));
     }
   }
@@ -64,11 +64,11 @@ class SocketSmtpProbeIT {
   @Test
   void classifiesUntrustedAndExpiredChains() throws IOException {
     try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).selfSigned().issue().serverContext())) {
-      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeOutcome.Completed.class,
           c -> assertThat(c.pkixFailure().resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_NOT_TRUSTED));
     }
     try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames(MX).expired().issue().serverContext())) {
-      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+      assertThat(run(probe(smtp.port()))).isInstanceOfSatisfying(SmtpProbeOutcome.Completed.class,
           c -> assertThat(c.pkixFailure().resultType()).isEqualTo(TlsRptResultType.CERTIFICATE_EXPIRED));
     }
   }
@@ -79,7 +79,7 @@ class SocketSmtpProbeIT {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
-    assertThat(run(probe(port))).isInstanceOf(SmtpProbeResult.Unreachable.class);
+    assertThat(run(probe(port))).isInstanceOf(SmtpProbeOutcome.Unreachable.class);
   }
 
   @Test
@@ -87,7 +87,7 @@ class SocketSmtpProbeIT {
     try (ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       SocketSmtpProbe probe = SocketSmtpProbe.builder().port(silent.getLocalPort()).deadline(Duration.ofSeconds(1))
           .addressResolver(host -> List.of(InetAddress.getLoopbackAddress())).build();
-      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Unreachable.class,
+      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeOutcome.Unreachable.class,
           u -> assertThat(u.message()).contains("failed"));
     }
   }
@@ -97,7 +97,7 @@ class SocketSmtpProbeIT {
     SocketSmtpProbe probe = SocketSmtpProbe.builder().addressResolver(host -> {
       throw new java.net.UnknownHostException(host);
     }).build();
-    assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Unreachable.class,
+    assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeOutcome.Unreachable.class,
         u -> assertThat(u.message()).contains("does not resolve"));
   }
 
@@ -110,15 +110,15 @@ class SocketSmtpProbeIT {
           .failAddresses("down.example.test", DnsFailure.SERVFAIL);
       SocketSmtpProbe probe = SocketSmtpProbe.builder().port(smtp.port()).deadline(Duration.ofSeconds(5))
           .trustManager(pki.trustManager()).dnsLookup(dns).build();
-      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeResult.Completed.class,
+      assertThat(run(probe)).isInstanceOfSatisfying(SmtpProbeOutcome.Completed.class,
           c -> assertThat(c.pkixFailure()).isNull());
       assertThat(dns.addressQueries(MX)).isEqualTo(1);
       assertThat(smtp.sniNames()).containsExactly(MX);
       assertThat(probe.probe("nowhere.example.test").toCompletableFuture().join())
-          .isEqualTo(new SmtpProbeResult.Unreachable("nowhere.example.test",
+          .isEqualTo(new SmtpProbeOutcome.Unreachable("nowhere.example.test",
               "the host name does not exist in DNS (NXDOMAIN)"));
       assertThat(probe.probe("down.example.test").toCompletableFuture().join())
-          .isEqualTo(new SmtpProbeResult.Unreachable("down.example.test",
+          .isEqualTo(new SmtpProbeOutcome.Unreachable("down.example.test",
               "looking up its addresses failed (SERVFAIL): A: fake SERVFAIL"));
     }
   }

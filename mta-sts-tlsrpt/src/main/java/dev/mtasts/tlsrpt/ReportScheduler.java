@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
@@ -124,7 +125,7 @@ public final class ReportScheduler implements AutoCloseable {
   private final Duration initialBackoff;
   private final Duration retryPeriod;
   private final int maxRuaUris;
-  private final ReportSchedulerListener listener;
+  private final List<ReportSchedulerListener> listeners;
   private final InstantSource clock;
 
   private final Object lock = new Object();
@@ -150,7 +151,7 @@ public final class ReportScheduler implements AutoCloseable {
     this.initialBackoff = b.initialBackoff;
     this.retryPeriod = b.retryPeriod;
     this.maxRuaUris = b.maxRuaUris;
-    this.listener = b.listener == null ? new ReportSchedulerListener() {} : b.listener;
+    this.listeners = List.copyOf(b.listeners);
     this.clock = b.clock == null ? InstantSource.system() : b.clock;
     this.state = b.stateDirectory == null ? null
         : StateDirectory.open(b.stateDirectory, STATE_KIND, "TLS-RPT scheduler", this::restore);
@@ -690,10 +691,15 @@ public final class ReportScheduler implements AutoCloseable {
   }
 
   private void notify(Consumer<ReportSchedulerListener> event) {
-    try {
-      event.accept(listener);
-    } catch (RuntimeException e) {
-      LOG.warn("TLS-RPT scheduler listener failed", e);
+    for (ReportSchedulerListener l : listeners) {
+      try {
+        event.accept(l);
+      } catch (Throwable e) { // a listener must never stop the scheduler (SEC-26)
+        if (e instanceof VirtualMachineError vm) {
+          throw vm;
+        }
+        LOG.warn("TLS-RPT scheduler listener {} failed: {}", l, Text.message(e));
+      }
     }
   }
 
@@ -766,7 +772,7 @@ public final class ReportScheduler implements AutoCloseable {
     private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
     private Duration retryPeriod = DEFAULT_RETRY_PERIOD;
     private int maxRuaUris = DEFAULT_MAX_RUA_URIS;
-    private @Nullable ReportSchedulerListener listener;
+    private final List<ReportSchedulerListener> listeners = new ArrayList<>();
     private @Nullable InstantSource clock;
     private @Nullable Path stateDirectory;
     private final Builders.Tracker set = new Builders.Tracker();
@@ -893,15 +899,14 @@ public final class ReportScheduler implements AutoCloseable {
     }
 
     /**
-     * Sets the listener.
+     * Adds a listener; every listener receives every event, in the order added, and one that
+     * throws neither stops the scheduler nor the other listeners.
      *
      * @param listener the listener
      * @return this builder
-     * @throws IllegalStateException if already set
      */
-    public Builder listener(ReportSchedulerListener listener) {
-      set.mark("listener");
-      this.listener = Objects.requireNonNull(listener, "listener");
+    public Builder addListener(ReportSchedulerListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 

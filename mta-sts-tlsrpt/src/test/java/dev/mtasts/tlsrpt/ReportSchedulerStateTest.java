@@ -58,7 +58,7 @@ class ReportSchedulerStateTest {
   Node start(Path stateDir, ReportDelivery... deliveries) {
     TlsRptRecorder r = TlsRptRecorder.builder().clock(clock).stateDirectory(stateDir).build();
     ReportScheduler.Builder b = ReportScheduler.builder().recorder(r).reporter(REPORTER).dnsLookup(dns)
-        .random(new SplittableRandom(42)).listener(events).clock(clock).stateDirectory(stateDir);
+        .random(new SplittableRandom(42)).addListener(events).clock(clock).stateDirectory(stateDir);
     for (ReportDelivery d : deliveries) {
       b.addDelivery(d);
     }

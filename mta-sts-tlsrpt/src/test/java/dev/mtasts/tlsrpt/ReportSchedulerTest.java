@@ -114,7 +114,7 @@ class ReportSchedulerTest {
 
   ReportScheduler scheduler(long seed, ReportDelivery... deliveries) {
     ReportScheduler.Builder b = ReportScheduler.builder().recorder(recorder).reporter(REPORTER).dnsLookup(dns)
-        .random(new SplittableRandom(seed)).listener(events).clock(clock);
+        .random(new SplittableRandom(seed)).addListener(events).clock(clock);
     for (ReportDelivery d : deliveries) {
       b.addDelivery(d);
     }
@@ -190,7 +190,7 @@ class ReportSchedulerTest {
     traffic("example.com");
     FakeDelivery https = new FakeDelivery("https", clock, ReportSchedulerTest::ok);
     ReportScheduler s = ReportScheduler.builder().recorder(recorder).reporter(REPORTER).dnsLookup(dns).clock(clock)
-        .random(new SplittableRandom(1)).listener(events).addDelivery(https).maxRuaUris(3).build();
+        .random(new SplittableRandom(1)).addListener(events).addDelivery(https).maxRuaUris(3).build();
 
     run(s, DAY_END);
     drain(s);
@@ -356,7 +356,7 @@ class ReportSchedulerTest {
     try {
       CompletableFuture<Void> done = new CompletableFuture<>();
       ReportScheduler s = ReportScheduler.builder().recorder(recorder).reporter(REPORTER).dnsLookup(dns)
-          .addDelivery(https).clock(clock).listener(new ReportSchedulerListener() {
+          .addDelivery(https).clock(clock).addListener(new ReportSchedulerListener() {
             @Override
             public void finished(EncodedReport report, Outcome outcome, String detail) {
               done.complete(null);

@@ -16,7 +16,7 @@ import dev.mtasts.owner.FindingCode;
 import dev.mtasts.owner.MtaStsChecker;
 import dev.mtasts.owner.MxHostCheck;
 import dev.mtasts.owner.PolicyDrift;
-import dev.mtasts.owner.SmtpProbeResult;
+import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.fetch.ContentTypeMode;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -154,14 +154,14 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   private static void probe(JsonGenerator g, MxHostCheck m, Instant now) throws IOException {
-    SmtpProbeResult p = m.probe();
+    SmtpProbeOutcome p = m.probe();
     g.writeFieldName("probe");
     if (p == null) {
       g.writeNull();
       return;
     }
     g.writeStartObject();
-    if (p instanceof SmtpProbeResult.Completed c) {
+    if (p instanceof SmtpProbeOutcome.Completed c) {
       g.writeStringField("outcome", "tls");
       g.writeStringField("protocol", c.protocol());
       // The verdict an enforcing sender makes: PKIX and the MX host name (MXM-13).
@@ -171,13 +171,13 @@ public final class CheckCommand implements Callable<Integer> {
       Json.nullableString(g, "failure_message", verdict == null ? null : verdict.message());
       g.writeNumberField("days_left", c.leaf().timeToExpiry(now).toDays());
       Json.certificate(g, "certificate", c.leaf());
-    } else if (p instanceof SmtpProbeResult.NoStartTls n) {
+    } else if (p instanceof SmtpProbeOutcome.NoStartTls n) {
       g.writeStringField("outcome", "no_starttls");
       g.writeStringField("message", n.response());
-    } else if (p instanceof SmtpProbeResult.TlsFailed t) {
+    } else if (p instanceof SmtpProbeOutcome.TlsFailed t) {
       g.writeStringField("outcome", "tls_failed");
       g.writeStringField("message", t.message());
-    } else if (p instanceof SmtpProbeResult.Unreachable u) {
+    } else if (p instanceof SmtpProbeOutcome.Unreachable u) {
       g.writeStringField("outcome", "unreachable");
       g.writeStringField("message", u.message());
     }
@@ -257,22 +257,22 @@ public final class CheckCommand implements Callable<Integer> {
 
   /** Appends what the probe found: the certificate's verdict as a sender makes it, and its expiry (MXM-13). */
   private static void probeSummary(Terminal t, MxHostCheck m, Instant now, List<Object> parts) {
-    SmtpProbeResult p = m.probe();
+    SmtpProbeOutcome p = m.probe();
     if (p == null) {
       return;
     }
-    if (p instanceof SmtpProbeResult.Completed c) {
+    if (p instanceof SmtpProbeOutcome.Completed c) {
       TlsFailure verdict = m.certificateFailure();
       parts.add("; STARTTLS " + c.protocol() + ", certificate " + c.leaf().dnsNames() + " ");
       parts.add(verdict == null ? t.ok("valid for the host") : "NOT VALID (" + verdict.resultType().token() + ")");
       parts.add(", ");
       expiry(c.leaf(), now, parts);
-    } else if (p instanceof SmtpProbeResult.NoStartTls) {
+    } else if (p instanceof SmtpProbeOutcome.NoStartTls) {
       parts.add("; no STARTTLS");
-    } else if (p instanceof SmtpProbeResult.TlsFailed f) {
+    } else if (p instanceof SmtpProbeOutcome.TlsFailed f) {
       parts.add("; TLS failed: " + f.message());
     } else {
-      parts.add("; unreachable: " + ((SmtpProbeResult.Unreachable) p).message());
+      parts.add("; unreachable: " + ((SmtpProbeOutcome.Unreachable) p).message());
     }
   }
 

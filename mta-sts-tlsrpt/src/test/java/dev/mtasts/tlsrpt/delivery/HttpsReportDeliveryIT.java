@@ -290,7 +290,7 @@ class HttpsReportDeliveryIT {
     Run run = new Run(new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>());
     ReportScheduler scheduler = ReportScheduler.builder().recorder(recorder)
         .reporter(new ReporterIdentity("Sender", "tlsrpt@sender.example")).dnsLookup(dns).clock(clock)
-        .sendDelay(Duration.ZERO, Duration.ZERO).addDelivery(https).listener(new ReportSchedulerListener() {
+        .sendDelay(Duration.ZERO, Duration.ZERO).addDelivery(https).addListener(new ReportSchedulerListener() {
           @Override
           public void delivered(EncodedReport report, DeliveryOutcome.Delivered result) {
             run.results().add(result);

@@ -9,7 +9,7 @@ import org.jspecify.annotations.Nullable;
 /**
  * What an {@link SmtpProbe} found at one MX host.
  */
-public sealed interface SmtpProbeResult {
+public sealed interface SmtpProbeOutcome {
 
   /**
    * Returns the host probed.
@@ -24,7 +24,7 @@ public sealed interface SmtpProbeResult {
    * @param host the MX host
    * @param message what happened
    */
-  record Unreachable(String host, String message) implements SmtpProbeResult {
+  record Unreachable(String host, String message) implements SmtpProbeOutcome {
     /**
      * Validates the components.
      *
@@ -43,7 +43,7 @@ public sealed interface SmtpProbeResult {
    * @param host the MX host
    * @param response the EHLO or STARTTLS response received
    */
-  record NoStartTls(String host, String response) implements SmtpProbeResult {
+  record NoStartTls(String host, String response) implements SmtpProbeOutcome {
     /**
      * Validates the components.
      *
@@ -62,7 +62,7 @@ public sealed interface SmtpProbeResult {
    * @param host the MX host
    * @param message what happened
    */
-  record TlsFailed(String host, String message) implements SmtpProbeResult {
+  record TlsFailed(String host, String message) implements SmtpProbeOutcome {
     /**
      * Validates the components.
      *
@@ -84,7 +84,7 @@ public sealed interface SmtpProbeResult {
    * @param pkixFailure why the chain failed PKIX validation, or {@code null} when it is trusted
    */
   record Completed(String host, String protocol, List<CertificateSummary> chain, @Nullable TlsFailure pkixFailure)
-      implements SmtpProbeResult {
+      implements SmtpProbeOutcome {
     /**
      * Copies the chain.
      *
