@@ -1,6 +1,6 @@
 package dev.mtasts.core.tls;
 
-import dev.mtasts.core.SafeText;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.core.TlsRptResultType;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -49,11 +49,11 @@ public record TlsFailure(TlsRptResultType resultType, String reasonCode, String 
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof CertificateExpiredException) {
         return new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED",
-            "the certificate has expired: " + detail(t));
+            "the certificate has expired: " + Text.message(t));
       }
       if (t instanceof CertificateNotYetValidException) {
         return new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_NOT_YET_VALID",
-            "the certificate is not yet valid: " + detail(t));
+            "the certificate is not yet valid: " + Text.message(t));
       }
       if (t instanceof CertPathValidatorException v) {
         CertPathValidatorException.Reason reason = v.getReason();
@@ -74,7 +74,7 @@ public record TlsFailure(TlsRptResultType resultType, String reasonCode, String 
         return notTrusted(chain, t);
       }
     }
-    String text = detail(failure);
+    String text = Text.message(failure);
     if (text.contains("PKIX path building failed") || text.contains("unable to find valid certification path")) {
       return notTrusted(chain, failure);
     }
@@ -103,18 +103,12 @@ public record TlsFailure(TlsRptResultType resultType, String reasonCode, String 
         "the certificate is not valid for " + host + ": it has " + presented);
   }
 
-  /** What a failure says, escaped: PKIX messages quote certificate names from the network (SEC-12). */
-  private static String detail(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? "no detail given" : SafeText.escape(m, 300);
-  }
-
   private static TlsFailure notTrusted(X509Certificate[] chain, Throwable t) {
     boolean selfSigned = chain.length == 1
         && chain[0].getSubjectX500Principal().equals(chain[0].getIssuerX500Principal());
     return new TlsFailure(TlsRptResultType.CERTIFICATE_NOT_TRUSTED,
         selfSigned ? "X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT" : "X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
         (selfSigned ? "the certificate is self-signed" : "the certificate does not chain to a trusted root")
-            + ": " + detail(t));
+            + ": " + Text.message(t));
   }
 }

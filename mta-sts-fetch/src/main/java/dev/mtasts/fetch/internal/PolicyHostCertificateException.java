@@ -2,10 +2,7 @@ package dev.mtasts.fetch.internal;
 
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateException;
-import java.security.cert.CertificateExpiredException;
-import java.security.cert.CertificateNotYetValidException;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -52,29 +49,5 @@ public final class PolicyHostCertificateException extends CertificateException {
    */
   public @Nullable CertificateSummary certificate() {
     return certificate;
-  }
-
-  /**
-   * Tells whether a PKIX failure is about validity dates: an expired or not yet valid
-   * certificate anywhere in the chain.
-   *
-   * @param failure what the trust manager threw
-   * @return {@code true} when the chain of causes says so
-   */
-  public static boolean isValidityFailure(Throwable failure) {
-    for (Throwable t = failure; t != null; t = t.getCause()) {
-      if (t instanceof CertificateExpiredException || t instanceof CertificateNotYetValidException) {
-        return true;
-      }
-      if (t instanceof CertPathValidatorException cpve
-          && (cpve.getReason() == CertPathValidatorException.BasicReason.EXPIRED
-              || cpve.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID)) {
-        return true;
-      }
-      if (t.getCause() == t) {
-        break;
-      }
-    }
-    return false;
   }
 }
