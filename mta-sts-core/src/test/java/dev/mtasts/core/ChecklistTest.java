@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * code, tests and docs cite, and every rule it defines is named by a test or says why it is not.
  */
 class ChecklistTest {
-  private static final Pattern ID = Pattern.compile("\\b(?:TXT|POL|FET|CAC|MXM|APP|SEC|RPT)-\\d+\\b");
-  private static final Pattern ROW = Pattern.compile("^\\| ((?:TXT|POL|FET|CAC|MXM|APP|SEC|RPT)-\\d+) \\|(.*)$",
+  private static final Pattern ID = Pattern.compile("\\b(?:TXT|POL|FET|CAC|MXM|APP|SEC|RPT|PFX|MON)-\\d+\\b");
+  private static final Pattern ROW = Pattern.compile("^\\| ((?:TXT|POL|FET|CAC|MXM|APP|SEC|RPT|PFX|MON)-\\d+) \\|(.*)$",
       Pattern.MULTILINE);
 
   private static Path repo;
