@@ -4,7 +4,10 @@ import dev.mtasts.core.dns.AddressOutcomes;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.dns.DnssecOutcome;
+import dev.mtasts.core.dns.DnssecStatus;
 import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.dns.TlsaRecord;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -12,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,11 +37,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Addresses are scripted per family (AAAA and A) and combined as {@link DnsLookup#addresses}
  * documents, with {@link AddressOutcomes#combine}, without a bound on their number.
+ *
+ * <p>DNSSEC, for DANE: the fake validates. {@link #mxDnssec(String)} and
+ * {@link #tlsa(String, int)} answer as {@link #mx(String)} and the scripted TLSA records do,
+ * {@link DnssecStatus#SECURE} for a name marked with {@link #authenticate(String)}, else
+ * {@link DnssecStatus#INSECURE} (always for a failure); a bogus answer is scripted as a failure
+ * with {@link DnsFailure#DNSSEC_BOGUS}.
  */
 public final class FakeDnsLookup implements DnsLookup {
   private final Map<String, DnsOutcome<String>> txt = new ConcurrentHashMap<>();
   private final Map<String, DnsOutcome<MxRecord>> mx = new ConcurrentHashMap<>();
   private final Map<String, AddressPair> addresses = new ConcurrentHashMap<>();
+  private final Map<String, DnsOutcome<TlsaRecord>> tlsa = new ConcurrentHashMap<>();
+  private final Set<String> authenticated = ConcurrentHashMap.newKeySet();
+  private final Map<String, AtomicInteger> tlsaQueries = new ConcurrentHashMap<>();
   private final Map<String, Gate> gates = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> txtQueries = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> mxQueries = new ConcurrentHashMap<>();
@@ -184,6 +197,60 @@ public final class FakeDnsLookup implements DnsLookup {
   }
 
   /**
+   * Answers TLSA queries for {@code _<port>._tcp.<host>} with these records (NODATA when none are
+   * given); see {@link #authenticate(String)} to make the answer secure.
+   *
+   * @param host the server's host name
+   * @param port the TCP port
+   * @param records the TLSA records
+   * @return this fake
+   */
+  public FakeDnsLookup putTlsa(String host, int port, TlsaRecord... records) {
+    String name = DnsLookup.tlsaName(host, port);
+    return putTlsaOutcome(host, port, records.length == 0 ? new DnsOutcome.NoData<>(name)
+        : new DnsOutcome.Records<>(name, List.of(records), List.of()));
+  }
+
+  /**
+   * Answers TLSA queries for {@code _<port>._tcp.<host>} with a given outcome (for example a
+   * failure with {@link DnsFailure#DNSSEC_BOGUS}).
+   *
+   * @param host the server's host name
+   * @param port the TCP port
+   * @param outcome the outcome to return
+   * @return this fake
+   */
+  public FakeDnsLookup putTlsaOutcome(String host, int port, DnsOutcome<TlsaRecord> outcome) {
+    tlsa.put(key(DnsLookup.tlsaName(host, port)), Objects.requireNonNull(outcome, "outcome"));
+    return this;
+  }
+
+  /**
+   * Marks the answers for {@code name} as DNSSEC-authenticated: its MX answer in
+   * {@link #mxDnssec(String)} and, for a TLSA owner name such as {@code _25._tcp.mx.example.com},
+   * its TLSA answer, whether records, NXDOMAIN or NODATA. Failures are never secure.
+   *
+   * @param name the owner name
+   * @return this fake
+   */
+  public FakeDnsLookup authenticate(String name) {
+    authenticated.add(key(name));
+    return this;
+  }
+
+  /**
+   * Returns how many TLSA queries were made for {@code _<port>._tcp.<host>}.
+   *
+   * @param host the server's host name
+   * @param port the TCP port
+   * @return the count
+   */
+  public int tlsaQueries(String host, int port) {
+    AtomicInteger n = tlsaQueries.get(key(DnsLookup.tlsaName(host, port)));
+    return n == null ? 0 : n.get();
+  }
+
+  /**
    * Holds every answer for {@code name} (TXT, MX and addresses) until the returned gate is
    * released.
    *
@@ -253,6 +320,27 @@ public final class FakeDnsLookup implements DnsLookup {
     DnsOutcome<InetAddress> outcome = pair == null ? new DnsOutcome.NoSuchName<>(host)
         : AddressOutcomes.combine(host, pair.ipv6(), pair.ipv4(), Integer.MAX_VALUE);
     return answer(k, outcome);
+  }
+
+  @Override
+  public CompletionStage<DnssecOutcome<MxRecord>> mxDnssec(String domain) {
+    String k = key(Objects.requireNonNull(domain, "domain"));
+    return mx(domain).thenApply(outcome -> secured(k, outcome));
+  }
+
+  @Override
+  public CompletionStage<DnssecOutcome<TlsaRecord>> tlsa(String host, int port) {
+    String name = DnsLookup.tlsaName(Objects.requireNonNull(host, "host"), port);
+    String k = key(name);
+    tlsaQueries.computeIfAbsent(k, x -> new AtomicInteger()).incrementAndGet();
+    DnsOutcome<TlsaRecord> outcome = tlsa.getOrDefault(k, new DnsOutcome.NoSuchName<>(name));
+    return answer(k, secured(k, outcome));
+  }
+
+  private <T> DnssecOutcome<T> secured(String key, DnsOutcome<T> outcome) {
+    boolean secure = authenticated.contains(key)
+        && !(outcome instanceof DnsOutcome.TemporaryFailure);
+    return new DnssecOutcome<>(outcome, secure ? DnssecStatus.SECURE : DnssecStatus.INSECURE);
   }
 
   private <T> CompletionStage<T> answer(String key, T outcome) {

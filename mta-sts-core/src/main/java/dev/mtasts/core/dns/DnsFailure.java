@@ -20,5 +20,12 @@ public enum DnsFailure {
   /** The answer was larger than the configured bound. */
   ANSWER_TOO_LARGE,
   /** A CNAME chain looped or exceeded the configured length (TXT-10). */
-  CNAME_CHAIN
+  CNAME_CHAIN,
+  /**
+   * The answer failed DNSSEC validation ("Bogus", RFC 4035 §5.5): a signature is missing, expired
+   * or wrong, or the chain of trust is broken. Reported only by lookups that validate, or that
+   * trust a validating resolver's extended DNS error (RFC 8914 codes 1, 2 and 6 to 12); a plain
+   * SERVFAIL stays {@link #SERVFAIL}.
+   */
+  DNSSEC_BOGUS
 }

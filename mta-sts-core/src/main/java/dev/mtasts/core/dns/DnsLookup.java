@@ -1,6 +1,7 @@
 package dev.mtasts.core.dns;
 
 import java.net.InetAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -24,7 +25,14 @@ import java.util.concurrent.CompletionStage;
  *       stages on an executor they were configured with.
  * </ul>
  *
+ * <p>DANE (RFC 7672) needs two more things, added as default methods so that implementations
+ * without DNSSEC keep working unchanged: the MX RRset with whether it is DNSSEC-authenticated
+ * ({@link #mxDnssec(String)}), and the TLSA records of an MX host ({@link #tlsa(String, int)}).
+ * The defaults authenticate nothing ({@link DnssecStatus#NOT_VALIDATED}), so a sender on such an
+ * implementation never finds DANE and MTA-STS applies.
+ *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.1">RFC 8461 §3.1</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc7672#section-2.1">RFC 7672 §2.1</a>
  */
 public interface DnsLookup {
 
@@ -79,4 +87,60 @@ public interface DnsLookup {
    * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-3.3">RFC 8461 §3.3</a>
    */
   CompletionStage<DnsOutcome<InetAddress>> addresses(String host);
+
+  /**
+   * Looks up the MX records at {@code domain} and tells whether the answer (the records, or the
+   * NXDOMAIN or NODATA) is DNSSEC-authenticated, as DANE needs before it looks for TLSA records
+   * (RFC 7672 §2.2.1). A bogus answer is a {@link DnsFailure#DNSSEC_BOGUS} failure.
+   *
+   * <p>Default: {@link #mx(String)}, marked {@link DnssecStatus#NOT_VALIDATED}.
+   *
+   * @param domain the domain, such as {@code example.com}
+   * @return the outcome and its DNSSEC status; never completes exceptionally for network
+   *     conditions
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc7672#section-2.2.1">RFC 7672 §2.2.1</a>
+   */
+  default CompletionStage<DnssecOutcome<MxRecord>> mxDnssec(String domain) {
+    return mx(domain).thenApply(DnssecOutcome::notValidated);
+  }
+
+  /**
+   * Looks up the TLSA records of a TCP service, {@code _<port>._tcp.<host>} (RFC 6698 §3; port 25
+   * for SMTP, RFC 7672 §2.2.3), and tells whether the answer is DNSSEC-authenticated: only a
+   * {@link DnssecStatus#SECURE} TLSA RRset may be used (RFC 7672 §2.2). A bogus answer is a
+   * {@link DnsFailure#DNSSEC_BOGUS} failure. Records that are not TLSA records, or whose data does
+   * not parse, are skipped.
+   *
+   * <p>Default: no lookup at all; {@link DnsOutcome.NoData}, marked
+   * {@link DnssecStatus#NOT_VALIDATED}, which tells nothing: an unauthenticated TLSA RRset is
+   * never used, so it reads as "no DANE".
+   *
+   * @param host the server's host name, such as {@code mx.example.com}
+   * @param port the TCP port, 1 to 65535
+   * @return the outcome and its DNSSEC status; never completes exceptionally for network
+   *     conditions
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc6698#section-3">RFC 6698 §3</a>
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc7672#section-2.2">RFC 7672 §2.2</a>
+   */
+  default CompletionStage<DnssecOutcome<TlsaRecord>> tlsa(String host, int port) {
+    return CompletableFuture.completedFuture(
+        DnssecOutcome.notValidated(new DnsOutcome.NoData<>(tlsaName(host, port))));
+  }
+
+  /**
+   * Returns the owner name of the TLSA records of a TCP service: {@code _<port>._tcp.<host>}.
+   *
+   * @param host the host name, with or without the root dot
+   * @param port the TCP port
+   * @return the owner name, without the root dot
+   * @throws IllegalArgumentException if {@code port} is outside 1 to 65535
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc6698#section-3">RFC 6698 §3</a>
+   */
+  static String tlsaName(String host, int port) {
+    if (port < 1 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port must be 1 to 65535, not " + port);
+    }
+    String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+    return "_" + port + "._tcp." + h;
+  }
 }
