@@ -6,21 +6,30 @@ import dev.mtasts.core.dns.AddressOutcomes;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.dns.DnssecOutcome;
+import dev.mtasts.core.dns.DnssecStatus;
 import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.dns.TlsaRecord;
 import dev.mtasts.dns.internal.LookupGate;
+import dev.mtasts.dns.internal.LookupGate.Dnssec;
 import dev.mtasts.dns.internal.Outcomes;
 import dev.mtasts.dns.internal.QueryNames;
 import dev.mtasts.dns.internal.Scheduling;
 import dev.mtasts.dns.internal.ServerResolver;
 import dev.mtasts.dns.internal.UdpResolver;
 import dev.mtasts.dns.internal.UdpTransport;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -29,6 +38,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.MXRecord;
 import org.xbill.DNS.Name;
@@ -36,8 +46,10 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.Type;
+import org.xbill.DNS.dnssec.ValidatingResolver;
 import org.xbill.DNS.lookup.LookupResult;
 import org.xbill.DNS.lookup.LookupSession;
 
@@ -126,9 +138,39 @@ import org.xbill.DNS.lookup.LookupSession;
  *       executor; a known dnsjava 3.6.5 bug can kill it when a TCP server resets a connection
  *       mid-write, after which every TCP query ends, on time, as a {@link DnsFailure#TIMEOUT}
  *       failure.
+ *   <li>With {@link Builder#dnssecTrustAnchors(String)}, dnsjava's validator runs some of its
+ *       steps (NODATA and NXDOMAIN proofs) as {@code *Async} stages without an executor, that is
+ *       on {@link ForkJoinPool#commonPool()}; the outcome is still completed on the executor.
  * </ul>
  * This class holds no static state. It keeps no DNS cache: the recursive resolver caches, and
- * MTA-STS policies are cached by their own TTL.
+ * MTA-STS policies are cached by their own TTL. The one exception is the in-process validator's
+ * cache of validated DNSKEY RRsets, bounded as {@link Builder#dnssecTrustAnchors(String)} says.
+ *
+ * <h2>DNSSEC, for DANE (RFC 7672)</h2>
+ * {@link #mxDnssec(String)} and {@link #tlsa(String, int)} tell whether their answer is
+ * DNSSEC-authenticated, as DANE needs (RFC 7672 §2.1); {@link #txt(String)}, {@link #mx(String)}
+ * and {@link #addresses(String)} never validate and are unchanged. One of three configurations:
+ * <ul>
+ *   <li>Neither option (the default): nothing is authenticated; every outcome is
+ *       {@link DnssecStatus#NOT_VALIDATED}. A DANE detector then never finds DANE, so DANE never
+ *       takes precedence and MTA-STS applies to every domain (RFC 8461 §2).
+ *   <li>{@link Builder#trustAuthenticatedData()}: the servers are trusted validating resolvers;
+ *       an answer is {@link DnssecStatus#SECURE} when every response of the lookup (one per CNAME
+ *       followed) has the AD bit, else {@link DnssecStatus#INSECURE}. A SERVFAIL with an extended
+ *       DNS error 6 to 12 (RFC 8914) is {@link DnsFailure#DNSSEC_BOGUS}; a plain SERVFAIL stays
+ *       {@link DnsFailure#SERVFAIL} (the resolver did not say why). Sensible only over loopback
+ *       or another trusted path (RFC 4035 §4.9.3).
+ *   <li>{@link Builder#dnssecTrustAnchors(String)}: the answers are validated in this process
+ *       (RFC 4035 §5): {@link DnssecStatus#SECURE} when the chain of trust from an anchor holds
+ *       (for records, NXDOMAIN and NODATA alike), {@link DnssecStatus#INSECURE} for a name under
+ *       no anchor or below a provably unsigned delegation, and a
+ *       {@link DnsFailure#DNSSEC_BOGUS} failure when validation fails (missing, expired or wrong
+ *       signatures, a DS that matches no key; also when the validator could not fetch a DS or
+ *       DNSKEY RRset it needed).
+ * </ul>
+ * In both validating configurations every other failure (timeout, SERVFAIL, ...) is the usual
+ * {@link DnsOutcome.TemporaryFailure}, marked {@link DnssecStatus#INSECURE}; the deadline, the
+ * size and record bounds and the retries apply as to every lookup.
  *
  * <h2>Spoofed datagrams (RFC 5452 §9.1)</h2>
  * Each UDP query goes out from its own socket, on an ephemeral port chosen by the operating system,
@@ -149,6 +191,14 @@ import org.xbill.DNS.lookup.LookupSession;
 public final class DnsjavaLookup implements DnsLookup {
   /** UDP payload size announced with EDNS(0), as recommended by DNS Flag Day 2020. */
   static final int EDNS_PAYLOAD_SIZE = 1232;
+  /** In-process validation: most signatures tried on one RRset (KeyTrap bound). */
+  static final int MAX_VALIDATE_RRSIGS = 8;
+  /** In-process validation: most DS records that may fail to match a DNSKEY (KeyTrap bound). */
+  static final int MAX_DS_MATCH_FAILURES = 4;
+  /** In-process validation: most validated DNSKEY RRsets kept. */
+  static final int KEY_CACHE_SIZE = 1000;
+  /** In-process validation: longest time a validated DNSKEY RRset is kept, in seconds. */
+  static final long KEY_CACHE_TTL_SECONDS = 900;
 
   private static final Logger LOG = LoggerFactory.getLogger(DnsjavaLookup.class);
 
@@ -164,6 +214,8 @@ public final class DnsjavaLookup implements DnsLookup {
   private final Executor executor;
   private final Scheduling scheduling;
   private final Resolver resolver;
+  private final Dnssec dnssec;
+  private final Resolver dnssecResolver;
 
   private DnsjavaLookup(Builder b, List<InetSocketAddress> servers) {
     this.servers = List.copyOf(servers);
@@ -184,17 +236,33 @@ public final class DnsjavaLookup implements DnsLookup {
     }
 
     UdpTransport udp = new UdpTransport();
+    this.resolver = serverResolvers(udp, 0);
+    if (b.trustAnchors != null) {
+      this.dnssec = Dnssec.VALIDATOR;
+      // The validator asks with DO and CD and checks the signatures itself (RFC 4035 §4.9.1).
+      this.dnssecResolver = validator(serverResolvers(udp, ExtendedFlags.DO), b.trustAnchors);
+    } else if (b.trustAd) {
+      this.dnssec = Dnssec.TRUST_AD;
+      this.dnssecResolver = resolver;
+    } else {
+      this.dnssec = Dnssec.NONE;
+      this.dnssecResolver = resolver;
+    }
+  }
+
+  /** The servers in turn, each guarded by a {@link ServerResolver}; {@code ednsFlags} on UDP. */
+  private Resolver serverResolvers(UdpTransport udp, int ednsFlags) {
     List<Resolver> perServer = new ArrayList<>();
     for (InetSocketAddress server : this.servers) {
       SimpleResolver tcp = new SimpleResolver(server);
       // dnsjava's own timeout only closes abandoned sockets; ours fires first (see class doc).
       tcp.setTimeout(queryTimeout);
       tcp.setTCP(true);
-      tcp.setEDNS(0, EDNS_PAYLOAD_SIZE, 0, List.of());
+      tcp.setEDNS(0, EDNS_PAYLOAD_SIZE, ednsFlags, List.of());
       // UDP goes through our transport: dnsjava's gives up on the first datagram that does not
       // match the query (SEC-13).
       Resolver transport = tcpOnly
-          ? tcp : new UdpResolver(server, tcp, udp, queryTimeout, EDNS_PAYLOAD_SIZE);
+          ? tcp : new UdpResolver(server, tcp, udp, queryTimeout, EDNS_PAYLOAD_SIZE, ednsFlags);
       perServer.add(
           new ServerResolver(transport, scheduling, queryTimeout, maxAnswerSize, maxRecords));
     }
@@ -203,7 +271,28 @@ public final class DnsjavaLookup implements DnsLookup {
     extended.setLoadBalance(false);
     // Its own overall timeout would report a plain IOException; ours is shorter and fires first.
     extended.setTimeout(deadline.multipliedBy(2));
-    this.resolver = extended;
+    return extended;
+  }
+
+  /** dnsjava's validator over {@code head}, with the trust anchors and the CPU bounds. */
+  private static Resolver validator(Resolver head, String trustAnchors) {
+    ValidatingResolver validating = new ValidatingResolver(head);
+    Properties bounds = new Properties();
+    // KeyTrap (CVE-2023-50387) bounds: signatures tried per RRset, DS that may fail to match.
+    bounds.setProperty("dnsjava.dnssec.max_validate_rrsigs", Integer.toString(MAX_VALIDATE_RRSIGS));
+    bounds.setProperty("dnsjava.dnssec.max_ds_match_failures",
+        Integer.toString(MAX_DS_MATCH_FAILURES));
+    bounds.setProperty("dnsjava.dnssec.keycache.max_size", Integer.toString(KEY_CACHE_SIZE));
+    bounds.setProperty("dnsjava.dnssec.keycache.max_ttl", Long.toString(KEY_CACHE_TTL_SECONDS));
+    try {
+      validating.init(bounds);
+      validating.loadTrustAnchors(
+          new ByteArrayInputStream(trustAnchors.getBytes(StandardCharsets.US_ASCII)));
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalStateException("the DNSSEC trust anchors cannot be read: " + e.getMessage(),
+          e);
+    }
+    return validating;
   }
 
   /**
@@ -281,6 +370,49 @@ public final class DnsjavaLookup implements DnsLookup {
     });
   }
 
+  /**
+   * Looks up the MX records at {@code domain} through the DNSSEC path and tells whether the answer
+   * is authenticated: see "DNSSEC" in the class documentation for the three configurations and
+   * what each status means.
+   *
+   * @param domain the domain, such as {@code example.com}
+   * @return the outcome and its status, completed on the executor within the deadline; completes
+   *     exceptionally with {@link NullPointerException} or {@link IllegalArgumentException} for a
+   *     {@code null} or invalid name only
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc7672#section-2.2.1">RFC 7672 §2.2.1</a>
+   */
+  @Override
+  public CompletionStage<DnssecOutcome<MxRecord>> mxDnssec(String domain) {
+    return dnssecLookup(domain, Type.MX, r -> r instanceof MXRecord mx ? Outcomes.mx(mx) : null);
+  }
+
+  /**
+   * Looks up the TLSA records at {@code _<port>._tcp.<host>} through the DNSSEC path and tells
+   * whether the answer is authenticated: see "DNSSEC" in the class documentation. Each TLSA RR
+   * becomes its three fields and its data in hexadecimal; the answer is bounded like every other
+   * ({@link Builder#maxRecords(int)}, {@link Builder#maxAnswerSize(int)}).
+   *
+   * @param host the server's host name, such as {@code mx.example.com}
+   * @param port the TCP port, 1 to 65535 (25 for SMTP, RFC 7672 §2.2.3)
+   * @return the outcome and its status, completed on the executor within the deadline; completes
+   *     exceptionally with {@link NullPointerException} or {@link IllegalArgumentException} for a
+   *     {@code null} or invalid name or port only
+   * @see <a href="https://www.rfc-editor.org/rfc/rfc6698#section-3">RFC 6698 §3</a>
+   */
+  @Override
+  public CompletionStage<DnssecOutcome<TlsaRecord>> tlsa(String host, int port) {
+    String name;
+    try {
+      name = DnsLookup.tlsaName(Objects.requireNonNull(host, "host"), port);
+    } catch (NullPointerException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    return dnssecLookup(name, Type.TLSA, r -> r instanceof TLSARecord t
+        ? new TlsaRecord(t.getCertificateUsage(), t.getSelector(), t.getMatchingType(),
+            HexFormat.of().formatHex(t.getCertificateAssociationData()))
+        : null);
+  }
+
   private <T> CompletionStage<DnsOutcome<T>> lookup(
       @Nullable String name, int type, Outcomes.Converter<T> convert) {
     Name qname;
@@ -294,8 +426,38 @@ public final class DnsjavaLookup implements DnsLookup {
 
   private <T> CompletableFuture<DnsOutcome<T>> lookup(
       String name, Name qname, int type, Outcomes.Converter<T> convert) {
+    return lookup(name, qname, type, convert, new LookupGate(resolver));
+  }
+
+  /** A lookup through the DNSSEC path, its outcome marked with what the gate saw. */
+  private <T> CompletionStage<DnssecOutcome<T>> dnssecLookup(
+      String name, int type, Outcomes.Converter<T> convert) {
+    Name qname;
+    try {
+      qname = QueryNames.toAbsolute(Objects.requireNonNull(name, "name"));
+    } catch (NullPointerException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    LookupGate gate = new LookupGate(dnssecResolver, dnssec);
+    return lookup(name, qname, type, convert, gate).thenApply(outcome -> {
+      DnssecStatus status;
+      if (dnssec == Dnssec.NONE) {
+        status = DnssecStatus.NOT_VALIDATED;
+      } else if (gate.authenticated() && !(outcome instanceof DnsOutcome.TemporaryFailure)) {
+        status = DnssecStatus.SECURE;
+      } else {
+        status = DnssecStatus.INSECURE;
+      }
+      if (LOG.isDebugEnabled()) {
+        LOG.debug("DNSSEC {} {}: {}", Type.string(type), qname, status);
+      }
+      return new DnssecOutcome<>(outcome, status);
+    });
+  }
+
+  private <T> CompletableFuture<DnsOutcome<T>> lookup(
+      String name, Name qname, int type, Outcomes.Converter<T> convert, LookupGate gate) {
     CompletableFuture<DnsOutcome<T>> result = new CompletableFuture<>();
-    LookupGate gate = new LookupGate(resolver);
     Runnable cancelDeadline = scheduling.schedule(deadline, () -> {
       gate.close();
       if (result.complete(new DnsOutcome.TemporaryFailure<>(name, DnsFailure.TIMEOUT,
@@ -352,6 +514,7 @@ public final class DnsjavaLookup implements DnsLookup {
         + ", maxCnameChain=" + maxCnameChain + ", maxAnswerSize=" + maxAnswerSize
         + ", maxRecords=" + maxRecords + ", maxAddresses=" + maxAddresses
         + ", transport=" + (tcpOnly ? "TCP" : "UDP, TCP on truncation")
+        + ", dnssec=" + dnssec
         + "]";
   }
 
@@ -392,6 +555,8 @@ public final class DnsjavaLookup implements DnsLookup {
     private int maxRecords = -1;
     private int maxAddresses = -1;
     private boolean tcpOnly;
+    private boolean trustAd;
+    private @Nullable String trustAnchors;
     private @Nullable Executor executor;
     private @Nullable ScheduledExecutorService scheduler;
 
@@ -557,6 +722,70 @@ public final class DnsjavaLookup implements DnsLookup {
     public Builder tcpOnly() {
       set.mark("tcpOnly");
       tcpOnly = true;
+      return this;
+    }
+
+    /**
+     * Trusts the AD bit of the configured servers: {@link DnsjavaLookup#mxDnssec(String)} and
+     * {@link DnsjavaLookup#tlsa(String, int)} ask for it (RFC 6840 §5.7) and call an answer
+     * {@link DnssecStatus#SECURE} when every response of the lookup carries it. A SERVFAIL with an
+     * extended DNS error 6 to 12 (RFC 8914) is {@link DnsFailure#DNSSEC_BOGUS}.
+     *
+     * <p>Only sensible when every server is a validating resolver reached over a path no one else
+     * can write to: on loopback (a local unbound, BIND or Knot Resolver) or a link protected
+     * otherwise (RFC 4035 §4.9.3, RFC 6698 §4.1). Anyone who can forge a datagram from a remote
+     * resolver can set the AD bit. Cannot be combined with {@link #dnssecTrustAnchors(String)}.
+     * Default: off.
+     *
+     * @return this builder
+     * @throws IllegalStateException if this or the trust anchors were already set
+     */
+    public Builder trustAuthenticatedData() {
+      set.mark("trustAuthenticatedData");
+      if (trustAnchors != null) {
+        throw new IllegalStateException("trustAuthenticatedData() and dnssecTrustAnchors() "
+            + "are two ways to authenticate answers; choose one");
+      }
+      trustAd = true;
+      return this;
+    }
+
+    /**
+     * Validates DNSSEC in this process, with dnsjava's validator, from these trust anchors:
+     * {@link DnsjavaLookup#mxDnssec(String)} and {@link DnsjavaLookup#tlsa(String, int)} ask the
+     * servers with DO and CD set, check every signature up to a trust anchor (RFC 4035 §5), and
+     * call an answer {@link DnssecStatus#SECURE} only when it validates; a bogus answer is a
+     * {@link DnsFailure#DNSSEC_BOGUS} failure; a name under no trust anchor is
+     * {@link DnssecStatus#INSECURE}. The servers need not be trusted nor validate, but must
+     * return signatures (any recursive resolver, or the authoritative server of a zone).
+     *
+     * <p>Bounds (KeyTrap, CVE-2023-50387): at most {@value DnsjavaLookup#MAX_VALIDATE_RRSIGS}
+     * signatures tried per RRset and {@value DnsjavaLookup#MAX_DS_MATCH_FAILURES} non-matching DS
+     * records per zone; at most {@value DnsjavaLookup#KEY_CACHE_SIZE} validated DNSKEY RRsets are
+     * kept, each at most {@value DnsjavaLookup#KEY_CACHE_TTL_SECONDS} seconds. The validator's own
+     * DS and DNSKEY queries go through the same servers, timeouts and size bounds as every query.
+     * dnsjava's validator also reads the {@code dnsjava.dnssec.*} system properties when it is
+     * created (a {@code dnsjava.dnssec.trust_anchor_file} there adds anchors).
+     *
+     * @param zoneText trust anchors as zone-file text: DS or DNSKEY records with absolute owner
+     *     names, such as the root's {@code ". IN DS 20326 8 2 E06D44B8..."} (IANA's
+     *     root-anchors), or a test zone's; other record types are ignored
+     * @return this builder
+     * @throws IllegalArgumentException if the text holds no DS or DNSKEY record
+     * @throws IllegalStateException if this or {@link #trustAuthenticatedData()} was already set
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc4035#section-5">RFC 4035 §5</a>
+     */
+    public Builder dnssecTrustAnchors(String zoneText) {
+      set.mark("dnssecTrustAnchors");
+      Objects.requireNonNull(zoneText, "zoneText");
+      if (trustAd) {
+        throw new IllegalStateException("trustAuthenticatedData() and dnssecTrustAnchors() "
+            + "are two ways to authenticate answers; choose one");
+      }
+      if (!zoneText.matches("(?s).*\\b(DS|DNSKEY)\\b.*")) {
+        throw new IllegalArgumentException("the trust anchors hold no DS or DNSKEY record");
+      }
+      trustAnchors = zoneText;
       return this;
     }
 

@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -41,12 +43,21 @@ import org.opentest4j.TestAbortedException;
  * the message saying why, unless the environment variable {@code MTASTS_REQUIRE_SERVERS=1} is set, as in
  * CI, in which case it fails. The binary is {@code $MTASTS_KNOTD}, else {@code /usr/sbin/knotd},
  * else {@code knotd} on the {@code PATH}.
+ *
+ * <p>DNSSEC: {@link #start(Map, Set)} signs some of the zones with knotd's automatic signing (one
+ * ECDSA P-256 combined signing key per zone, NSEC, keys made at start); {@link #trustAnchor(String)}
+ * hands out the DS records of a signed zone, for a validator to use as its trust anchor (the zones
+ * have no signed parent here). Reading them needs {@code keymgr} from the same package
+ * ({@code $MTASTS_KEYMGR}, else {@code /usr/sbin/keymgr}, else on the {@code PATH}).
  */
 public final class KnotServer implements AutoCloseable {
   /** Environment variable that turns a missing server into a failure; see {@link RequiredServer}. */
   public static final String REQUIRE_SERVERS = RequiredServer.REQUIRE_SERVERS;
   /** Environment variable naming the knotd binary. */
   public static final String KNOTD_ENV = "MTASTS_KNOTD";
+  /** Environment variable naming the keymgr binary. */
+  public static final String KEYMGR_ENV = "MTASTS_KEYMGR";
+  private static final long KEYMGR_TIMEOUT_SECONDS = 30;
 
   private static final long START_TIMEOUT_MILLIS = 30_000;
   private static final int PROBE_WAIT_MILLIS = 200;
@@ -56,12 +67,14 @@ public final class KnotServer implements AutoCloseable {
   private final Path directory;
   private final Path log;
   private final int port;
+  private final Set<String> signed;
 
-  private KnotServer(Process process, Path directory, Path log, int port) {
+  private KnotServer(Process process, Path directory, Path log, int port, Set<String> signed) {
     this.process = process;
     this.directory = directory;
     this.log = log;
     this.port = port;
+    this.signed = signed;
   }
 
   /**
@@ -85,6 +98,32 @@ public final class KnotServer implements AutoCloseable {
    * @throws IllegalStateException if knotd is not installed and {@code MTASTS_REQUIRE_SERVERS=1}
    */
   public static KnotServer start(Map<String, String> zones) throws IOException {
+    return start(zones, Set.of());
+  }
+
+  /**
+   * Starts knotd serving these zones, signing those named in {@code signedZones} (automatic
+   * signing, {@code dnssec-signing: on}, RFC 4035 §2), and waits until it answers.
+   *
+   * @param zones zone name (without the root dot) to zone-file text, as for {@link #start(Map)}
+   * @param signedZones the zones to sign, each one of {@code zones}
+   * @return the running server
+   * @throws IOException if knotd does not start or answer in time (its log is in the message)
+   * @throws IllegalArgumentException if a zone to sign is not served
+   * @throws TestAbortedException if knotd is not installed and {@code MTASTS_REQUIRE_SERVERS} is
+   *     not {@code 1}
+   * @throws IllegalStateException if knotd is not installed and {@code MTASTS_REQUIRE_SERVERS=1}
+   */
+  public static KnotServer start(Map<String, String> zones, Set<String> signedZones)
+      throws IOException {
+    Set<String> toSign = new HashSet<>();
+    for (String zone : signedZones) {
+      String origin = origin(zone);
+      if (zones.keySet().stream().map(KnotServer::origin).noneMatch(origin::equals)) {
+        throw new IllegalArgumentException("zone to sign '" + zone + "' is not served");
+      }
+      toSign.add(origin);
+    }
     Optional<Path> knotd = knotd();
     if (knotd.isEmpty()) {
       throw RequiredServer.missing("knotd (Debian package 'knot')", "install it, or set " + KNOTD_ENV
@@ -96,7 +135,7 @@ public final class KnotServer implements AutoCloseable {
     IOException last = null;
     for (int attempt = 0; attempt < START_ATTEMPTS; attempt++) {
       try {
-        return startOnce(knotd.get(), new LinkedHashMap<>(zones));
+        return startOnce(knotd.get(), new LinkedHashMap<>(zones), Set.copyOf(toSign));
       } catch (IOException e) {
         last = e; // most likely the port was taken in between; try another
       }
@@ -104,7 +143,12 @@ public final class KnotServer implements AutoCloseable {
     throw last;
   }
 
-  private static KnotServer startOnce(Path knotd, Map<String, String> zones) throws IOException {
+  private static String origin(String zone) {
+    return zone.toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+  }
+
+  private static KnotServer startOnce(Path knotd, Map<String, String> zones, Set<String> signed)
+      throws IOException {
     Path dir = Files.createTempDirectory("mtasts-knotd-");
     int port = freePort();
     StringBuilder conf = new StringBuilder()
@@ -119,6 +163,11 @@ public final class KnotServer implements AutoCloseable {
         .append("    any: info\n")
         .append("database:\n")
         .append("    storage: \"").append(dir).append("\"\n")
+        // One combined key (CSK), ECDSA P-256: the algorithm RFC 8624 recommends, and fast.
+        .append("policy:\n")
+        .append("  - id: test\n")
+        .append("    algorithm: ecdsap256sha256\n")
+        .append("    single-type-signing: on\n")
         .append("template:\n")
         .append("  - id: default\n")
         .append("    storage: \"").append(dir).append("\"\n")
@@ -127,8 +176,12 @@ public final class KnotServer implements AutoCloseable {
         .append("    zonefile-sync: -1\n")
         .append("zone:\n");
     for (Map.Entry<String, String> zone : zones.entrySet()) {
-      String origin = zone.getKey().toLowerCase(Locale.ROOT).replaceAll("\\.$", "");
+      String origin = origin(zone.getKey());
       conf.append("  - domain: ").append(origin).append('\n');
+      if (signed.contains(origin)) {
+        conf.append("    dnssec-signing: on\n")
+            .append("    dnssec-policy: test\n");
+      }
       Files.writeString(dir.resolve(origin + ".zone"),
           "$ORIGIN " + origin + ".\n" + zone.getValue() + "\n", StandardCharsets.UTF_8);
     }
@@ -140,7 +193,7 @@ public final class KnotServer implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    KnotServer server = new KnotServer(process, dir, log, port);
+    KnotServer server = new KnotServer(process, dir, log, port, signed);
     String firstZone = zones.keySet().iterator().next();
     try {
       server.awaitAnswer(firstZone);
@@ -218,6 +271,49 @@ public final class KnotServer implements AutoCloseable {
       }
     }
     throw new IOException("no port free for both UDP and TCP on 127.0.0.1");
+  }
+
+  /**
+   * Returns the DS records of a signed zone's key (SHA-256 and SHA-384 digests), as zone-file text
+   * with absolute owner names, for a validator's trust anchors: the zone has no signed parent
+   * here, so its DS stands in for the chain from the root (RFC 4035 §4.4).
+   *
+   * @param zone a zone passed to {@link #start(Map, Set)} as signed
+   * @return for example {@code "signed.test. DS 53875 13 2 b2f8...\n..."}
+   * @throws IOException if {@code keymgr} fails or does not finish in time
+   * @throws IllegalArgumentException if the zone is not signed
+   * @throws IllegalStateException if {@code keymgr} is not installed
+   */
+  public String trustAnchor(String zone) throws IOException {
+    String origin = origin(zone);
+    if (!signed.contains(origin)) {
+      throw new IllegalArgumentException("zone '" + zone + "' is not signed");
+    }
+    Path keymgr = RequiredServer.binary(KEYMGR_ENV, Path.of("/usr/sbin/keymgr"), "keymgr")
+        .orElseThrow(() -> new IllegalStateException("keymgr (Debian package 'knot') is needed to "
+            + "read the keys of a signed zone"));
+    Path out = directory.resolve("ds-" + origin + ".txt");
+    Process ds = new ProcessBuilder(keymgr.toString(), "-c",
+        directory.resolve("knot.conf").toString(), origin, "ds")
+        .redirectErrorStream(true)
+        .redirectOutput(out.toFile())
+        .start();
+    try {
+      if (!ds.waitFor(KEYMGR_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        ds.destroyForcibly();
+        throw new IOException("keymgr did not finish within " + KEYMGR_TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      ds.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for keymgr", e);
+    }
+    String text = Files.readString(out, StandardCharsets.UTF_8);
+    if (ds.exitValue() != 0 || !text.contains(" DS ")) {
+      throw new IOException("keymgr " + origin + " ds failed (status " + ds.exitValue() + "): "
+          + text);
+    }
+    return text;
   }
 
   /**

@@ -24,7 +24,9 @@ import org.xbill.DNS.Section;
  *
  * <p>dnsjava's {@code LookupSession} only looks at the RCODE when the answer section is empty, and
  * reports REFUSED and the other codes as one generic exception; checking here keeps SERVFAIL,
- * REFUSED and the rest apart, and lets {@code ExtendedResolver} ask the next server.
+ * REFUSED and the rest apart, and lets {@code ExtendedResolver} ask the next server. A SERVFAIL
+ * with an extended DNS error from 6 (DNSSEC Bogus) to 12 (RFC 8914) is a
+ * {@link DnsFailure#DNSSEC_BOGUS} failure.
  *
  * <p>Every completion is handed over to the executor, so dnsjava's shared selector thread never
  * runs this module's code or the caller's callbacks.
@@ -92,6 +94,15 @@ public final class ServerResolver extends ForwardingResolver {
           delegate + " sent a message with QR=0 (a query, not a response)");
     }
     int rcode = answer.getRcode();
+    if (rcode == Rcode.SERVFAIL) {
+      // A validating resolver says why with an extended DNS error (RFC 8914): bogus is not
+      // "the server is failing", and DANE must tell them apart.
+      String bogus = DnssecErrors.bogusReason(answer);
+      if (bogus != null) {
+        return new LookupFailure(DnsFailure.DNSSEC_BOGUS,
+            delegate + " answered SERVFAIL, DNSSEC validation failed: " + bogus);
+      }
+    }
     if (rcode != Rcode.NOERROR && rcode != Rcode.NXDOMAIN) {
       DnsFailure reason = switch (rcode) {
         case Rcode.SERVFAIL -> DnsFailure.SERVFAIL;

@@ -28,6 +28,7 @@ public final class UdpResolver extends ForwardingResolver {
   private final UdpTransport transport;
   private final Duration timeout;
   private final int ednsPayloadSize;
+  private final int ednsFlags;
   private final SecureRandom random = new SecureRandom();
 
   /**
@@ -38,14 +39,17 @@ public final class UdpResolver extends ForwardingResolver {
    * @param transport the UDP transport
    * @param timeout how long one UDP exchange may wait for its answer
    * @param ednsPayloadSize the UDP payload size announced with EDNS(0)
+   * @param ednsFlags the EDNS(0) flags of a query sent without an OPT record ({@code DO} to ask
+   *     for DNSSEC signatures, RFC 3225 §3)
    */
   public UdpResolver(InetSocketAddress server, Resolver tcp, UdpTransport transport,
-      Duration timeout, int ednsPayloadSize) {
+      Duration timeout, int ednsPayloadSize, int ednsFlags) {
     super(tcp);
     this.server = server;
     this.transport = transport;
     this.timeout = timeout;
     this.ednsPayloadSize = ednsPayloadSize;
+    this.ednsFlags = ednsFlags;
   }
 
   @Override
@@ -53,7 +57,7 @@ public final class UdpResolver extends ForwardingResolver {
     Message attempt = query.clone();
     attempt.getHeader().setID(random.nextInt(ID_RANGE));
     if (attempt.getOPT() == null) {
-      attempt.addRecord(new OPTRecord(ednsPayloadSize, 0, 0), Section.ADDITIONAL);
+      attempt.addRecord(new OPTRecord(ednsPayloadSize, 0, 0, ednsFlags), Section.ADDITIONAL);
     }
     CompletableFuture<byte[]> raw = transport.exchange(server, attempt.getHeader().getID(),
         attempt.getHeader().getOpcode(), attempt.getQuestion(), attempt.toWire(), timeout);
