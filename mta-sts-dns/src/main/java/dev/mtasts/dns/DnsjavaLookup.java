@@ -822,8 +822,8 @@ public final class DnsjavaLookup implements DnsLookup {
      * Builds the lookup; reads the system's resolvers when no servers were set.
      *
      * @return the lookup
-     * @throws IllegalStateException if the deadline is shorter than the query timeout, or no
-     *     servers were set and the system has none
+     * @throws IllegalStateException if the deadline is shorter than the query timeout, no
+     *     servers were set and the system has none, or the DNSSEC trust anchors do not parse
      */
     public DnsjavaLookup build() {
       List<InetSocketAddress> chosen = servers;

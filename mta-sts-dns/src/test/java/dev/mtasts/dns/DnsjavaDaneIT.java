@@ -1,5 +1,6 @@
 package dev.mtasts.dns;
 
+import static dev.mtasts.dns.OutcomeAssertions.awaitDnssec;
 import static dev.mtasts.dns.OutcomeAssertions.failure;
 import static dev.mtasts.dns.OutcomeAssertions.recordList;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -15,10 +16,8 @@ import dev.mtasts.testing.KnotServer;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -71,19 +70,14 @@ class DnsjavaDaneIT {
         .dnssecTrustAnchors(anchors).build();
   }
 
-  private static <T> DnssecOutcome<T> await(CompletionStage<DnssecOutcome<T>> stage)
-      throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
   @Test
   @DisplayName("APP-19: TLSA and MX of a signed zone validate from its DS: SECURE")
   void signedZoneAnswersAreSecure() throws Exception {
     DnsjavaLookup dns = validating(signedAnchor);
-    DnssecOutcome<TlsaRecord> tlsa = await(dns.tlsa("mx.signed.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.signed.test", 25));
     assertThat(tlsa.status()).as("%s\n%s", tlsa, knot.log()).isEqualTo(DnssecStatus.SECURE);
     assertThat(recordList(tlsa.outcome())).containsExactly(new TlsaRecord(3, 1, 1, HASH));
-    DnssecOutcome<MxRecord> mx = await(dns.mxDnssec("signed.test"));
+    DnssecOutcome<MxRecord> mx = awaitDnssec(dns.mxDnssec("signed.test"));
     assertThat(mx.status()).isEqualTo(DnssecStatus.SECURE);
     assertThat(recordList(mx.outcome())).containsExactly(new MxRecord(10, "mx.signed.test"));
   }
@@ -92,11 +86,11 @@ class DnsjavaDaneIT {
   @DisplayName("APP-19: authenticated denial: NODATA and NXDOMAIN of a signed zone are SECURE")
   void signedZoneDenialsAreSecure() throws Exception {
     DnsjavaLookup dns = validating(signedAnchor);
-    DnssecOutcome<TlsaRecord> nodata = await(dns.tlsa("plain.signed.test", 25));
+    DnssecOutcome<TlsaRecord> nodata = awaitDnssec(dns.tlsa("plain.signed.test", 25));
     // _25._tcp.plain does not exist: NXDOMAIN, proven by NSEC
     assertThat(nodata.outcome()).isInstanceOf(DnsOutcome.NoSuchName.class);
     assertThat(nodata.status()).isEqualTo(DnssecStatus.SECURE);
-    DnssecOutcome<MxRecord> noMx = await(dns.mxDnssec("plain.signed.test"));
+    DnssecOutcome<MxRecord> noMx = awaitDnssec(dns.mxDnssec("plain.signed.test"));
     assertThat(noMx.outcome()).isInstanceOf(DnsOutcome.NoData.class);
     assertThat(noMx.status()).isEqualTo(DnssecStatus.SECURE);
   }
@@ -105,7 +99,7 @@ class DnsjavaDaneIT {
   @DisplayName("APP-15, APP-19: an unsigned zone under no trust anchor is INSECURE")
   void unsignedZoneIsInsecure() throws Exception {
     DnsjavaLookup dns = validating(signedAnchor);
-    DnssecOutcome<TlsaRecord> tlsa = await(dns.tlsa("mx.unsigned.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.unsigned.test", 25));
     assertThat(tlsa.status()).isEqualTo(DnssecStatus.INSECURE);
     assertThat(recordList(tlsa.outcome())).containsExactly(new TlsaRecord(3, 1, 1, HASH));
   }
@@ -114,7 +108,7 @@ class DnsjavaDaneIT {
   @DisplayName("APP-19: without a DNSSEC option nothing is validated, even a signed zone")
   void lookupWithoutDnssecIsNotValidated() throws Exception {
     DnsjavaLookup dns = DnsjavaLookup.builder().servers(knot.hostPort()).executor(executor).build();
-    DnssecOutcome<TlsaRecord> tlsa = await(dns.tlsa("mx.signed.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.signed.test", 25));
     assertThat(tlsa.status()).isEqualTo(DnssecStatus.NOT_VALIDATED);
     assertThat(recordList(tlsa.outcome())).hasSize(1);
   }
@@ -125,10 +119,10 @@ class DnsjavaDaneIT {
     // An attacker's copy of a signed zone without its RRSIGs: the anchor says it is signed.
     String strippedAnchor = signedAnchor.replace("signed.test.", "stripped.test.");
     DnsjavaLookup dns = validating(signedAnchor + strippedAnchor);
-    DnssecOutcome<TlsaRecord> tlsa = await(dns.tlsa("mx.stripped.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.stripped.test", 25));
     assertThat(tlsa.bogus()).as("%s", tlsa).isTrue();
     assertThat(tlsa.status()).isEqualTo(DnssecStatus.INSECURE);
-    failure(await(dns.mxDnssec("stripped.test")).outcome(), DnsFailure.DNSSEC_BOGUS);
+    failure(awaitDnssec(dns.mxDnssec("stripped.test")).outcome(), DnsFailure.DNSSEC_BOGUS);
   }
 
   @Test
@@ -137,7 +131,7 @@ class DnsjavaDaneIT {
     // other.test's key, claimed for signed.test: the DS matches no DNSKEY of signed.test.
     String wrong = knot.trustAnchor("other.test").replace("other.test.", "signed.test.");
     DnsjavaLookup dns = validating(wrong);
-    DnssecOutcome<TlsaRecord> tlsa = await(dns.tlsa("mx.signed.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.signed.test", 25));
     assertThat(tlsa.bogus()).as("%s", tlsa).isTrue();
     assertThat(tlsa.authenticated()).isFalse();
   }

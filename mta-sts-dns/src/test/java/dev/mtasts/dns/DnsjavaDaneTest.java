@@ -3,6 +3,7 @@ package dev.mtasts.dns;
 import static dev.mtasts.dns.FakeZone.cname;
 import static dev.mtasts.dns.FakeZone.mx;
 import static dev.mtasts.dns.FakeZone.name;
+import static dev.mtasts.dns.OutcomeAssertions.awaitDnssec;
 import static dev.mtasts.dns.OutcomeAssertions.failure;
 import static dev.mtasts.dns.OutcomeAssertions.recordList;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,10 +15,8 @@ import dev.mtasts.core.dns.MxRecord;
 import dev.mtasts.core.dns.TlsaRecord;
 import java.util.HexFormat;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -67,11 +66,6 @@ class DnsjavaDaneTest {
         .trustAuthenticatedData().build();
   }
 
-  private static <T> DnssecOutcome<T> await(CompletionStage<DnssecOutcome<T>> stage)
-      throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
-  }
-
   @Test
   @DisplayName("APP-19: with trustAuthenticatedData an answer with AD is SECURE, and AD is asked for")
   void adBitFromTrustedResolverMakesTheAnswerSecure() throws Exception {
@@ -79,10 +73,10 @@ class DnsjavaDaneTest {
     try (FakeDnsServer server = FakeDnsServer.start(
         adFor(zone, Set.of("_25._tcp.mx.example", "example")))) {
       DnsjavaLookup dns = trusting(server);
-      DnssecOutcome<TlsaRecord> t = await(dns.tlsa("mx.example", 25));
+      DnssecOutcome<TlsaRecord> t = awaitDnssec(dns.tlsa("mx.example", 25));
       assertThat(t.status()).isEqualTo(DnssecStatus.SECURE);
       assertThat(recordList(t.outcome())).containsExactly(new TlsaRecord(3, 1, 1, HASH));
-      DnssecOutcome<MxRecord> m = await(dns.mxDnssec("example"));
+      DnssecOutcome<MxRecord> m = awaitDnssec(dns.mxDnssec("example"));
       assertThat(m.status()).isEqualTo(DnssecStatus.SECURE);
       // RFC 6840 §5.7: a query with AD set asks the resolver to report authentication.
       assertThat(server.queries()).allSatisfy(q -> assertThat(q.getHeader().getFlag(Flags.AD)).isTrue());
@@ -96,7 +90,7 @@ class DnsjavaDaneTest {
     try (FakeDnsServer server = FakeDnsServer.start(adFor(zone, Set.of("_25._tcp.mx.example")))) {
       DnsjavaLookup dns = DnsjavaLookup.builder().servers(server.hostPort()).executor(executor)
           .build();
-      DnssecOutcome<TlsaRecord> t = await(dns.tlsa("mx.example", 25));
+      DnssecOutcome<TlsaRecord> t = awaitDnssec(dns.tlsa("mx.example", 25));
       assertThat(t.status()).isEqualTo(DnssecStatus.NOT_VALIDATED);
       assertThat(t.authenticated()).isFalse();
     }
@@ -107,7 +101,7 @@ class DnsjavaDaneTest {
   void answerWithoutAdIsInsecure() throws Exception {
     FakeZone zone = FakeZone.chasing().add(tlsa("_25._tcp.mx.example"));
     try (FakeDnsServer server = FakeDnsServer.start(adFor(zone, Set.of()))) {
-      DnssecOutcome<TlsaRecord> t = await(trusting(server).tlsa("mx.example", 25));
+      DnssecOutcome<TlsaRecord> t = awaitDnssec(trusting(server).tlsa("mx.example", 25));
       assertThat(t.status()).isEqualTo(DnssecStatus.INSECURE);
       assertThat(recordList(t.outcome())).hasSize(1);
     }
@@ -119,13 +113,13 @@ class DnsjavaDaneTest {
     FakeZone zone = FakeZone.notChasing()
         .add(cname("_25._tcp.mx.example", "tlsa.provider"), tlsa("tlsa.provider"));
     try (FakeDnsServer server = FakeDnsServer.start(adFor(zone, Set.of("_25._tcp.mx.example")))) {
-      DnssecOutcome<TlsaRecord> t = await(trusting(server).tlsa("mx.example", 25));
+      DnssecOutcome<TlsaRecord> t = awaitDnssec(trusting(server).tlsa("mx.example", 25));
       assertThat(recordList(t.outcome())).hasSize(1);
       assertThat(t.status()).isEqualTo(DnssecStatus.INSECURE);
     }
     try (FakeDnsServer server = FakeDnsServer.start(
         adFor(zone, Set.of("_25._tcp.mx.example", "tlsa.provider")))) {
-      DnssecOutcome<TlsaRecord> t = await(trusting(server).tlsa("mx.example", 25));
+      DnssecOutcome<TlsaRecord> t = awaitDnssec(trusting(server).tlsa("mx.example", 25));
       assertThat(t.status()).isEqualTo(DnssecStatus.SECURE);
     }
   }
@@ -143,10 +137,10 @@ class DnsjavaDaneTest {
       return new FakeDnsServer.Answer(m);
     })) {
       DnsjavaLookup dns = trusting(server);
-      DnssecOutcome<TlsaRecord> bogus = await(dns.tlsa("bogus.example", 25));
+      DnssecOutcome<TlsaRecord> bogus = awaitDnssec(dns.tlsa("bogus.example", 25));
       assertThat(bogus.bogus()).isTrue();
       assertThat(bogus.status()).isEqualTo(DnssecStatus.INSECURE);
-      DnssecOutcome<TlsaRecord> plain = await(dns.tlsa("plain.example", 25));
+      DnssecOutcome<TlsaRecord> plain = awaitDnssec(dns.tlsa("plain.example", 25));
       failure(plain.outcome(), DnsFailure.SERVFAIL);
       assertThat(plain.bogus()).isFalse();
     }

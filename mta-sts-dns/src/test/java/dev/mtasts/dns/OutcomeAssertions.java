@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.fail;
 
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.dns.DnssecOutcome;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +18,11 @@ final class OutcomeAssertions {
   private OutcomeAssertions() {}
 
   static <T> DnsOutcome<T> await(CompletionStage<DnsOutcome<T>> stage) throws Exception {
+    return stage.toCompletableFuture().get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+  }
+
+  static <T> DnssecOutcome<T> awaitDnssec(CompletionStage<DnssecOutcome<T>> stage)
+      throws Exception {
     return stage.toCompletableFuture().get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -239,6 +239,33 @@ public final class FakeDnsLookup implements DnsLookup {
   }
 
   /**
+   * Returns a view of this fake as a lookup written before the DNSSEC methods: it answers TXT, MX
+   * and addresses as this fake does, and {@link DnsLookup#mxDnssec(String)} and
+   * {@link DnsLookup#tlsa(String, int)} with the SPI's defaults ({@link DnssecStatus#NOT_VALIDATED}).
+   *
+   * @return the view
+   */
+  public DnsLookup withoutDnssec() {
+    FakeDnsLookup fake = this;
+    return new DnsLookup() {
+      @Override
+      public CompletionStage<DnsOutcome<String>> txt(String name) {
+        return fake.txt(name);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
+        return fake.mx(name);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
+        return fake.addresses(host);
+      }
+    };
+  }
+
+  /**
    * Returns how many TLSA queries were made for {@code _<port>._tcp.<host>}.
    *
    * @param host the server's host name
