@@ -89,6 +89,9 @@ import org.xbill.DNS.lookup.LookupSession;
  *       CNAME loop or a chain over
  *       {@link Builder#maxCnameChain(int)}: {@link DnsOutcome.TemporaryFailure} with the matching
  *       {@link DnsFailure} and the cause.
+ *   <li>A SERVFAIL that carries an extended DNS error from 6 (DNSSEC Bogus) to 12 (RFC 8914), or
+ *       an answer the in-process validator finds bogus: {@link DnsOutcome.TemporaryFailure} with
+ *       {@link DnsFailure#DNSSEC_BOGUS} (see "DNSSEC" below).
  * </ul>
  * The stage completes exceptionally only for a programming error: a {@code null} name
  * ({@link NullPointerException}) or a name that is not a valid DNS name
