@@ -17,7 +17,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -42,26 +41,25 @@ class DnsjavaDaneIT {
       plain A 192.0.2.26
       """.formatted(HASH);
 
+  private static KnotLookup server;
   private static KnotServer knot;
   private static ExecutorService executor;
   private static String signedAnchor;
 
   @BeforeAll
   static void start() throws IOException {
-    knot = KnotServer.start(
+    server = KnotLookup.start(
         Map.of("signed.test", ZONE, "unsigned.test", ZONE, "stripped.test", ZONE, "other.test", ZONE),
         Set.of("signed.test", "other.test"));
-    executor = Executors.newFixedThreadPool(2);
+    knot = server.knot;
+    executor = server.executor;
     signedAnchor = knot.trustAnchor("signed.test");
   }
 
   @AfterAll
   static void stop() {
-    if (knot != null) {
-      knot.close();
-    }
-    if (executor != null) {
-      executor.shutdownNow();
+    if (server != null) {
+      server.close();
     }
   }
 
@@ -107,8 +105,7 @@ class DnsjavaDaneIT {
   @Test
   @DisplayName("APP-19: without a DNSSEC option nothing is validated, even a signed zone")
   void lookupWithoutDnssecIsNotValidated() throws Exception {
-    DnsjavaLookup dns = DnsjavaLookup.builder().servers(knot.hostPort()).executor(executor).build();
-    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(dns.tlsa("mx.signed.test", 25));
+    DnssecOutcome<TlsaRecord> tlsa = awaitDnssec(server.dns.tlsa("mx.signed.test", 25));
     assertThat(tlsa.status()).isEqualTo(DnssecStatus.NOT_VALIDATED);
     assertThat(recordList(tlsa.outcome())).hasSize(1);
   }

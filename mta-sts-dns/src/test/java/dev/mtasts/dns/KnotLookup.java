@@ -3,6 +3,7 @@ package dev.mtasts.dns;
 import dev.mtasts.testing.KnotServer;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -21,6 +22,11 @@ final class KnotLookup implements AutoCloseable {
   /** Starts knotd with these zones (name to zone-file text). */
   static KnotLookup start(Map<String, String> zones) throws IOException {
     return new KnotLookup(KnotServer.start(zones));
+  }
+
+  /** Starts knotd with these zones, signing {@code signed} (see KnotServer#start(Map, Set)). */
+  static KnotLookup start(Map<String, String> zones, Set<String> signed) throws IOException {
+    return new KnotLookup(KnotServer.start(zones, signed));
   }
 
   /** A TCP-only lookup asking the same server on the same executor. */
