@@ -69,7 +69,7 @@ class PostfixKitIT {
   }
 
   @Test
-  @DisplayName("PFX-28: postmap asks mta-sts-daemon, which resolves through the loopback name server and fetches over port 443 trusting the test CA")
+  @DisplayName("PFX-26: postmap asks mta-sts-daemon, which resolves through the loopback name server and fetches over port 443 trusting the test CA")
   void postmapGetsPmsrsAnswerForAFakeDomain() throws IOException {
     PostfixServer.Answer answer = PostfixServer.query(pmsr.table("postfix"), "good.test");
 
@@ -84,7 +84,7 @@ class PostfixKitIT {
   }
 
   @Test
-  @DisplayName("PFX-28: a throwaway Postfix resolves the MX through the loopback name server and delivers over verified TLS")
+  @DisplayName("PFX-26: a throwaway Postfix resolves the MX through the loopback name server and delivers over verified TLS")
   void postfixDeliversToTheFakeMxOverVerifiedTls() throws IOException {
     postfix.submit("kit@sender.test", "rcpt@good.test", "Subject: kit\r\n\r\nhello\r\n");
 
@@ -98,7 +98,7 @@ class PostfixKitIT {
   }
 
   @Test
-  @DisplayName("PFX-28: a message Postfix cannot deliver stays queued, and postqueue -j shows why")
+  @DisplayName("PFX-26: a message Postfix cannot deliver stays queued, and postqueue -j shows why")
   void aDeferredMessageStaysQueuedWithItsReason() throws IOException {
     postfix.submit("kit@sender.test", "rcpt@wrong.test", "Subject: kit\r\n\r\nhello\r\n");
 
