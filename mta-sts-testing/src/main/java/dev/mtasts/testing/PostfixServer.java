@@ -1,15 +1,14 @@
 package dev.mtasts.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalLookupService;
 import java.time.Duration;
@@ -67,6 +66,7 @@ public final class PostfixServer implements AutoCloseable {
       "\\{\"address\": \"((?:[^\"\\\\]|\\\\.)*)\"(?:, \"orig_address\": \"(?:[^\"\\\\]|\\\\.)*\")?"
           + "(?:, \"delay_reason\": \"((?:[^\"\\\\]|\\\\.)*)\")?");
   private static final Pattern QUEUE_ID = Pattern.compile("\"queue_id\": \"([0-9A-Za-z]+)\"");
+  private static final Pattern LOGGED_QUEUE_ID = Pattern.compile("\\]: ([0-9A-Za-z]+): to=<");
   private static final Pattern QUEUE_NAME = Pattern.compile("\"queue_name\": \"([a-z]+)\"");
   private static volatile @Nullable Path postmapConfig;
 
@@ -350,6 +350,51 @@ public final class PostfixServer implements AutoCloseable {
   }
 
   /**
+   * Waits until an attempt for {@code recipient} is deferred and the queue manager has moved the
+   * message to the {@code deferred} queue, then returns it as {@code postqueue -j} shows it. The
+   * move is seen on an inotify event (a {@link WatchService} on the unhashed deferred directory:
+   * {@code hash_queue_names = defer}), not by polling: smtp(8) logs the deferral before
+   * qmgr(8) moves the file.
+   *
+   * @param recipient the envelope recipient
+   * @param timeout the longest wait, for both steps
+   * @return the deferred message, with its delay reason
+   * @throws IOException if the attempt did not end in a deferral, or the move is not seen in time
+   */
+  public QueuedMessage awaitDeferred(String recipient, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Path deferred = directory.resolve("queue").resolve("deferred");
+    try (WatchService watch = deferred.getFileSystem().newWatchService()) {
+      // Registered before the log is read, so that no move can happen unseen in between.
+      deferred.register(watch, StandardWatchEventKinds.ENTRY_CREATE);
+      String line = awaitDelivery(recipient, timeout);
+      Matcher id = LOGGED_QUEUE_ID.matcher(line);
+      if (!line.contains("status=deferred") || !id.find()) {
+        throw new IOException("the attempt was not deferred: " + line);
+      }
+      Path file = deferred.resolve(id.group(1));
+      while (!Files.exists(file)) {
+        WatchKey key = watch.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        if (key == null) {
+          throw new IOException(id.group(1) + " did not reach the deferred queue within " + timeout.toSeconds()
+              + " s\n--- log ---\n" + log());
+        }
+        key.pollEvents();
+        key.reset();
+      }
+      for (QueuedMessage m : queue()) {
+        if (m.queueId().equals(id.group(1))) {
+          return m;
+        }
+      }
+      throw new IOException(id.group(1) + " left the deferred queue at once");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a deferral", e);
+    }
+  }
+
+  /**
    * Returns what Postfix has logged so far.
    *
    * @return the log text
@@ -559,6 +604,9 @@ public final class PostfixServer implements AutoCloseable {
       all.put("local_transport", "error:local delivery is disabled");
       all.put("maillog_file", "/dev/stdout");
       all.put("smtp_tls_loglevel", "1");
+      // Deferred files directly in queue/deferred, so that awaitDeferred can watch one directory
+      // (only the defer logs stay hashed; an empty list makes "postfix check" fail).
+      all.put("hash_queue_names", "defer");
       if (!destinationPorts.isEmpty()) {
         StringBuilder inline = new StringBuilder("inline:{");
         int n = 0;
