@@ -4,7 +4,7 @@
  * proactive refreshes, DANE precedence (RFC 8461 §2) and Postfix ≥ 3.10 TLSRPT attributes.
  *
  * <p>{@link dev.mtasts.postfix.PostfixPolicyServer} is the embeddable server;
- * {@code dev.mtasts.postfix.PostfixDaemon} is the daemon's {@code main} (see docs/postfix.md).
+ * {@link dev.mtasts.postfix.PostfixDaemon} is the daemon's {@code main} (see docs/postfix.md).
  */
 module dev.mtasts.postfix {
   requires static transitive org.jspecify;

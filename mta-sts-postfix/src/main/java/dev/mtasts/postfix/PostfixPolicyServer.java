@@ -98,7 +98,7 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  * The server starts no thread: each listener's accept loop and each connection run as one task
  * on the {@link Builder#executor} (give it at least {@code maxConnections} + 2 threads), and
- * the idle timeouts run on the {@link Builder#scheduler}. The daemon ({@code PostfixDaemon})
+ * the idle timeouts run on the {@link Builder#scheduler}. The daemon ({@link PostfixDaemon})
  * owns both.
  */
 public final class PostfixPolicyServer implements AutoCloseable {
@@ -201,7 +201,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
       ServerSocketChannel listener = l;
       executor.execute(() -> acceptLoop(listener));
     }
-    LOG.info("Postfix policy server listening tcp={} unix={} zones={}", boundTcp == null ? "-" : boundTcp,
+    LOG.info("event=listening tcp={} unix={} zones={}", boundTcp == null ? "-" : boundTcp,
         unixPath == null ? "-" : unixPath, zones.keySet());
     return boundTcp == null ? -1 : boundTcp.getPort();
   }
@@ -256,14 +256,14 @@ public final class PostfixPolicyServer implements AutoCloseable {
         ch = listener.accept();
       } catch (IOException e) {
         if (!closing) {
-          LOG.error("Postfix policy server stopped accepting: {}", SafeText.escape(String.valueOf(e.getMessage())));
+          LOG.error("event=accept-failed error={}", SafeText.escape(String.valueOf(e.getMessage())));
         }
         return;
       }
       if (closing || !permits.tryAcquire()) {
         // PFX-11: over the cap (or shutting down), a connection is closed at once, unread.
         metrics.refused();
-        LOG.debug("socketmap connection refused open={} max={}", maxConnections - permits.availablePermits(),
+        LOG.debug("event=refused open={} max={}", maxConnections - permits.availablePermits(),
             maxConnections);
         closeQuietly(ch);
         continue;
@@ -294,7 +294,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
     long nanos = System.nanoTime() - start;
     metrics.query(request.name(), answer.kind(), nanos);
     if (LOG.isDebugEnabled()) {
-      LOG.debug("query zone={} key={} answer={} reason={} ms={}", SafeText.escape(request.name(), 64),
+      LOG.debug("event=query zone={} key={} answer={} reason={} ms={}", SafeText.escape(request.name(), 64),
           SafeText.escape(request.key(), 300), answer.kind(), answer.reason(), nanos / 1_000_000);
     }
     return answer;
@@ -320,7 +320,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
       return Answers.error(Status.TIMEOUT, "MTA-STS lookup took longer than " + Durations.human(zone.queryTimeout()),
           "deadline");
     } catch (ExecutionException e) {
-      LOG.error("MTA-STS lookup failed for {}", domain.get(), e.getCause());
+      LOG.error("event=query-failed domain={}", domain.get(), e.getCause());
       return Answers.error(Status.TEMP, "MTA-STS lookup failed", "error");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -375,7 +375,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
         c.closeQuietly();
       }
     }
-    LOG.info("Postfix policy server stopped clean={}", clean);
+    LOG.info("event=server-stopped clean={}", clean);
     return clean;
   }
 
