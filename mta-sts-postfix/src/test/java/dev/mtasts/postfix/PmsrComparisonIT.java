@@ -98,6 +98,7 @@ class PmsrComparisonIT {
     String updated = text.substring(0, from + BEGIN.length()) + "\n" + table + text.substring(to);
     if (Boolean.getBoolean("mtasts.updateDocs")) {
       Files.writeString(doc, updated, StandardCharsets.UTF_8);
+      text = updated;
     }
     assertThat(text).as("%s is out of date: run this IT with -Dmtasts.updateDocs=true", doc).isEqualTo(updated);
   }

@@ -99,7 +99,17 @@ final class Scenarios {
           "[bracket.test]", "postfix", "NOTFOUND",
           "RFC 8461 §4, §5: a policy names the MX hosts of the Policy Domain and applies to MX-based delivery; "
               + "`[host]` is a next hop Postfix uses without an MX lookup (postconf(5) `relayhost`, transport(5)), "
-              + "a host the sender chose. PMSR strips the brackets and applies the domain's MX list to it."));
+              + "a host the sender chose. PMSR strips the brackets and applies the domain's MX list to it."),
+      differs("wildcard MX, zone with TLSRPT attributes", "tlsrpt.test", serving(policy("enforce", "*.mx.tlsrpt.test")),
+          "tlsrpt.test", "tlsrpt", "OK secure match=.mx.tlsrpt.test servername=hostname policy_type=sts "
+              + "policy_domain=tlsrpt.test policy_ttl=86400 mx_host_pattern=*.mx.tlsrpt.test "
+              + "{ policy_string = version: STSv1 } { policy_string = mode: enforce } "
+              + "{ policy_string = mx: *.mx.tlsrpt.test } { policy_string = max_age: 86400 }",
+          "RFC 8461 §4.1: `*.mx.tlsrpt.test` matches exactly one label, but Postfix's `match=.mx.tlsrpt.test` "
+              + "accepts a certificate at any depth. With the attributes of Postfix 3.10 and later "
+              + "(`mx_host_pattern`, `smtp_tls_enforce_sts_mx_patterns`), Postfix checks each MX host against "
+              + "the RFC patterns itself, and its TLS reports can name the policy (RFC 8460 §4.3: `policy-type`, "
+              + "`policy-domain`, `policy-string`, `mx-host`). PMSR cannot give them: it answers the same in every zone."));
 
   private static Scenario differs(String title, String domain, UnaryOperator<FakeDomain.Builder> spec, String key,
       String zone, String ours, String why) {
