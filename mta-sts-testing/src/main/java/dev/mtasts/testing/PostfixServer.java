@@ -588,36 +588,37 @@ public final class PostfixServer implements AutoCloseable {
     }
 
     private String mainCf(Path dir) {
-      Map<String, String> all = new LinkedHashMap<>();
-      all.put("compatibility_level", "3.6");
-      all.put("queue_directory", dir.resolve("queue").toString());
-      all.put("data_directory", dir.resolve("data").toString());
-      all.put("mail_owner", "postfix");
-      all.put("setgid_group", "postdrop");
-      all.put("inet_interfaces", "loopback-only");
-      all.put("inet_protocols", "ipv4");
-      all.put("myhostname", "postfix.sender.test");
-      all.put("mydestination", "");
-      all.put("relayhost", "");
-      all.put("alias_maps", "");
-      all.put("alias_database", "");
-      all.put("local_transport", "error:local delivery is disabled");
-      all.put("maillog_file", "/dev/stdout");
-      all.put("smtp_tls_loglevel", "1");
-      // Deferred files directly in queue/deferred, so that awaitDeferred can watch one directory
-      // (only the defer logs stay hashed; an empty list makes "postfix check" fail).
-      all.put("hash_queue_names", "defer");
+      // In main.cf the last definition of a parameter wins: the test's parameters come last.
+      // hash_queue_names = defer puts deferred files directly in queue/deferred, so that
+      // awaitDeferred watches one directory (an empty list makes "postfix check" fail).
+      StringBuilder s = new StringBuilder("""
+          # Written by dev.mtasts.testing.PostfixServer
+          compatibility_level = 3.6
+          queue_directory = %1$s/queue
+          data_directory = %1$s/data
+          mail_owner = postfix
+          setgid_group = postdrop
+          inet_interfaces = loopback-only
+          inet_protocols = ipv4
+          myhostname = postfix.sender.test
+          mydestination =
+          relayhost =
+          alias_maps =
+          alias_database =
+          local_transport = error:local delivery is disabled
+          maillog_file = /dev/stdout
+          smtp_tls_loglevel = 1
+          hash_queue_names = defer
+          """.formatted(dir));
       if (!destinationPorts.isEmpty()) {
-        StringBuilder inline = new StringBuilder("inline:{");
+        s.append("transport_maps = inline:{");
         int n = 0;
         for (String domain : destinationPorts.keySet()) {
-          inline.append(n == 0 ? "" : ", ").append(domain).append("=smtp_port").append(n++).append(':');
+          s.append(n == 0 ? "" : ", ").append(domain).append("=smtp_port").append(n++).append(':');
         }
-        all.put("transport_maps", inline.append('}').toString());
+        s.append("}\n");
       }
-      all.putAll(parameters);
-      StringBuilder s = new StringBuilder("# Written by dev.mtasts.testing.PostfixServer\n");
-      all.forEach((k, v) -> s.append(k).append(" = ").append(v).append('\n'));
+      parameters.forEach((k, v) -> s.append(k).append(" = ").append(v).append('\n'));
       return s.toString();
     }
 
