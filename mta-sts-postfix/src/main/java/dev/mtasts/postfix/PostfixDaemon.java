@@ -49,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * mta-sts postfix [--config FILE] [--check-config] [--verbose]
  * </pre>
  *
- * <p>Exit codes: 0 stopped cleanly (or the configuration is valid, with {@code --check-config}),
- * 1 configuration errors, 2 usage error, 3 could not start (a port or socket in use, the store
- * directory not writable). Documented in docs/postfix.md.
+ * <p>Exit codes: 0 the configuration is valid ({@code --check-config}) or help was shown, 1
+ * configuration errors, 2 usage error, 3 could not start (a port or socket in use, the store
+ * directory not writable). A running daemon stops on SIGTERM or SIGINT: the shutdown hook stops
+ * gracefully, then the JVM exits with its own status for the signal (143 for SIGTERM, 130 for
+ * SIGINT). Documented in docs/postfix.md.
  *
  * <p>Threads: the daemon owns every thread it uses (all daemon threads, named
  * {@code mta-sts-postfix-*}): the connection pool (at most {@code max_connections} + 4), one
@@ -76,7 +78,8 @@ public final class PostfixDaemon implements AutoCloseable {
       "  -v, --verbose       log each query (debug level)",
       "  -h, --help          show this help",
       "main.cf: smtp_tls_policy_maps = socketmap:inet:127.0.0.1:8461:postfix",
-      "Exit codes: 0 stopped cleanly or valid, 1 configuration errors, 2 usage error, 3 could not start.");
+      "Exit codes: 0 valid, 1 configuration errors, 2 usage error, 3 could not start;",
+      "SIGTERM stops gracefully (exit status 143).");
 
   private final PostfixPolicyServer server;
   private final @Nullable MetricsEndpoint metrics;

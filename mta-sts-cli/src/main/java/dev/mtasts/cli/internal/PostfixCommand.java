@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
     description = "Run the MTA-STS policy server for Postfix's smtp_tls_policy_maps (socketmap); "
         + "see docs/postfix.md.",
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly, or the configuration is valid", "1:configuration errors", "2:usage error",
-        "3:could not start"})
+    exitCodeList = {"0:the configuration is valid (--check-config)", "1:configuration errors", "2:usage error",
+        "3:could not start", "143:stopped by SIGTERM, gracefully"})
 public final class PostfixCommand implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
