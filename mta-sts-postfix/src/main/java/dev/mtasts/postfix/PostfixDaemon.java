@@ -13,7 +13,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -46,9 +49,11 @@ import org.slf4j.LoggerFactory;
  * mta-sts postfix [--config FILE] [--check-config] [--verbose]
  * </pre>
  *
- * <p>Exit codes: 0 stopped cleanly (or the configuration is valid, with {@code --check-config}),
- * 1 configuration errors, 2 usage error, 3 could not start (a port or socket in use, the store
- * directory not writable). Documented in docs/postfix.md.
+ * <p>Exit codes: 0 the configuration is valid ({@code --check-config}) or help was shown, 1
+ * configuration errors, 2 usage error, 3 could not start (a port or socket in use, the store
+ * directory not writable). A running daemon stops on SIGTERM or SIGINT: the shutdown hook stops
+ * gracefully, then the JVM exits with its own status for the signal (143 for SIGTERM, 130 for
+ * SIGINT). Documented in docs/postfix.md.
  *
  * <p>Threads: the daemon owns every thread it uses (all daemon threads, named
  * {@code mta-sts-postfix-*}): the connection pool (at most {@code max_connections} + 4), one
@@ -73,7 +78,8 @@ public final class PostfixDaemon implements AutoCloseable {
       "  -v, --verbose       log each query (debug level)",
       "  -h, --help          show this help",
       "main.cf: smtp_tls_policy_maps = socketmap:inet:127.0.0.1:8461:postfix",
-      "Exit codes: 0 stopped cleanly or valid, 1 configuration errors, 2 usage error, 3 could not start.");
+      "Exit codes: 0 valid, 1 configuration errors, 2 usage error, 3 could not start;",
+      "SIGTERM stops gracefully (exit status 143).");
 
   private final PostfixPolicyServer server;
   private final @Nullable MetricsEndpoint metrics;
@@ -112,6 +118,20 @@ public final class PostfixDaemon implements AutoCloseable {
    * @return the exit code
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true),
+        new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true));
+  }
+
+  /**
+   * Runs the daemon as {@link #run(String[], PrintStream, PrintStream)} does, writing to writers
+   * (for the {@code mta-sts postfix} command).
+   *
+   * @param args the arguments
+   * @param out standard output
+   * @param err standard error
+   * @return the exit code
+   */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
     Path file = null;
     boolean check = false;
     for (int i = 0; i < args.length; i++) {

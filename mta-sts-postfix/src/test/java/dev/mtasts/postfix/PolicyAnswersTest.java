@@ -8,7 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.resolver.delivery.DomainDane;
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.resolver.store.PolicyStore;
+import dev.mtasts.resolver.store.StoredPolicy;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -87,6 +94,36 @@ class PolicyAnswersTest {
       assertThat(f.query("postfix fetchfail.example")).isEqualTo("TEMP MTA-STS policy lookup failed: fetch-failed");
       // No record is not a failure: still NOTFOUND.
       assertThat(f.query("postfix nothing.example")).isEqualTo("NOTFOUND ");
+    }
+  }
+
+  @Test
+  @DisplayName("PFX-5: an unreadable policy store answers TEMP (the resolver defers), whatever the zone says")
+  void unreadableStoreAnswersTemp() throws Exception {
+    PolicyStore broken = new PolicyStore() {
+      @Override
+      public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
+        return CompletableFuture.failedFuture(new IOException("disk on fire"));
+      }
+
+      @Override
+      public CompletionStage<Void> save(StoredPolicy entry) {
+        return CompletableFuture.failedFuture(new IOException("disk on fire"));
+      }
+
+      @Override
+      public CompletionStage<Void> delete(PolicyDomain domain) {
+        return CompletableFuture.failedFuture(new IOException("disk on fire"));
+      }
+
+      @Override
+      public CompletionStage<List<StoredPolicy>> loadAll() {
+        return CompletableFuture.failedFuture(new IOException("disk on fire"));
+      }
+    };
+    try (PostfixFixture f = new PostfixFixture(broken, null, b -> { })) {
+      f.publish("example.com", "1", POLICY_ENFORCE);
+      assertThat(f.query("postfix example.com")).isEqualTo("TEMP MTA-STS policy unavailable: store-unavailable");
     }
   }
 
