@@ -78,20 +78,22 @@ final class LiveWorld implements AutoCloseable {
   void startOurs() throws IOException {
     String server = ns.address().getAddress().getHostAddress() + ":53";
     DnsjavaLookup dns = DnsjavaLookup.builder().servers(server)
-        .queryTimeout(Duration.ofSeconds(2)).deadline(Duration.ofSeconds(5)).executor(threads).build();
+        .queryTimeout(Duration.ofSeconds(3)).deadline(Duration.ofSeconds(10)).executor(threads).build();
     HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder()
         .addressResolver(AddressResolver.from(dns))
         .trustManager(pki.trustManager())
-        .deadline(Duration.ofSeconds(10))
+        .deadline(Duration.ofSeconds(20))
         .build();
     MtaStsResolver resolver = MtaStsResolver.builder().dnsLookup(dns).policyFetcher(fetcher)
         .txtRecheckInterval(Duration.ZERO).backgroundRecheck(false).executor(threads).build();
+    // Generous deadlines: a loaded CI machine must not turn an answer into TIMEOUT; no case waits on them.
+    ZoneOptions zone = ZoneOptions.defaults().withQueryTimeout(Duration.ofSeconds(60));
     this.server = PostfixPolicyServer.builder()
         .resolver(resolver)
-        .zone("postfix", ZoneOptions.defaults())
-        .zone("strict", ZoneOptions.defaults().withStrictTesting(true))
-        .zone("temp", ZoneOptions.defaults().withTempFailure(ZoneOptions.TempFailureAnswer.TEMP))
-        .zone("tlsrpt", ZoneOptions.defaults().withTlsrpt(true))
+        .zone("postfix", zone)
+        .zone("strict", zone.withStrictTesting(true))
+        .zone("temp", zone.withTempFailure(ZoneOptions.TempFailureAnswer.TEMP))
+        .zone("tlsrpt", zone.withTlsrpt(true))
         .tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
         .executor(threads)
         .scheduler(scheduler)

@@ -95,6 +95,11 @@ final class Scenarios {
           "RFC 8461 §3.2: each `mx` value is a host name or a `*.` wildcard (`sts-policy-mx-value`); a policy "
               + "with an invalid field is invalid, and an invalid policy is a fetch failure (§3.3), so with nothing "
               + "cached the domain has no policy (§5). PMSR's `match=` with an empty name fails every delivery."),
+      differs("enforce policy with a two-label wildcard", "twostar.test",
+          serving(policy("enforce", "*.*.mx.twostar.test")), "twostar.test", "postfix", "NOTFOUND",
+          "RFC 8461 §3.2, §4.1: a wildcard is only `*.` as the left-most label, matching one label; "
+              + "`*.*.mx.twostar.test` makes the policy invalid, a fetch failure (§3.3). PMSR strips the first `*` "
+              + "and hands Postfix `.*.mx.twostar.test`, a pattern that no certificate name matches."),
       differs("a bracketed next hop (no MX lookup)", "bracket.test", serving(policy("enforce", "mx1.bracket.test")),
           "[bracket.test]", "postfix", "NOTFOUND",
           "RFC 8461 §4, §5: a policy names the MX hosts of the Policy Domain and applies to MX-based delivery; "
