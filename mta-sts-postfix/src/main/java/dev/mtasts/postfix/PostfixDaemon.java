@@ -61,7 +61,13 @@ import org.slf4j.LoggerFactory;
  * resolver's continuations, a pool for the HTTPS fetches (at most 64), one for {@code /metrics}.
  */
 public final class PostfixDaemon implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(PostfixDaemon.class);
+  /**
+   * The logger, created on first use: {@link #run} sets the log level from {@code --verbose} before
+   * any logger exists, which is when slf4j-simple reads it.
+   */
+  private static final class Log {
+    static final Logger LOG = LoggerFactory.getLogger(PostfixDaemon.class);
+  }
 
   /** Exit code: configuration errors. */
   public static final int CONFIG_ERRORS = 1;
@@ -161,7 +167,11 @@ public final class PostfixDaemon implements AutoCloseable {
     }
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       boolean verbose = java.util.Arrays.asList(args).contains("--verbose") || java.util.Arrays.asList(args).contains("-v");
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "info");
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+      if (verbose) {
+        // Debug for this project's classes only: the libraries' debug output would bury the queries.
+        System.setProperty("org.slf4j.simpleLogger.log.dev.mtasts", "debug");
+      }
     }
     DaemonConfig config;
     try {
@@ -283,7 +293,7 @@ public final class PostfixDaemon implements AutoCloseable {
       }
       // CAC-18: the first round runs at once, loading the store and refreshing what is due.
       ScheduledFuture<?> refreshes = resolver.scheduleRefreshes(refresher, config.refreshInterval());
-      LOG.info("event=start tcp={} unix={} store={} metrics={} zones={} dane={} refresh_interval_s={}",
+      Log.LOG.info("event=start tcp={} unix={} store={} metrics={} zones={} dane={} refresh_interval_s={}",
           port < 0 ? "-" : port, config.unixSocket() == null ? "-" : config.unixSocket(),
           config.storeDirectory() == null ? "memory" : config.storeDirectory(),
           metrics == null ? "-" : metrics.address(), config.zones().keySet(), config.dane(),
@@ -366,13 +376,13 @@ public final class PostfixDaemon implements AutoCloseable {
       return;
     }
     closed = true;
-    LOG.info("event=stopping grace_ms={}", config.shutdownGrace().toMillis());
+    Log.LOG.info("event=stopping grace_ms={}", config.shutdownGrace().toMillis());
     boolean clean = server.shutdown(config.shutdownGrace());
     refreshes.cancel(false);
     if (metrics != null) {
       metrics.close();
     }
     pools.forEach(ExecutorService::shutdownNow);
-    LOG.info("event=stopped clean={}", clean);
+    Log.LOG.info("event=stopped clean={}", clean);
   }
 }

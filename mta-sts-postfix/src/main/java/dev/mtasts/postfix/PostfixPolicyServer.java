@@ -4,6 +4,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Durations;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.postfix.SocketmapReply.Status;
 import dev.mtasts.postfix.internal.Answers;
 import dev.mtasts.postfix.internal.Answers.Answer;
@@ -186,7 +187,11 @@ public final class PostfixPolicyServer implements AutoCloseable {
       if (tcpAddress != null) {
         ServerSocketChannel tcp = ServerSocketChannel.open();
         listeners.add(tcp);
-        tcp.bind(tcpAddress, 128);
+        try {
+          tcp.bind(tcpAddress, 128);
+        } catch (IOException e) {
+          throw new IOException("cannot listen on " + tcpAddress + ": " + Text.message(e), e);
+        }
         boundTcp = (InetSocketAddress) tcp.getLocalAddress();
       }
       if (unixPath != null) {

@@ -18,8 +18,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** The protocol's bounds: hostile netstrings, connection caps, idle connections, deadlines. */
+@Timeout(60)
 class ConnectionLimitsTest {
 
   @Test

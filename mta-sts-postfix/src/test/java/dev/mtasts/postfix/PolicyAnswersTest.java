@@ -19,8 +19,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /** What each resolution answers over a real socketmap connection. */
+@Timeout(60)
 class PolicyAnswersTest {
   static final String SECURE = "OK secure match=mx1.example.com:.backup.example.com servername=hostname";
 

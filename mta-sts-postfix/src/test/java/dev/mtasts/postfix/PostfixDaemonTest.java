@@ -17,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The daemon as a whole: command line, start from a configuration, the metrics endpoint. */
+@Timeout(60)
 class PostfixDaemonTest {
   @TempDir Path dir;
 

@@ -19,9 +19,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Starting, stopping and restarting: the Unix socket, graceful shutdown, the persistent store. */
+@Timeout(60)
 class ServerLifecycleTest {
   @TempDir Path dir;
 

@@ -94,10 +94,15 @@ final class SocketmapClient implements AutoCloseable {
     return read();
   }
 
-  /** Tells whether the server closed the connection (end of stream, or a reset). */
+  /**
+   * Tells whether the server closed the connection (end of stream, or a reset); {@code false} if
+   * it sent more, or sent nothing for 10 seconds.
+   */
   boolean closedByServer() {
     try {
       return in.read() < 0;
+    } catch (java.net.SocketTimeoutException e) {
+      return false;
     } catch (IOException e) {
       return true;
     }

@@ -2,6 +2,7 @@ package dev.mtasts.postfix.internal;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.mtasts.core.internal.Text;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -35,7 +36,12 @@ public final class MetricsEndpoint implements AutoCloseable {
    */
   public static MetricsEndpoint start(InetSocketAddress address, Supplier<String> scrape, Executor executor)
       throws IOException {
-    HttpServer server = HttpServer.create(address, 16);
+    HttpServer server;
+    try {
+      server = HttpServer.create(address, 16);
+    } catch (IOException e) {
+      throw new IOException("cannot listen on " + address + " for /metrics: " + Text.message(e), e);
+    }
     server.createContext("/", exchange -> handle(exchange, scrape));
     server.setExecutor(executor);
     server.start();

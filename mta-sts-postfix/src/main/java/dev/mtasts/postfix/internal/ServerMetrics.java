@@ -65,7 +65,8 @@ public final class ServerMetrics {
    */
   public void query(String zone, String answer, long nanos) {
     String z = zoneTag(zone);
-    registry.counter("mtasts.postfix.queries", "zone", z, "answer", answer).increment();
+    Counter.builder("mtasts.postfix.queries").tag("zone", z).tag("answer", answer)
+        .description("Answered socketmap queries by zone and answer kind").register(registry).increment();
     Timer.builder("mtasts.postfix.query.duration").tag("zone", z)
         .description("Time from a request's arrival to its answer").register(registry)
         .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
