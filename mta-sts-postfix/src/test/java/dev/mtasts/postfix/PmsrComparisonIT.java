@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -56,10 +55,6 @@ class PmsrComparisonIT {
     }
   }
 
-  static Stream<Scenarios.Scenario> scenarios() {
-    return Scenarios.ALL.stream();
-  }
-
   /** The answer with its {@code match=} list sorted: PMSR lists the patterns from a set. */
   static String normalized(PostfixServer.Answer a) {
     return Arrays.stream(a.toString().split(" ")).map(w -> w.startsWith("match=")
@@ -68,7 +63,7 @@ class PmsrComparisonIT {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("scenarios")
+  @MethodSource("dev.mtasts.postfix.Scenarios#all")
   @Order(1)
   @DisplayName("PFX-27: both daemons are asked the same lookup; they differ exactly where the comparison says why")
   void bothDaemonsAnswer(Scenarios.Scenario s) throws IOException {

@@ -16,7 +16,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -44,12 +43,8 @@ class PostmapAnswersIT {
     }
   }
 
-  static Stream<Scenarios.Scenario> scenarios() {
-    return Scenarios.ALL.stream();
-  }
-
   @ParameterizedTest(name = "{0}")
-  @MethodSource("scenarios")
+  @MethodSource("dev.mtasts.postfix.Scenarios#all")
   @DisplayName("PFX-20: postmap -q gets our daemon's answer for each kind of domain")
   void postmapGetsTheAnswerForEachKindOfDomain(Scenarios.Scenario s) throws IOException {
     world.prepare(s, () -> PostfixServer.query(world.table(s.zone()), s.key()));

@@ -4,6 +4,7 @@ import dev.mtasts.testing.FakeDomain;
 import dev.mtasts.testing.PolicyHost;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 
@@ -34,6 +35,11 @@ final class Scenarios {
   record Scenario(String id, String title, String domain, UnaryOperator<FakeDomain.Builder> spec,
       @Nullable UnaryOperator<FakeDomain.Builder> then, boolean servfail, String key, String zone, String ours,
       String why) {}
+
+  /** The scenarios, as a JUnit {@code @MethodSource}. */
+  static Stream<Scenario> all() {
+    return ALL.stream();
+  }
 
   static String policy(String mode, String... mx) {
     StringBuilder p = new StringBuilder("version: STSv1\nmode: ").append(mode).append('\n');
