@@ -203,10 +203,11 @@ public final class PostfixServer implements AutoCloseable {
         conf = postmapConfig;
         if (conf == null) {
           conf = Files.createTempDirectory("mtasts-postmap-");
+          // Files registered later are deleted first: the directory is registered before its file.
+          conf.toFile().deleteOnExit();
+          conf.resolve("main.cf").toFile().deleteOnExit();
           // The compatibility level only keeps postmap from warning about changed defaults.
           Files.writeString(conf.resolve("main.cf"), "compatibility_level = 3.6\n", StandardCharsets.US_ASCII);
-          conf.resolve("main.cf").toFile().deleteOnExit();
-          conf.toFile().deleteOnExit();
           postmapConfig = conf;
         }
       }
