@@ -40,8 +40,14 @@ public final class ScriptedHost implements AutoCloseable {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private ScriptedHost(Script script) throws IOException {
-    server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+  private ScriptedHost(InetSocketAddress bind, Script script) throws IOException {
+    server = new ServerSocket();
+    try {
+      server.bind(bind, 50);
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
     threads.execute(() -> {
       while (!closed) {
         Socket s;
@@ -70,10 +76,23 @@ public final class ScriptedHost implements AutoCloseable {
    */
   public static ScriptedHost start(Script script) {
     try {
-      return new ScriptedHost(script);
+      return new ScriptedHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), script);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /**
+   * Starts a host on a given address, such as port 443 of a {@code 127.X.Y.N} address that a
+   * test's zone gives a host name (binding a port below 1024 needs root).
+   *
+   * @param bind the address and port to listen on
+   * @param script what to do with each connection
+   * @return the running host
+   * @throws IOException if the address cannot be bound
+   */
+  public static ScriptedHost start(InetSocketAddress bind, Script script) throws IOException {
+    return new ScriptedHost(bind, script);
   }
 
   /**
@@ -99,10 +118,10 @@ public final class ScriptedHost implements AutoCloseable {
   /**
    * Returns the address the host listens on.
    *
-   * @return 127.0.0.1 and the port
+   * @return the bound address (127.0.0.1 unless started on another) and the port
    */
   public InetSocketAddress address() {
-    return new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+    return new InetSocketAddress(server.getInetAddress(), server.getLocalPort());
   }
 
   @Override

@@ -9,11 +9,14 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
@@ -99,6 +102,22 @@ public final class TestPki {
    */
   public X509Certificate caCertificate() {
     return caCertificate;
+  }
+
+  /**
+   * Returns the root CA certificate in PEM, for a {@code --ca-file}, Postfix's
+   * {@code smtp_tls_CAfile} or OpenSSL's {@code SSL_CERT_FILE}.
+   *
+   * @return the PEM text
+   */
+  public String caPem() {
+    try {
+      return "-----BEGIN CERTIFICATE-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(caCertificate.getEncoded())
+          + "\n-----END CERTIFICATE-----\n";
+    } catch (CertificateEncodingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /**

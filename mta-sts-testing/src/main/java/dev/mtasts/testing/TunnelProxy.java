@@ -12,7 +12,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A tiny HTTP {@code CONNECT} proxy on loopback that tunnels every {@code CONNECT} to one backend.
+ * A tiny HTTP {@code CONNECT} proxy on loopback that tunnels every {@code CONNECT} to one backend,
+ * or ({@link #forward}) a plain TCP port forward.
  *
  * <p>It lets a test fetch the real URL {@code https://mta-sts.example.test/...} (port 443, the
  * real SNI, {@code Host} and certificate name) while the bytes go to a test server on an
@@ -22,11 +23,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class TunnelProxy implements AutoCloseable {
   private final InetSocketAddress backend;
   private final List<String> targets = new CopyOnWriteArrayList<>();
+  private final boolean connect;
   private final ScriptedHost server;
 
   private TunnelProxy(InetSocketAddress backend) {
     this.backend = backend;
+    this.connect = true;
     this.server = ScriptedHost.start(this::serve);
+  }
+
+  private TunnelProxy(InetSocketAddress listen, InetSocketAddress backend) throws IOException {
+    this.backend = backend;
+    this.connect = false;
+    this.server = ScriptedHost.start(listen, this::serve);
   }
 
   /**
@@ -40,6 +49,21 @@ public final class TunnelProxy implements AutoCloseable {
   }
 
   /**
+   * Starts a plain TCP port forward: every connection to {@code listen} is tunnelled to
+   * {@code backend}, no {@code CONNECT} asked. It lets a client that always dials port 443, such as
+   * Debian's {@code mta-sts-daemon}, reach a test policy host on an ephemeral port at the address
+   * the zone gives {@code mta-sts.<domain>}.
+   *
+   * @param listen the address and port to accept on (port 443 needs root)
+   * @param backend where the bytes go
+   * @return the running forward
+   * @throws IOException if {@code listen} cannot be bound
+   */
+  public static TunnelProxy forward(InetSocketAddress listen, InetSocketAddress backend) throws IOException {
+    return new TunnelProxy(listen, backend);
+  }
+
+  /**
    * Returns a selector that sends every request through this proxy.
    *
    * @return the selector
@@ -49,7 +73,7 @@ public final class TunnelProxy implements AutoCloseable {
   }
 
   /**
-   * Returns the {@code host:port} of every {@code CONNECT} received.
+   * Returns the {@code host:port} of every {@code CONNECT} received (none for a {@link #forward}).
    *
    * @return a snapshot
    */
@@ -58,9 +82,9 @@ public final class TunnelProxy implements AutoCloseable {
   }
 
   /**
-   * Returns the address of the proxy itself.
+   * Returns the address of the proxy (or forward) itself.
    *
-   * @return 127.0.0.1 and the port
+   * @return the address and port it accepts on
    */
   public InetSocketAddress address() {
     return server.address();
@@ -73,23 +97,28 @@ public final class TunnelProxy implements AutoCloseable {
 
   private void serve(Socket client) throws IOException {
     try {
-      String head = ScriptedHost.readHead(client.getInputStream());
-      String[] request = head.split("\r\n", 2)[0].split(" ");
-      if (request.length != 3 || !request[0].equals("CONNECT")) {
+      String[] request = connect
+          ? ScriptedHost.readHead(client.getInputStream()).split("\r\n", 2)[0].split(" ")
+          : new String[0];
+      if (connect && (request.length != 3 || !request[0].equals("CONNECT"))) {
         client.getOutputStream().write("HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n"
             .getBytes(StandardCharsets.US_ASCII));
         client.close();
         return;
       }
-      targets.add(request[1]);
+      if (connect) {
+        targets.add(request[1]);
+      }
       Socket upstream = server.track(new Socket());
       upstream.connect(backend, 5000);
       // Relay each read at once: with Nagle's algorithm, delayed ACKs would add 40 ms stalls.
       upstream.setTcpNoDelay(true);
       client.setTcpNoDelay(true);
-      client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
-          .getBytes(StandardCharsets.US_ASCII));
-      client.getOutputStream().flush();
+      if (connect) {
+        client.getOutputStream().write("HTTP/1.1 200 Connection Established\r\n\r\n"
+            .getBytes(StandardCharsets.US_ASCII));
+        client.getOutputStream().flush();
+      }
       // Each pump half-closes its side at EOF; once both directions have ended, the tunnel is
       // over and both sockets are closed, so a long-lived proxy does not leak two descriptors
       // per tunnel.
