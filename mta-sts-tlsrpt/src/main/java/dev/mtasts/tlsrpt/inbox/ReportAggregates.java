@@ -152,6 +152,31 @@ public final class ReportAggregates {
   }
 
   /**
+   * All days of a domain summed into one, dated with its first day.
+   *
+   * @param domain the policy domain
+   * @return the sums, or empty for a domain without reports
+   */
+  public Optional<DomainDay> total(String domain) {
+    List<DomainDay> list = days(domain);
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    Acc sum = new Acc();
+    for (DomainDay d : list) {
+      sum.reports += d.reports();
+      sum.ok += d.successfulSessions();
+      sum.failed += d.failedSessions();
+      d.sessionsBySender().forEach((k, v) -> sum.sessionsBySender.merge(k, v, Long::sum));
+      d.failuresBySender().forEach((k, v) -> sum.bySender.merge(k, v, Long::sum));
+      d.failuresByResultType().forEach((k, v) -> sum.byType.merge(k, v, Long::sum));
+      d.failuresByMxHost().forEach((k, v) -> sum.byMx.merge(k, v, Long::sum));
+      d.failuresByReason().forEach((k, v) -> sum.byReason.merge(k, v, Long::sum));
+    }
+    return Optional.of(sum.toDay(list.get(0).domain(), list.get(0).day()));
+  }
+
+  /**
    * How many reports had no {@code date-range} and were not counted.
    *
    * @return the count
@@ -231,6 +256,10 @@ public final class ReportAggregates {
       }
       for (FailureDetail f : p.failureDetails()) {
         long n = f.failedSessionCount();
+        if (n == 0) {
+          // Some senders list a detail with no failed session; it would only add a zero row.
+          continue;
+        }
         byType.merge(f.resultType(), n, Long::sum);
         String mx = f.receivingMxHostname();
         byMx.merge(mx == null || mx.isBlank() ? UNKNOWN : mx.toLowerCase(Locale.ROOT), n, Long::sum);
