@@ -36,8 +36,8 @@ public final class ReportHtml {
   private static final String OK = "#2ca02c";
   private static final int W = 640;
   private static final int H = 220;
-  private static final int LEFT = 48;
-  private static final int BOTTOM = 28;
+  private static final int LEFT = 60;
+  private static final int BOTTOM = 34;
   private static final int TOP = 10;
 
   private ReportHtml() {}
@@ -177,10 +177,11 @@ public final class ReportHtml {
       h.append("<text class=\"axis\" x=\"").append(LEFT - 4).append("\" y=\"").append(fmt(y + 4))
           .append("\" text-anchor=\"end\">").append(max * i / 2).append("</text>");
     }
-    int labelEvery = Math.max(1, (int) Math.ceil(slots / 8.0));
-    for (int i = 0; i < slots; i += labelEvery) {
+    int labelEvery = Math.max(1, (int) Math.ceil(slots / 6.0));
+    // Counted back from the last day, so that the newest day always has its label.
+    for (int i = (slots - 1) % labelEvery; i < slots; i += labelEvery) {
       double x = LEFT + slot * i + slot / 2;
-      h.append("<text class=\"axis\" x=\"").append(fmt(x)).append("\" y=\"").append(H - 8)
+      h.append("<text class=\"axis\" x=\"").append(fmt(x)).append("\" y=\"").append(H - 10)
           .append("\" text-anchor=\"middle\">").append(first.plusDays(i).toString().substring(5)).append("</text>");
     }
     for (DomainDay d : days) {
@@ -337,8 +338,8 @@ public final class ReportHtml {
       + "ul.glance li.info{border-color:#1f77b4;background:#eef5fb}"
       + "ul.history{padding-left:1.2em;overflow-wrap:anywhere}"
       + "figure{margin:1em 0}figcaption{font-weight:600;margin-bottom:.3em}"
-      + "svg.chart{width:100%;height:auto;display:block}"
-      + ".grid{stroke:#e3e3e3;stroke-width:1}.axis{font-size:11px;fill:#555}"
+      + "svg.chart{width:100%;max-width:720px;height:auto;display:block}"
+      + ".grid{stroke:#e3e3e3;stroke-width:1}.axis{font-size:14px;fill:#555}"
       + "ul.legend{list-style:none;padding:0;margin:.3em 0;display:flex;flex-wrap:wrap;gap:.3em 1em;font-size:.9em}"
       + ".swatch{display:inline-block;width:.8em;height:.8em;margin-right:.35em;vertical-align:-1px;border-radius:2px}"
       + ".scroll{overflow-x:auto}table{border-collapse:collapse;width:100%}"
