@@ -11,7 +11,7 @@ module dev.mtasts.tlsrpt {
   requires transitive dev.mtasts.resolver;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
-  requires apache.mime4j.core;
+  requires jakarta.mail;
 
   exports dev.mtasts.tlsrpt;
   exports dev.mtasts.tlsrpt.delivery;
