@@ -113,6 +113,11 @@ class ReportAggregatesTest {
     small.add(day(D, 2985, 15));
     assertThat(ReportAggregates.of(small, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
         .isEqualTo(SpikeVerdict.Kind.NORMAL);
+    // 1% to 2.5%: one and a half points more, but not three times the rate.
+    List<ReceivedReport> lessThanTriple = week(990, 10);
+    lessThanTriple.add(day(D, 975, 25));
+    assertThat(ReportAggregates.of(lessThanTriple, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
+        .isEqualTo(SpikeVerdict.Kind.NORMAL);
     // The same day against a quieter baseline is a spike: the rule compares rates.
     List<ReceivedReport> quiet = week(1000, 0);
     quiet.add(day(D, 985, 15));
