@@ -73,20 +73,23 @@ public final class ReportsCommand implements Runnable {
     }
   }
 
+  /** What both subcommands take: the source of the reports and the output options. */
+  abstract static class Base implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    OutputOptions output = new OutputOptions();
+
+    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
+    Source source = new Source();
+  }
+
   /** {@code reports summary}: per domain and day, the counts, the top failures and spikes. */
   @Command(name = "summary", mixinStandardHelpOptions = true,
       description = "Summarise received reports per domain and day: sessions, failures by type, sender, MX host "
           + "and reason, spikes against the trailing week, and what was marked or skipped.")
-  public static final class Summary implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    private OutputOptions output = new OutputOptions();
-
-    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
-    private Source source = new Source();
-
+  public static final class Summary extends Base {
     /** Creates the command; picocli calls this. */
     public Summary() {}
 
@@ -147,16 +150,7 @@ public final class ReportsCommand implements Runnable {
   @Command(name = "html", mixinStandardHelpOptions = true,
       description = "Write one self-contained HTML page (no external assets, readable on a phone) with the "
           + "per-domain status, spikes and charts of sessions and failures per day.")
-  public static final class Html implements Callable<Integer> {
-    @CommandLine.Spec
-    private CommandLine.Model.CommandSpec spec;
-
-    @Mixin
-    private OutputOptions output = new OutputOptions();
-
-    @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
-    private Source source = new Source();
-
+  public static final class Html extends Base {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML file to write")
     private Path out = Path.of("report.html");
 

@@ -100,29 +100,20 @@ class ReportAggregatesTest {
   @Test
   @DisplayName("MON-40: more mail at the same rate, too few failures, or a small rise is no spike")
   void doesNotCallNoiseASpike() {
-    List<ReceivedReport> busier = week(995, 5);
-    busier.add(day(D, 9950, 50));
-    assertThat(ReportAggregates.of(busier, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
-        .isEqualTo(SpikeVerdict.Kind.NORMAL);
-    List<ReceivedReport> few = week(1000, 0);
-    few.add(day(D, 10, 9));
-    assertThat(ReportAggregates.of(few, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
-        .isEqualTo(SpikeVerdict.Kind.NORMAL);
+    assertThat(kindOnD(week(995, 5), 9950, 50)).isEqualTo(SpikeVerdict.Kind.NORMAL);
+    assertThat(kindOnD(week(1000, 0), 10, 9)).isEqualTo(SpikeVerdict.Kind.NORMAL);
     // 0.1% to 0.5%: five times the rate, but less than one point more.
-    List<ReceivedReport> small = week(999, 1);
-    small.add(day(D, 2985, 15));
-    assertThat(ReportAggregates.of(small, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
-        .isEqualTo(SpikeVerdict.Kind.NORMAL);
+    assertThat(kindOnD(week(999, 1), 2985, 15)).isEqualTo(SpikeVerdict.Kind.NORMAL);
     // 1% to 2.5%: one and a half points more, but not three times the rate.
-    List<ReceivedReport> lessThanTriple = week(990, 10);
-    lessThanTriple.add(day(D, 975, 25));
-    assertThat(ReportAggregates.of(lessThanTriple, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
-        .isEqualTo(SpikeVerdict.Kind.NORMAL);
+    assertThat(kindOnD(week(990, 10), 975, 25)).isEqualTo(SpikeVerdict.Kind.NORMAL);
     // The same day against a quieter baseline is a spike: the rule compares rates.
-    List<ReceivedReport> quiet = week(1000, 0);
-    quiet.add(day(D, 985, 15));
-    assertThat(ReportAggregates.of(quiet, false, SpikeRule.DEFAULT).spike("example.org", D).kind())
-        .isEqualTo(SpikeVerdict.Kind.SPIKE);
+    assertThat(kindOnD(week(1000, 0), 985, 15)).isEqualTo(SpikeVerdict.Kind.SPIKE);
+  }
+
+  /** The verdict on D after the trailing days, D having {@code ok} and {@code failed} sessions. */
+  static SpikeVerdict.Kind kindOnD(List<ReceivedReport> trailing, long ok, long failed) {
+    trailing.add(day(D, ok, failed));
+    return ReportAggregates.of(trailing, false, SpikeRule.DEFAULT).spike("example.org", D).kind();
   }
 
   @Test
