@@ -11,6 +11,7 @@ module dev.mtasts.cli {
   requires dev.mtasts.fetch;
   requires dev.mtasts.probe;
   requires dev.mtasts.postfix;
+  requires dev.mtasts.tlsrpt;
   requires info.picocli;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;

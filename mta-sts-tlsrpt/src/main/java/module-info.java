@@ -11,7 +11,9 @@ module dev.mtasts.tlsrpt {
   requires transitive dev.mtasts.resolver;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
+  requires jakarta.mail;
 
   exports dev.mtasts.tlsrpt;
   exports dev.mtasts.tlsrpt.delivery;
+  exports dev.mtasts.tlsrpt.inbox;
 }

@@ -5,6 +5,7 @@ import dev.mtasts.cli.internal.ExplainCommand;
 import dev.mtasts.cli.internal.GenerateCommand;
 import dev.mtasts.cli.internal.LintCommand;
 import dev.mtasts.cli.internal.PostfixCommand;
+import dev.mtasts.cli.internal.ReportsCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
 import dev.mtasts.cli.internal.Suggestions;
 import dev.mtasts.core.SafeText;
@@ -17,18 +18,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve} and
- * {@code explain}.
+ * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve},
+ * {@code explain} and {@code reports}.
  *
  * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error. An unknown command is a
  * usage error even when {@code --help} follows it: it names the closest commands, not the help page.
  */
 @Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
-    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; run the "
-        + "Postfix policy server; "
-        + "explain a finding code.",
+    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; "
+        + "explain a finding code; summarise received TLS reports; run the Postfix policy server.",
     subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class,
-        ExplainCommand.class, PostfixCommand.class},
+        ExplainCommand.class, ReportsCommand.class, PostfixCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
 public final class MtaStsCli implements Runnable {
@@ -102,7 +102,8 @@ public final class MtaStsCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve, explain or postfix");
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "a command is required: generate, check, lint, resolve, explain, reports or postfix");
   }
 
   /** Reports the version from the jar manifest. */

@@ -57,6 +57,9 @@ final class JsonDoc {
       case VALUE_NUMBER_INT -> {
         return p.getLongValue();
       }
+      case VALUE_NUMBER_FLOAT -> {
+        return p.getDoubleValue();
+      }
       case VALUE_TRUE, VALUE_FALSE -> {
         return p.getBooleanValue();
       }

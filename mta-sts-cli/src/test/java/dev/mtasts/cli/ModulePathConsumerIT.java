@@ -71,7 +71,9 @@ class ModulePathConsumerIT {
           && !name.contains("-cli") && !entry.contains("mta-sts-cli");
       boolean dependency = name.startsWith("jspecify-") || name.startsWith("slf4j-api-")
           || name.startsWith("dnsjava-") || name.startsWith("jackson-core-") || name.startsWith("lettuce-core-")
-          || name.startsWith("netty-") || name.startsWith("reactor-core-") || name.startsWith("reactive-streams-");
+          || name.startsWith("netty-") || name.startsWith("reactor-core-") || name.startsWith("reactive-streams-")
+          || name.startsWith("jakarta.mail-api-") || name.startsWith("jakarta.activation-api-")
+          || name.startsWith("angus-mail-") || name.startsWith("angus-activation-");
       if (ours || dependency) {
         modulePath.add(entry);
       }

@@ -1,0 +1,9 @@
+/**
+ * DKIM verification of mailed TLS-RPT reports (RFC 8460 §3) with Apache James jDKIM: plug
+ * {@link dev.mtasts.tlsrpt.dkim.JdkimVerifier} into
+ * {@link dev.mtasts.tlsrpt.inbox.ReportInbox.Builder#dkimVerifier}.
+ */
+@NullMarked
+package dev.mtasts.tlsrpt.dkim;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,282 @@
+package dev.mtasts.tlsrpt.inbox;
+
+import dev.mtasts.tlsrpt.DateRange;
+import dev.mtasts.tlsrpt.FailureDetail;
+import dev.mtasts.tlsrpt.PolicyReport;
+import dev.mtasts.tlsrpt.TlsRptReport;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The received reports counted per policy domain and UTC day (RPT-40), with a spike verdict per
+ * day against the trailing week (MON-40): the plain API a monitor or a page reads.
+ *
+ * <p>A report counts on the UTC day of the middle of its {@code date-range}, so a report that
+ * runs from local midnight to local midnight lands on its own day; a report without a
+ * {@code date-range} is not counted ({@link #undated()}). Each policy counts under its
+ * {@code policy-domain}, lower case; without one, under the mail's {@code TLS-Report-Domain}, else
+ * {@code "(unknown)"}.
+ *
+ * <p>Instances are immutable and thread-safe.
+ */
+public final class ReportAggregates {
+  /** The name used when a sender, MX host or domain is not given. */
+  public static final String UNKNOWN = "(unknown)";
+
+  private final Map<String, NavigableMap<LocalDate, DomainDay>> days;
+  private final int undated;
+  private final SpikeRule rule;
+
+  private ReportAggregates(Map<String, NavigableMap<LocalDate, DomainDay>> days, int undated, SpikeRule rule) {
+    this.days = days;
+    this.undated = undated;
+    this.rule = rule;
+  }
+
+  /**
+   * Counts all reports of an inbox read, with the default spike rule.
+   *
+   * @param inbox what the inbox read
+   * @return the aggregates
+   */
+  public static ReportAggregates of(InboxResult inbox) {
+    return of(inbox.reports(), false, SpikeRule.DEFAULT);
+  }
+
+  /**
+   * Counts reports.
+   *
+   * @param reports the reports, already deduplicated
+   * @param authenticatedOnly {@code true} to count only reports RFC 8460 §3 lets a receiver use
+   *     (HTTPS, or a mail whose DKIM signature passed; RPT-23), {@code false} to count all
+   * @param rule when a day is a spike
+   * @return the aggregates
+   */
+  public static ReportAggregates of(Collection<ReceivedReport> reports, boolean authenticatedOnly, SpikeRule rule) {
+    Objects.requireNonNull(rule, "rule");
+    Map<String, TreeMap<LocalDate, Acc>> acc = new TreeMap<>();
+    int undated = 0;
+    for (ReceivedReport r : reports) {
+      if (authenticatedOnly && !r.authenticated()) {
+        continue;
+      }
+      TlsRptReport report = r.report();
+      DateRange range = report.dateRange();
+      if (range == null) {
+        undated++;
+        continue;
+      }
+      LocalDate day = middle(range);
+      String sender = sender(report);
+      for (PolicyReport p : report.policies()) {
+        String domain = domain(p.policy().policyDomain(), r.reportDomain());
+        Acc a = acc.computeIfAbsent(domain, d -> new TreeMap<>()).computeIfAbsent(day, d -> new Acc());
+        a.add(r, p, sender);
+      }
+    }
+    Map<String, NavigableMap<LocalDate, DomainDay>> out = new TreeMap<>();
+    acc.forEach((domain, byDay) -> {
+      NavigableMap<LocalDate, DomainDay> m = new TreeMap<>();
+      byDay.forEach((day, a) -> m.put(day, a.toDay(domain, day)));
+      out.put(domain, java.util.Collections.unmodifiableNavigableMap(m));
+    });
+    return new ReportAggregates(java.util.Collections.unmodifiableMap(out), undated, rule);
+  }
+
+  private static LocalDate middle(DateRange range) {
+    Instant s = range.start();
+    Instant mid = s.plusSeconds((range.end().getEpochSecond() - s.getEpochSecond()) / 2);
+    return LocalDate.ofInstant(mid, ZoneOffset.UTC);
+  }
+
+  private static String sender(TlsRptReport r) {
+    String org = r.organizationName();
+    if (org != null && !org.isBlank()) {
+      return org.strip();
+    }
+    String contact = r.contactInfo();
+    return contact != null && !contact.isBlank() ? contact.strip() : UNKNOWN;
+  }
+
+  private static String domain(@Nullable String policyDomain, @Nullable String header) {
+    String d = policyDomain != null && !policyDomain.isBlank() ? policyDomain : header;
+    if (d == null || d.isBlank()) {
+      return UNKNOWN;
+    }
+    d = d.strip().toLowerCase(Locale.ROOT);
+    return d.endsWith(".") ? d.substring(0, d.length() - 1) : d;
+  }
+
+  /**
+   * The policy domains with reports, in name order.
+   *
+   * @return the domains
+   */
+  public List<String> domains() {
+    return List.copyOf(days.keySet());
+  }
+
+  /**
+   * The days of a domain that have reports, oldest first.
+   *
+   * @param domain the policy domain
+   * @return the days; empty for a domain without reports
+   */
+  public List<DomainDay> days(String domain) {
+    NavigableMap<LocalDate, DomainDay> m = days.get(domain.toLowerCase(Locale.ROOT));
+    return m == null ? List.of() : List.copyOf(m.values());
+  }
+
+  /**
+   * One day of a domain.
+   *
+   * @param domain the policy domain
+   * @param day the UTC day
+   * @return its counts, or empty when no report covers it
+   */
+  public Optional<DomainDay> day(String domain, LocalDate day) {
+    NavigableMap<LocalDate, DomainDay> m = days.get(domain.toLowerCase(Locale.ROOT));
+    return Optional.ofNullable(m == null ? null : m.get(day));
+  }
+
+  /**
+   * All days of a domain summed into one, dated with its first day.
+   *
+   * @param domain the policy domain
+   * @return the sums, or empty for a domain without reports
+   */
+  public Optional<DomainDay> total(String domain) {
+    List<DomainDay> list = days(domain);
+    if (list.isEmpty()) {
+      return Optional.empty();
+    }
+    Acc sum = new Acc();
+    for (DomainDay d : list) {
+      sum.reports += d.reports();
+      sum.ok += d.successfulSessions();
+      sum.failed += d.failedSessions();
+      d.sessionsBySender().forEach((k, v) -> sum.sessionsBySender.merge(k, v, Long::sum));
+      d.failuresBySender().forEach((k, v) -> sum.bySender.merge(k, v, Long::sum));
+      d.failuresByResultType().forEach((k, v) -> sum.byType.merge(k, v, Long::sum));
+      d.failuresByMxHost().forEach((k, v) -> sum.byMx.merge(k, v, Long::sum));
+      d.failuresByReason().forEach((k, v) -> sum.byReason.merge(k, v, Long::sum));
+    }
+    return Optional.of(sum.toDay(list.get(0).domain(), list.get(0).day()));
+  }
+
+  /**
+   * How many reports had no {@code date-range} and were not counted.
+   *
+   * @return the count
+   */
+  public int undated() {
+    return undated;
+  }
+
+  /**
+   * Judges one day of a domain against the trailing days by the {@link SpikeRule}.
+   *
+   * @param domain the policy domain
+   * @param day the UTC day
+   * @return the verdict
+   */
+  public SpikeVerdict spike(String domain, LocalDate day) {
+    String d = domain.toLowerCase(Locale.ROOT);
+    NavigableMap<LocalDate, DomainDay> m = days.getOrDefault(d, new TreeMap<>());
+    long bf = 0;
+    long bs = 0;
+    int bd = 0;
+    for (DomainDay x : m.subMap(day.minusDays(rule.windowDays()), true, day, false).values()) {
+      bf += x.failedSessions();
+      bs += x.sessions();
+      bd++;
+    }
+    DomainDay today = m.get(day);
+    if (today == null) {
+      return new SpikeVerdict(d, day, SpikeVerdict.Kind.NO_DATA, 0, 0, bf, bs, bd);
+    }
+    long f = today.failedSessions();
+    long s = today.sessions();
+    SpikeVerdict.Kind kind;
+    if (bd < rule.minBaselineDays()) {
+      kind = SpikeVerdict.Kind.NO_BASELINE;
+    } else {
+      double rate = s == 0 ? 0 : (double) f / s;
+      double base = bs == 0 ? 0 : (double) bf / bs;
+      boolean spike = f >= rule.minFailures() && rate >= rule.factor() * base && rate - base >= rule.minIncrease();
+      kind = spike ? SpikeVerdict.Kind.SPIKE : SpikeVerdict.Kind.NORMAL;
+    }
+    return new SpikeVerdict(d, day, kind, f, s, bf, bs, bd);
+  }
+
+  /**
+   * Judges every day with reports of every domain.
+   *
+   * @return the verdicts, by domain then day
+   */
+  public List<SpikeVerdict> verdicts() {
+    List<SpikeVerdict> out = new ArrayList<>();
+    days.forEach((domain, m) -> m.keySet().forEach(day -> out.add(spike(domain, day))));
+    return out;
+  }
+
+  /** Mutable counts of one domain and day while reading. */
+  private static final class Acc {
+    int reports;
+    final java.util.Set<ReceivedReport> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    long ok;
+    long failed;
+    final Map<String, Long> sessionsBySender = new HashMap<>();
+    final Map<String, Long> bySender = new HashMap<>();
+    final Map<String, Long> byType = new HashMap<>();
+    final Map<String, Long> byMx = new HashMap<>();
+    final Map<String, Long> byReason = new HashMap<>();
+
+    void add(ReceivedReport r, PolicyReport p, String sender) {
+      if (seen.add(r)) {
+        reports++;
+      }
+      ok += p.totalSuccessfulSessionCount();
+      failed += p.totalFailureSessionCount();
+      sessionsBySender.merge(sender, p.totalSessionCount(), Long::sum);
+      if (p.totalFailureSessionCount() > 0) {
+        bySender.merge(sender, p.totalFailureSessionCount(), Long::sum);
+      }
+      for (FailureDetail f : p.failureDetails()) {
+        long n = f.failedSessionCount();
+        if (n == 0) {
+          // Some senders list a detail with no failed session; it would only add a zero row.
+          continue;
+        }
+        byType.merge(f.resultType(), n, Long::sum);
+        String mx = f.receivingMxHostname();
+        byMx.merge(mx == null || mx.isBlank() ? UNKNOWN : mx.toLowerCase(Locale.ROOT), n, Long::sum);
+        String reason = f.failureReasonCode();
+        byReason.merge(reason == null || reason.isBlank() ? f.resultType() : reason, n, Long::sum);
+      }
+    }
+
+    DomainDay toDay(String domain, LocalDate day) {
+      return new DomainDay(domain, day, reports, ok, failed, sorted(sessionsBySender), sorted(bySender),
+          sorted(byType), sorted(byMx), sorted(byReason));
+    }
+
+    private static Map<String, Long> sorted(Map<String, Long> m) {
+      Map<String, Long> out = new java.util.LinkedHashMap<>();
+      DomainDay.top(m, m.size()).forEach(e -> out.put(e.getKey(), e.getValue()));
+      return out;
+    }
+  }
+}
