@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionStage;
  * {@link AlertCode#READY_FOR_ENFORCE} and {@link AlertCode#REPORT_FAILURE_SPIKE}; without a
  * source, neither fires. The caller supplies it (a TLS-RPT inbox, a database, a test's map).
  *
- * <p>Contract: bounded in time (the monitor also applies its check deadline); a failure completes
+ * <p>Contract (MON-38): bounded in time (the monitor also applies its check deadline); a failure completes
  * the stage exceptionally, and the monitor then keeps the report-derived alerts as they were.
  */
 @FunctionalInterface

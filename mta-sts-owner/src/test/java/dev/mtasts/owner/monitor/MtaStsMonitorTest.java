@@ -269,7 +269,7 @@ class MtaStsMonitorTest {
     }
   }
 
-  /** MON-24, MON-39: the in-memory report source says clean; testing long enough; enforce resolves it. */
+  /** MON-24, MON-38: the in-memory report source says clean; testing long enough; enforce resolves it. */
   @Test
   void aDomainInTestingWithCleanReportsIsReadyForEnforceAfterTheConfiguredPeriod() {
     MonitorFixture f = fixture();
@@ -300,7 +300,7 @@ class MtaStsMonitorTest {
     }
   }
 
-  /** MON-25, MON-39: a day far above the baseline fires; an ordinary day resolves it. */
+  /** MON-25, MON-38: a day far above the baseline fires; an ordinary day resolves it. */
   @Test
   void aSpikeOfFailuresInTheReportsFiresAndResolves() {
     MonitorFixture f = fixture();
@@ -321,6 +321,23 @@ class MtaStsMonitorTest {
       counts.put(next, new DailyReportCounts(next, 1000, 3));
       f.clock.advance(Duration.ofDays(1));
       assertThat(lines(round(m))).containsExactly("RESOLVED REPORT_FAILURE_SPIKE example.com");
+    }
+  }
+
+  /** MON-38, MON-30: a failing report source keeps the report alerts as they were. */
+  @Test
+  void aFailingReportSourceKeepsTheReportAlerts() {
+    MonitorFixture f = fixture();
+    LocalDate yesterday = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC).minusDays(1);
+    java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+    try (MtaStsMonitor m = f.monitor(b -> b.reportSource((d, from, to) -> fail.get()
+        ? CompletableFuture.failedStage(new java.io.IOException("inbox offline"))
+        : CompletableFuture.completedStage(List.of(new DailyReportCounts(yesterday, 100, 50)))))) {
+      assertThat(lines(round(m))).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
+      fail.set(true);
+      assertThat(round(m)).isEmpty();
+      assertThat(m.runOnce().toCompletableFuture().join().open()).extracting(MonitorRound.OpenCondition::code)
+          .containsExactly(AlertCode.REPORT_FAILURE_SPIKE);
     }
   }
 
