@@ -5,6 +5,7 @@ import dev.mtasts.cli.internal.ExplainCommand;
 import dev.mtasts.cli.internal.GenerateCommand;
 import dev.mtasts.cli.internal.LintCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
+import dev.mtasts.cli.internal.MonitorCommand;
 import dev.mtasts.cli.internal.Suggestions;
 import dev.mtasts.core.SafeText;
 import java.io.PrintStream;
@@ -16,17 +17,17 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve} and
- * {@code explain}.
+ * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve},
+ * {@code explain} and {@code monitor}.
  *
  * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error. An unknown command is a
  * usage error even when {@code --help} follows it: it names the closest commands, not the help page.
  */
 @Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
-    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; "
+    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; monitor domains; "
         + "explain a finding code.",
     subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class,
-        ExplainCommand.class},
+        ExplainCommand.class, MonitorCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
 public final class MtaStsCli implements Runnable {
@@ -98,7 +99,7 @@ public final class MtaStsCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve or explain");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve, explain or monitor");
   }
 
   /** Reports the version from the jar manifest. */
