@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.testing.FakeDomain;
 import dev.mtasts.testing.TestPki;
+import dev.mtasts.testing.WebhookReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,5 +104,17 @@ class MonitorCommandIT {
         .containsEntry("status", "firing").containsEntry("severity", "error").containsEntry("domain", BROKEN)
         .containsEntry("subject", "mx2.broken.test").containsEntry("checklist_id", "MON-12");
     assertThat(Files.readAllLines(file)).containsExactly(lines.get(0));
+  }
+
+  @Test
+  @DisplayName("MON-39: --webhook posts each alert to an HTTPS receiver trusted through --ca-file, retrying a 503")
+  void webhookReceivesTheAlerts() throws IOException {
+    try (WebhookReceiver hook = WebhookReceiver.start(pki.leaf().dnsNames("localhost").issue())) {
+      hook.answerNext(503);
+      Cli r = monitor(broken, "--webhook", hook.uri("/hook").toString(), "--json");
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+      assertThat(hook.deliveries()).extracting(WebhookReceiver.Delivery::status).containsExactly(503, 204);
+      assertThat(hook.deliveries().get(1).body()).isEqualTo(r.out().strip());
+    }
   }
 }

@@ -13,8 +13,10 @@ import dev.mtasts.owner.monitor.JsonLinesAlertSink;
 import dev.mtasts.owner.monitor.MonitorRound;
 import dev.mtasts.owner.monitor.MonitorScheduler;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
+import dev.mtasts.owner.monitor.WebhookAlertSink;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +45,8 @@ import picocli.CommandLine.Option;
 public final class MonitorCommand implements Callable<Integer> {
   /** The most bytes of a --domains file: 10,000 domains of 100 characters. */
   static final int MAX_DOMAINS_FILE_BYTES = 1 << 20;
+  /** The wait before the second webhook attempt (the third waits twice as long). */
+  static final Duration WEBHOOK_RETRY = Duration.ofSeconds(5);
   private static final Pattern PERIOD = Pattern.compile("(\\d{1,9})([smhd]?)");
 
   @CommandLine.Spec
@@ -74,6 +78,11 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--alerts-file", paramLabel = "FILE", description = "also append each alert as a JSON line to FILE")
   private @Nullable Path alertsFile;
 
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "also POST each alert as JSON to this https: URL (3 attempts, 5 and 10 seconds apart; "
+          + "--ca-file applies)")
+  private @Nullable URI webhook;
+
   @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
   private int smtpPort;
 
@@ -102,7 +111,7 @@ public final class MonitorCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     Terminal terminal = output.terminal(out);
-    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+    ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
       Thread t = new Thread(r, "mta-sts-monitor");
       t.setDaemon(true);
       return t;
@@ -116,10 +125,21 @@ public final class MonitorCommand implements Callable<Integer> {
       if (file != null) {
         b.addSink(file);
       }
+      if (webhook != null) {
+        WebhookAlertSink.Builder w = WebhookAlertSink.builder(webhook).executor(timers)
+            .scheduler(MonitorScheduler.of(timers)).timeout(network.timeout()).retryDelay(WEBHOOK_RETRY);
+        javax.net.ssl.X509ExtendedTrustManager trust = network.trustManager();
+        if (trust != null) {
+          w.sslContext(sslContext(trust));
+        }
+        b.addSink(w.build());
+      }
       try (MtaStsMonitor monitor = b.build()) {
         if (once) {
           MonitorRound round = monitor.runOnce().toCompletableFuture().join();
-          round.delivered().toCompletableFuture().get(network.timeout().toSeconds() * 4, TimeUnit.SECONDS);
+          // Three webhook attempts at most, each within --timeout, with 5 and 10 seconds between them.
+          round.delivered().toCompletableFuture().get(network.timeout().toSeconds() * 3
+              + WEBHOOK_RETRY.toSeconds() * 3 + 5, TimeUnit.SECONDS);
           if (!output.json) {
             summary(terminal, round);
           }
@@ -176,6 +196,16 @@ public final class MonitorCommand implements Callable<Integer> {
     for (MonitorRound.OpenCondition o : round.open()) {
       t.line(t.severity(o.severity()), " " + o.code() + " " + o.domain().name() + " " + o.subject() + " since "
           + o.since());
+    }
+  }
+
+  private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509ExtendedTrustManager trust) {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context", e);
     }
   }
 
