@@ -88,8 +88,11 @@ class MonitorStateTest {
   @Test
   void aSecondMonitorOnTheSameDirectoryIsRefused() {
     MonitorFixture f = new MonitorFixture(dir);
-    try (MtaStsMonitor m = f.monitor()) {
+    MtaStsMonitor first = f.monitor();
+    try {
       assertThatThrownBy(f::monitor).isInstanceOf(IllegalStateException.class).hasMessageContaining("in use");
+    } finally {
+      first.close();
     }
     f.monitor().close();
   }
