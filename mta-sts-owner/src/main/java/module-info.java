@@ -11,6 +11,8 @@ module dev.mtasts.owner {
   requires transitive dev.mtasts.core;
   requires org.slf4j;
   requires com.fasterxml.jackson.core;
+  // MailAlertSink only; the mail API and Angus Mail are optional dependencies.
+  requires static jakarta.mail;
 
   exports dev.mtasts.owner;
   exports dev.mtasts.owner.monitor;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.testing.FakeDomain;
 import dev.mtasts.testing.TestPki;
+import dev.mtasts.testing.TestSmtpServer;
 import dev.mtasts.testing.WebhookReceiver;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -104,6 +105,20 @@ class MonitorCommandIT {
         .containsEntry("status", "firing").containsEntry("severity", "error").containsEntry("domain", BROKEN)
         .containsEntry("subject", "mx2.broken.test").containsEntry("checklist_id", "MON-12");
     assertThat(Files.readAllLines(file)).containsExactly(lines.get(0));
+  }
+
+  @Test
+  @DisplayName("MON-39: --mail-to mails each alert over STARTTLS to the kit's SMTP server, trusted through --ca-file")
+  void mailReceivesTheAlerts() throws IOException {
+    try (TestSmtpServer smtp = TestSmtpServer.start(pki.leaf().dnsNames("localhost").issue().serverContext())) {
+      Cli r = monitor(broken, "--mail-to", "postmaster@broken.test", "--mail-from", "monitor@broken.test",
+          "--mail-server", "localhost:" + smtp.port());
+      assertThat(r.exitCode()).as(r.err()).isEqualTo(1);
+      assertThat(smtp.messages()).singleElement().satisfies(m -> {
+        assertThat(m.overTls()).isTrue();
+        assertThat(m.data()).contains("MX_NOT_COVERED broken.test mx2.broken.test");
+      });
+    }
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.mtasts.owner.monitor.AlertJson;
 import dev.mtasts.owner.monitor.AlertStatus;
 import dev.mtasts.owner.monitor.AlertSink;
 import dev.mtasts.owner.monitor.JsonLinesAlertSink;
+import dev.mtasts.owner.monitor.MailAlertSink;
 import dev.mtasts.owner.monitor.MonitorRound;
 import dev.mtasts.owner.monitor.MonitorScheduler;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
@@ -83,6 +84,19 @@ public final class MonitorCommand implements Callable<Integer> {
           + "--ca-file applies)")
   private @Nullable URI webhook;
 
+  @Option(names = "--mail-to", paramLabel = "ADDRESS", description = "also mail each alert to ADDRESS (repeatable)")
+  private List<String> mailTo = new ArrayList<>();
+
+  @Option(names = "--mail-from", paramLabel = "ADDRESS", description = "the sender of alert mails (required with --mail-to)")
+  private @Nullable String mailFrom;
+
+  @Option(names = "--mail-server", paramLabel = "HOST:PORT", defaultValue = "localhost:25",
+      description = "the SMTP server for alert mails, STARTTLS required (default: ${DEFAULT-VALUE})")
+  private String mailServer = "localhost:25";
+
+  @Option(names = "--mail-plaintext", description = "send alert mails even if the server offers no STARTTLS")
+  private boolean mailPlaintext;
+
   @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
   private int smtpPort;
 
@@ -124,6 +138,9 @@ public final class MonitorCommand implements Callable<Integer> {
           .checkDeadline(network.timeout().multipliedBy(4)).addSink(print(out, terminal));
       if (file != null) {
         b.addSink(file);
+      }
+      if (!mailTo.isEmpty()) {
+        b.addSink(mailSink(timers));
       }
       if (webhook != null) {
         WebhookAlertSink.Builder w = WebhookAlertSink.builder(webhook).executor(timers)
@@ -197,6 +214,24 @@ public final class MonitorCommand implements Callable<Integer> {
       t.line(t.severity(o.severity()), " " + o.code() + " " + o.domain().name() + " " + o.subject() + " since "
           + o.since());
     }
+  }
+
+  private MailAlertSink mailSink(ScheduledExecutorService executor) {
+    if (mailFrom == null) {
+      throw new IllegalArgumentException("--mail-to needs --mail-from");
+    }
+    java.net.InetSocketAddress server = NetworkOptions.hostPort(mailServer, "--mail-server");
+    MailAlertSink.Builder m = MailAlertSink.builder().server(server.getHostString(), server.getPort()).from(mailFrom)
+        .executor(executor).timeout(network.timeout());
+    mailTo.forEach(m::to);
+    javax.net.ssl.X509ExtendedTrustManager trust = network.trustManager();
+    if (trust != null) {
+      m.sslContext(sslContext(trust));
+    }
+    if (mailPlaintext) {
+      m.allowPlaintext();
+    }
+    return m.build();
   }
 
   private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509ExtendedTrustManager trust) {
