@@ -7,6 +7,7 @@ import dev.mtasts.cli.internal.LintCommand;
 import dev.mtasts.cli.internal.PostfixCommand;
 import dev.mtasts.cli.internal.ReportsCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
+import dev.mtasts.cli.internal.MonitorCommand;
 import dev.mtasts.cli.internal.Suggestions;
 import dev.mtasts.core.SafeText;
 import java.io.PrintStream;
@@ -19,16 +20,16 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code mta-sts} command: {@code generate}, {@code check}, {@code lint}, {@code resolve},
- * {@code explain} and {@code reports}.
+ * {@code explain}, {@code reports}, {@code monitor} and {@code postfix}.
  *
  * <p>Exit codes: 0 clean, 1 errors found or invalid input, 2 usage error. An unknown command is a
  * usage error even when {@code --help} follows it: it names the closest commands, not the help page.
  */
 @Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
     description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; "
-        + "explain a finding code; summarise received TLS reports; run the Postfix policy server.",
+        + "explain a finding code; monitor domains; summarise received TLS reports; run the Postfix policy server.",
     subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class,
-        ExplainCommand.class, ReportsCommand.class, PostfixCommand.class},
+        ExplainCommand.class, MonitorCommand.class, ReportsCommand.class, PostfixCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
 public final class MtaStsCli implements Runnable {
@@ -103,7 +104,7 @@ public final class MtaStsCli implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "a command is required: generate, check, lint, resolve, explain, reports or postfix");
+        "a command is required: generate, check, lint, resolve, explain, monitor, reports or postfix");
   }
 
   /** Reports the version from the jar manifest. */

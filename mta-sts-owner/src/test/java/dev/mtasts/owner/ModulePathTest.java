@@ -11,6 +11,6 @@ class ModulePathTest {
     assertThat(PolicyGenerator.class.getModule().getName()).isEqualTo("dev.mtasts.owner");
     assertThat(dev.mtasts.core.MtaStsPolicy.class.getModule().getName()).isEqualTo("dev.mtasts.core");
     assertThat(PolicyGenerator.class.getModule().getDescriptor().exports())
-        .extracting(e -> e.source()).containsExactly("dev.mtasts.owner");
+        .extracting(e -> e.source()).containsExactlyInAnyOrder("dev.mtasts.owner", "dev.mtasts.owner.monitor");
   }
 }

@@ -1,0 +1,287 @@
+package dev.mtasts.cli.internal;
+
+import dev.mtasts.cli.MtaStsCli;
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.internal.Durations;
+import dev.mtasts.fetch.ContentTypeMode;
+import dev.mtasts.owner.MtaStsChecker;
+import dev.mtasts.owner.monitor.Alert;
+import dev.mtasts.owner.monitor.AlertJson;
+import dev.mtasts.owner.monitor.AlertStatus;
+import dev.mtasts.owner.monitor.AlertSink;
+import dev.mtasts.owner.monitor.JsonLinesAlertSink;
+import dev.mtasts.owner.monitor.MailAlertSink;
+import dev.mtasts.owner.monitor.MonitorRound;
+import dev.mtasts.owner.monitor.MonitorScheduler;
+import dev.mtasts.owner.monitor.MtaStsMonitor;
+import dev.mtasts.owner.monitor.WebhookAlertSink;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code mta-sts monitor}: watch domains over time and report what changed (docs/alerts.md). */
+@Command(name = "monitor", mixinStandardHelpOptions = true,
+    description = "Watch domains over time: check each on a schedule, remember what was seen in a state directory, "
+        + "and print an alert when something changes (expiring certificates, MX hosts not in the policy, a policy "
+        + "changed without a new id, an unreachable policy host...). The alert codes are in docs/alerts.md.")
+public final class MonitorCommand implements Callable<Integer> {
+  /** The most bytes of a --domains file: 10,000 domains of 100 characters. */
+  static final int MAX_DOMAINS_FILE_BYTES = 1 << 20;
+  /** The wait before the second webhook attempt (the third waits twice as long). */
+  static final Duration WEBHOOK_RETRY = Duration.ofSeconds(5);
+  private static final Pattern PERIOD = Pattern.compile("(\\d{1,9})([smhd]?)");
+
+  @CommandLine.Spec
+  private CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--domains", required = true, paramLabel = "FILE",
+      description = "the domains to watch, one a line; blank lines and lines starting with # are skipped")
+  private Path domainsFile = Path.of("");
+
+  @Option(names = "--state-dir", required = true, paramLabel = "DIR",
+      description = "where the monitor remembers each domain's last observation and open alerts")
+  private Path stateDir = Path.of("");
+
+  @Option(names = "--once", description = "run one round and exit: status 1 if an error alert is open (for cron)")
+  private boolean once;
+
+  @Option(names = "--every", paramLabel = "PERIOD",
+      description = "run a round every PERIOD until stopped, such as 1h, 30m, 1d or 3600 (seconds)")
+  private @Nullable String every;
+
+  @Option(names = "--failures", defaultValue = "3", paramLabel = "N",
+      description = "consecutive failures before an unreachable alert (default: ${DEFAULT-VALUE})")
+  private int failures;
+
+  @Option(names = "--reminder", defaultValue = "7d", paramLabel = "PERIOD",
+      description = "send an open alert again after this long (default: ${DEFAULT-VALUE})")
+  private String reminder = "7d";
+
+  @Option(names = "--alerts-file", paramLabel = "FILE", description = "also append each alert as a JSON line to FILE")
+  private @Nullable Path alertsFile;
+
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "also POST each alert as JSON to this https: URL (3 attempts, 5 and 10 seconds apart; "
+          + "--ca-file applies)")
+  private @Nullable URI webhook;
+
+  @Option(names = "--mail-to", paramLabel = "ADDRESS", description = "also mail each alert to ADDRESS (repeatable)")
+  private List<String> mailTo = new ArrayList<>();
+
+  @Option(names = "--mail-from", paramLabel = "ADDRESS", description = "the sender of alert mails (required with --mail-to)")
+  private @Nullable String mailFrom;
+
+  @Option(names = "--mail-server", paramLabel = "HOST:PORT", defaultValue = "localhost:25",
+      description = "the SMTP server for alert mails, STARTTLS required (default: ${DEFAULT-VALUE})")
+  private String mailServer = "localhost:25";
+
+  @Option(names = "--mail-plaintext", description = "send alert mails even if the server offers no STARTTLS")
+  private boolean mailPlaintext;
+
+  @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
+  private int smtpPort;
+
+  @Option(names = "--no-smtp", description = "do not contact the MX hosts")
+  private boolean noSmtp;
+
+  @Mixin
+  private NetworkOptions network = new NetworkOptions();
+
+  @Mixin
+  private OutputOptions output = new OutputOptions();
+
+  /** Creates the command; picocli calls this. */
+  public MonitorCommand() {}
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    if (once == (every != null)) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --once and --every");
+    }
+    List<PolicyDomain> domains = domains();
+    MtaStsChecker.Builder cb = MtaStsChecker.builder().dnsLookup(network.dns())
+        .policyFetcher(network.fetcher(ContentTypeMode.WARN));
+    if (!noSmtp) {
+      cb.smtpProbe(network.probe(smtpPort));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    Terminal terminal = output.terminal(out);
+    ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> {
+      Thread t = new Thread(r, "mta-sts-monitor");
+      t.setDaemon(true);
+      return t;
+    });
+    JsonLinesAlertSink file = alertsFile == null ? null : JsonLinesAlertSink.toFile(alertsFile);
+    try {
+      MtaStsMonitor.Builder b = MtaStsMonitor.builder().checker(cb.build()).domains(domains).stateDirectory(stateDir)
+          .scheduler(MonitorScheduler.of(timers)).failuresBeforeAlert(failures)
+          .reminder(period(reminder, "--reminder"))
+          .checkDeadline(network.timeout().multipliedBy(4)).addSink(print(out, terminal));
+      if (file != null) {
+        b.addSink(file);
+      }
+      if (!mailTo.isEmpty()) {
+        b.addSink(mailSink(timers));
+      }
+      if (webhook != null) {
+        WebhookAlertSink.Builder w = WebhookAlertSink.builder(webhook).executor(timers)
+            .scheduler(MonitorScheduler.of(timers)).timeout(network.timeout()).retryDelay(WEBHOOK_RETRY);
+        javax.net.ssl.X509ExtendedTrustManager trust = network.trustManager();
+        if (trust != null) {
+          w.sslContext(sslContext(trust));
+        }
+        b.addSink(w.build());
+      }
+      try (MtaStsMonitor monitor = b.build()) {
+        if (once) {
+          MonitorRound round = monitor.runOnce().toCompletableFuture().join();
+          // Three webhook attempts at most, each within --timeout, with 5 and 10 seconds between them.
+          round.delivered().toCompletableFuture().get(network.timeout().toSeconds() * 3
+              + WEBHOOK_RETRY.toSeconds() * 3 + 5, TimeUnit.SECONDS);
+          if (!output.json) {
+            summary(terminal, round);
+          }
+          return round.hasOpenErrors() ? MtaStsCli.ERRORS : 0;
+        }
+        monitor.start(period(every == null ? "" : every, "--every"));
+        new CountDownLatch(1).await(); // until the process is stopped
+        return 0;
+      }
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("the alerts could not all be delivered in time", e);
+    } finally {
+      if (file != null) {
+        file.close();
+      }
+      timers.shutdownNow();
+    }
+  }
+
+  /** Prints each alert as it comes: JSON lines with --json, else one human line and its fix. */
+  private AlertSink print(PrintWriter out, Terminal t) {
+    return a -> {
+      synchronized (out) {
+        if (output.json) {
+          out.println(AlertJson.toJson(a));
+        } else {
+          human(t, a);
+        }
+        out.flush();
+      }
+      return CompletableFuture.completedStage(null);
+    };
+  }
+
+  private static void human(Terminal t, Alert a) {
+    t.plain(t.severity(a.severity()), " " + a.status().token().toUpperCase(Locale.ROOT) + " " + a.code() + " "
+        + a.domain().name() + " " + a.subject());
+    if (a.before() != null) {
+      t.line("before: " + a.before());
+    }
+    if (a.after() != null) {
+      t.line((a.before() == null ? "" : "after:  ") + a.after());
+    }
+    if (a.status() != AlertStatus.RESOLVED) {
+      t.line("Fix: " + a.fix());
+    }
+  }
+
+  private static void summary(Terminal t, MonitorRound round) {
+    long errors = round.open().stream().filter(o -> o.severity() == dev.mtasts.core.Severity.ERROR).count();
+    t.plain("");
+    t.plain(round.alerts().size() + (round.alerts().size() == 1 ? " alert sent, " : " alerts sent, ")
+        + round.open().size() + " open (" + errors + (errors == 1 ? " error)" : " errors)"));
+    for (MonitorRound.OpenCondition o : round.open()) {
+      t.line(t.severity(o.severity()), " " + o.code() + " " + o.domain().name() + " " + o.subject() + " since "
+          + o.since());
+    }
+  }
+
+  private MailAlertSink mailSink(ScheduledExecutorService executor) {
+    if (mailFrom == null) {
+      throw new IllegalArgumentException("--mail-to needs --mail-from");
+    }
+    java.net.InetSocketAddress server = NetworkOptions.hostPort(mailServer, "--mail-server");
+    MailAlertSink.Builder m = MailAlertSink.builder().server(server.getHostString(), server.getPort()).from(mailFrom)
+        .executor(executor).timeout(network.timeout());
+    mailTo.forEach(m::to);
+    javax.net.ssl.X509ExtendedTrustManager trust = network.trustManager();
+    if (trust != null) {
+      m.sslContext(sslContext(trust));
+    }
+    if (mailPlaintext) {
+      m.allowPlaintext();
+    }
+    return m.build();
+  }
+
+  private static javax.net.ssl.SSLContext sslContext(javax.net.ssl.X509ExtendedTrustManager trust) {
+    try {
+      javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+      ctx.init(null, new javax.net.ssl.TrustManager[] {trust}, null);
+      return ctx;
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("no TLS context", e);
+    }
+  }
+
+  private List<PolicyDomain> domains() {
+    byte[] bytes = InputFiles.read(domainsFile, "--domains " + domainsFile, MAX_DOMAINS_FILE_BYTES);
+    List<PolicyDomain> out = new ArrayList<>();
+    int n = 0;
+    for (String line : new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1)) {
+      n++;
+      String s = line.strip();
+      if (s.isEmpty() || s.startsWith("#")) {
+        continue;
+      }
+      try {
+        out.add(PolicyDomain.of(s));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--domains " + domainsFile + " line " + n + ": " + e.getMessage(), e);
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException("--domains " + domainsFile + " lists no domain");
+    }
+    return out;
+  }
+
+  /** Parses "90", "90s", "30m", "1h", "7d" (MON-33: whole seconds, at least one). */
+  static Duration period(String value, String option) {
+    Matcher m = PERIOD.matcher(value.strip());
+    if (!m.matches()) {
+      throw new IllegalArgumentException(option + " must be a number with s, m, h or d, such as 1h, not '" + value + "'");
+    }
+    long n = Long.parseLong(m.group(1));
+    Duration d = switch (m.group(2)) {
+      case "m" -> Duration.ofMinutes(n);
+      case "h" -> Duration.ofHours(n);
+      case "d" -> Duration.ofDays(n);
+      default -> Duration.ofSeconds(n);
+    };
+    if (d.isZero()) {
+      throw new IllegalArgumentException(option + " must be at least 1 second, not " + Durations.human(d));
+    }
+    return d;
+  }
+}

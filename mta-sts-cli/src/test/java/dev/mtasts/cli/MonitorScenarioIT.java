@@ -1,0 +1,242 @@
+package dev.mtasts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.dns.DnsOutcome;
+import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.dns.DnsjavaLookup;
+import dev.mtasts.fetch.AddressResolver;
+import dev.mtasts.fetch.HttpPolicyFetcher;
+import dev.mtasts.owner.MtaStsChecker;
+import dev.mtasts.owner.SmtpProbe;
+import dev.mtasts.owner.monitor.Alert;
+import dev.mtasts.owner.monitor.AlertCode;
+import dev.mtasts.owner.monitor.AlertStatus;
+import dev.mtasts.owner.monitor.MonitorScheduler;
+import dev.mtasts.owner.monitor.MtaStsMonitor;
+import dev.mtasts.probe.SocketSmtpProbe;
+import dev.mtasts.testing.FakeDomain;
+import dev.mtasts.testing.ManualClock;
+import dev.mtasts.testing.PolicyHost;
+import dev.mtasts.testing.TestPki;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Seven simulated weeks of one domain against real servers on loopback: knotd serves the zone,
+ * an HTTPS policy host presents a test-CA certificate that is left to expire and then rotated,
+ * and STARTTLS MX hosts come, change and lose STARTTLS. The owner changes the deployment between
+ * daily rounds (each change restarts the fake domain with its new zone and servers); the manual
+ * clock moves the days. Every alert fires exactly once per transition, and every condition resolves.
+ */
+@Timeout(value = 300, unit = TimeUnit.SECONDS)
+class MonitorScenarioIT {
+  static final String D = "watch.test";
+  static final String MX1 = "mx1." + D;
+  static final String MX2 = "mx2." + D;
+
+  @TempDir
+  Path dir;
+
+  final TestPki pki = TestPki.create();
+  final Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(12));
+  final ManualClock clock = ManualClock.at(start);
+  final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> PolicyHost.daemon(r,
+      "monitor-deadlines"));
+  final AtomicReference<Servers> current = new AtomicReference<>();
+
+  /** What the owner deploys; each change is brought up as a new fake domain. */
+  String policy = "version: STSv1\nmode: enforce\nmx: " + MX1 + "\nmax_age: 604800\n";
+  String stsRecord = "v=STSv1; id=1";
+  boolean tlsRpt = true;
+  boolean policyHostUp = true;
+  TestPki.Issued policyCert = pki.leaf().dnsNames("mta-sts." + D)
+      .validity(start.minus(Duration.ofDays(50)), start.plus(Duration.ofDays(40))).issue();
+  final Map<String, TestPki.Issued> mxCerts = new LinkedHashMap<>();
+  final Set<String> plainMx = new java.util.HashSet<>();
+
+  record Servers(FakeDomain domain, DnsjavaLookup dns, HttpPolicyFetcher fetcher, SocketSmtpProbe probe) {}
+
+  @AfterEach
+  void stop() {
+    Servers s = current.getAndSet(null);
+    if (s != null) {
+      s.domain().close();
+    }
+    timers.shutdownNow();
+  }
+
+  void deploy() throws IOException {
+    FakeDomain.Builder b = FakeDomain.builder(D, pki).stsRecord(stsRecord).tlsRptRecord(tlsRpt
+        ? "v=TLSRPTv1; rua=mailto:tlsrpt@" + D : null).policyCertificate(policyCert);
+    byte[] body = policy.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    b.policyHandler(PolicyHost.respond(policyHostUp ? 200 : 503, "text/plain", policyHostUp ? body : new byte[0]));
+    int preference = 10;
+    for (Map.Entry<String, TestPki.Issued> e : mxCerts.entrySet()) {
+      b.mx(preference, e.getKey(), plainMx.contains(e.getKey()) ? null : e.getValue().serverContext());
+      preference += 10;
+    }
+    FakeDomain d = b.start();
+    DnsjavaLookup dns = DnsjavaLookup.builder().servers(d.dnsServer()).deadline(Duration.ofSeconds(10)).build();
+    HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder().port(d.httpsPort())
+        .addressResolver(AddressResolver.from(dns)).trustManager(pki.trustManager()).deadline(Duration.ofSeconds(10))
+        .build();
+    SocketSmtpProbe probe = SocketSmtpProbe.builder().port(d.smtpPort()).dnsLookup(dns)
+        .trustManager(pki.trustManager()).deadline(Duration.ofSeconds(10)).build();
+    Servers old = current.getAndSet(new Servers(d, dns, fetcher, probe));
+    if (old != null) {
+      old.domain().close();
+    }
+  }
+
+  /** The checker talks to whichever deployment is current, as a real one talks to the Internet. */
+  MtaStsChecker checker() {
+    DnsLookup dns = new DnsLookup() {
+      @Override
+      public CompletionStage<DnsOutcome<String>> txt(String name) {
+        return current.get().dns().txt(name);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
+        return current.get().dns().mx(name);
+      }
+
+      @Override
+      public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
+        return current.get().dns().addresses(host);
+      }
+    };
+    PolicyFetcher fetcher = (PolicyDomain domain) -> current.get().fetcher().fetch(domain);
+    SmtpProbe probe = host -> current.get().probe().probe(host);
+    return MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher).smtpProbe(probe).clock(clock).build();
+  }
+
+  @Test
+  @DisplayName("MON-27, MON-28, MON-30, MON-4, MON-6, MON-7, MON-8, MON-9, MON-11, MON-12, MON-16, MON-18, MON-1, "
+      + "MON-21: seven weeks of real servers, every alert once per transition, every condition resolved")
+  void sevenWeeksOfChangesAgainstRealServers() throws IOException {
+    mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.minus(Duration.ofDays(10)), start.plus(Duration.ofDays(400)))
+        .issue());
+    deploy();
+    List<Alert> alerts = new CopyOnWriteArrayList<>();
+    List<String> timeline = new ArrayList<>();
+    try (MtaStsMonitor monitor = MtaStsMonitor.builder().checker(checker()).domains(List.of(PolicyDomain.of(D)))
+        .stateDirectory(dir).scheduler(MonitorScheduler.of(timers)).clock(clock).failuresBeforeAlert(2)
+        .reminder(Duration.ofDays(365)).checkDeadline(Duration.ofSeconds(60)).addSink(a -> {
+          alerts.add(a);
+          return java.util.concurrent.CompletableFuture.completedStage(null);
+        }).build()) {
+      for (int day = 0; day <= 49; day++) {
+        switch (day) {
+          case 6 -> { // a new MX host, the policy not updated
+            mxCerts.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue());
+            deploy();
+          }
+          case 7 -> { // the policy fixed, but the id forgotten
+            policy = policy.replace("max_age", "mx: " + MX2 + "\nmax_age");
+            deploy();
+          }
+          case 8 -> { // the id published
+            stsRecord = "v=STSv1; id=2";
+            deploy();
+          }
+          case 42 -> { // the expired policy certificate finally renewed (valid now in real time too: the fetch checks it)
+            policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(1)),
+                start.plus(Duration.ofDays(130))).issue();
+            deploy();
+          }
+          case 43 -> { // an MTA upgrade loses STARTTLS on mx2
+            plainMx.add(MX2);
+            deploy();
+          }
+          case 44 -> { // STARTTLS back, with a new certificate
+            plainMx.remove(MX2);
+            mxCerts.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue());
+            deploy();
+          }
+          case 45 -> { // a DNS migration drops both TXT records
+            stsRecord = null;
+            tlsRpt = false;
+            deploy();
+          }
+          case 46 -> {
+            stsRecord = "v=STSv1; id=2";
+            tlsRpt = true;
+            deploy();
+          }
+          case 47 -> { // the policy host fails for two days
+            policyHostUp = false;
+            deploy();
+          }
+          case 49 -> {
+            policyHostUp = true;
+            deploy();
+          }
+          default -> { }
+        }
+        int before = alerts.size();
+        monitor.runOnce().toCompletableFuture().join();
+        for (Alert a : alerts.subList(before, alerts.size())) {
+          timeline.add("day " + day + " " + a.status() + " " + a.code() + " " + a.subject());
+        }
+        clock.advance(Duration.ofDays(1));
+      }
+      assertThat(timeline).containsExactlyInAnyOrder(
+          "day 6 FIRING MX_NOT_COVERED " + MX2,
+          "day 6 NOTICE MX_CHANGED " + D,
+          "day 7 FIRING POLICY_CHANGED_WITHOUT_NEW_ID _mta-sts." + D,
+          "day 7 RESOLVED MX_NOT_COVERED " + MX2,
+          "day 8 RESOLVED POLICY_CHANGED_WITHOUT_NEW_ID _mta-sts." + D,
+          "day 10 FIRING POLICY_CERT_EXPIRING mta-sts." + D,
+          "day 26 FIRING POLICY_CERT_EXPIRING mta-sts." + D,
+          "day 33 FIRING POLICY_CERT_EXPIRING mta-sts." + D,
+          "day 39 FIRING POLICY_CERT_EXPIRING mta-sts." + D,
+          "day 40 FIRING POLICY_CERT_EXPIRED mta-sts." + D,
+          "day 40 RESOLVED POLICY_CERT_EXPIRING mta-sts." + D,
+          "day 42 RESOLVED POLICY_CERT_EXPIRED mta-sts." + D,
+          "day 42 NOTICE POLICY_CERT_CHANGED mta-sts." + D,
+          "day 43 FIRING MX_STARTTLS_GONE " + MX2,
+          "day 44 RESOLVED MX_STARTTLS_GONE " + MX2,
+          "day 44 NOTICE MX_CERT_CHANGED " + MX2,
+          "day 45 FIRING STS_RECORD_GONE _mta-sts." + D,
+          "day 45 FIRING TLSRPT_RECORD_GONE _smtp._tls." + D,
+          "day 46 RESOLVED STS_RECORD_GONE _mta-sts." + D,
+          "day 46 RESOLVED TLSRPT_RECORD_GONE _smtp._tls." + D,
+          "day 48 FIRING POLICY_UNREACHABLE mta-sts." + D,
+          "day 49 RESOLVED POLICY_UNREACHABLE mta-sts." + D);
+      // Every condition that fired resolved; every code seen fired or noticed exactly as often as it changed.
+      Map<AlertCode, Long> fired = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING)
+          .collect(Collectors.groupingBy(Alert::code, Collectors.counting()));
+      Set<AlertCode> resolved = alerts.stream().filter(a -> a.status() == AlertStatus.RESOLVED).map(Alert::code)
+          .collect(Collectors.toCollection(() -> EnumSet.noneOf(AlertCode.class)));
+      assertThat(resolved).containsAll(fired.keySet());
+      assertThat(monitor.runOnce().toCompletableFuture().join().open()).isEmpty();
+    }
+  }
+}

@@ -1,0 +1,162 @@
+package dev.mtasts.owner.monitor.internal;
+
+import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.internal.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitor's state directory: one file per domain, {@code <domain>.monitor}, in the project's
+ * checksummed envelope ({@link AtomicFiles#frame}) written atomically and durably. A damaged or
+ * foreign file is set aside ({@link AtomicFiles#quarantine}) and the domain starts afresh, which
+ * is logged (MON-31). One monitor holds the directory at a time, across processes.
+ */
+public final class StateStore implements AutoCloseable {
+  /** The first line of every state file. */
+  public static final String MAGIC = "MTA-STS-MONITOR-STATE 1";
+  /** The most bytes of a state file read: far more than the open alerts and a 64 KiB policy need. */
+  public static final int MAX_FILE_BYTES = 1 << 20;
+
+  private static final Logger LOG = LoggerFactory.getLogger(StateStore.class);
+  private static final String SUFFIX = ".monitor";
+  private static final String PREFIX_TEMP = "";
+  private static final String DOMAIN = "domain";
+  /** Longer names would pass NAME_MAX (255) with the temporary suffix: the file is named by a hash. */
+  private static final int MAX_NAME = 200;
+
+  private final Path directory;
+  private final AtomicFiles.HeldLock lock;
+
+  private StateStore(Path directory, AtomicFiles.HeldLock lock) {
+    this.directory = directory;
+    this.lock = lock;
+  }
+
+  /**
+   * Creates the directory if needed, locks it for this monitor and removes temporary files left
+   * by a killed writer.
+   *
+   * @param directory the directory
+   * @return the store
+   * @throws IllegalStateException if another monitor holds the directory
+   * @throws UncheckedIOException if the directory cannot be created or locked
+   */
+  public static StateStore open(Path directory) {
+    Objects.requireNonNull(directory, "directory");
+    try {
+      Files.createDirectories(directory);
+      AtomicFiles.HeldLock lock;
+      try {
+        lock = AtomicFiles.tryLockExclusively(directory.resolve("monitor.lock"));
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException("the monitor state in " + directory
+            + " is in use by another monitor (one per state directory)", e);
+      }
+      AtomicFiles.removeTemporaryFiles(directory, PREFIX_TEMP, Instant.MAX);
+      return new StateStore(directory, lock);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the monitor state directory " + directory, e);
+    }
+  }
+
+  Path fileFor(PolicyDomain domain) {
+    String name = domain.name() + SUFFIX;
+    if (name.length() > MAX_NAME) {
+      try {
+        name = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+            .digest(domain.name().getBytes(StandardCharsets.UTF_8))) + SUFFIX;
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+      }
+    }
+    return directory.resolve(name);
+  }
+
+  /**
+   * Reads a domain's state; never throws for a damaged file.
+   *
+   * @param domain the domain
+   * @param now the time for a quarantined file's name
+   * @return the state, or a fresh one when there is none or the file was set aside
+   */
+  public DomainState load(PolicyDomain domain, Instant now) {
+    Path file = fileFor(domain);
+    byte[] bytes;
+    try {
+      bytes = AtomicFiles.readRegular(file, MAX_FILE_BYTES);
+    } catch (IOException e) {
+      return setAside(domain, file, String.valueOf(e.getMessage()), now);
+    }
+    if (bytes == null) {
+      return new DomainState(domain);
+    }
+    try {
+      AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
+      String named = frame.one(DOMAIN);
+      DomainState s = StateCodec.decode(frame.body());
+      if (!named.equals(domain.name()) || !s.domain.equals(domain)) {
+        return setAside(domain, file, "the file holds domain " + named + ", expected " + domain.name(), now);
+      }
+      return s;
+    } catch (IllegalArgumentException e) {
+      return setAside(domain, file, String.valueOf(e.getMessage()), now);
+    }
+  }
+
+  private DomainState setAside(PolicyDomain domain, Path file, String reason, Instant now) {
+    AtomicFiles.Quarantine q = AtomicFiles.quarantine(file, "corrupt", now, reason);
+    if (q != null) {
+      LOG.warn("Monitor state of {} is damaged and was set aside as {}: {}; the domain starts afresh, so its "
+          + "open alerts fire again", domain, q.movedTo(), q.describe());
+    }
+    return new DomainState(domain);
+  }
+
+  /**
+   * Writes a domain's state atomically and durably.
+   *
+   * @param state the state
+   * @throws UncheckedIOException if writing fails
+   */
+  public void save(DomainState state) {
+    byte[] bytes = AtomicFiles.frame(MAGIC, List.of(Map.entry(DOMAIN, state.domain.name())),
+        StateCodec.encode(state));
+    try {
+      AtomicFiles.write(fileFor(state.domain), bytes);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the monitor state of " + state.domain, e);
+    }
+  }
+
+  /**
+   * Returns the directory.
+   *
+   * @return the state directory
+   */
+  public Path directory() {
+    return directory;
+  }
+
+  /** Releases the directory. */
+  @Override
+  public void close() {
+    try {
+      lock.release();
+    } catch (IOException e) {
+      LOG.warn("Cannot release the monitor state lock in {}: {}", directory, e.toString());
+    }
+  }
+
+}

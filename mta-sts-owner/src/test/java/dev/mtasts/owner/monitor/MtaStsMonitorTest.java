@@ -1,0 +1,421 @@
+package dev.mtasts.owner.monitor;
+
+import static dev.mtasts.owner.monitor.MonitorFixture.DOMAIN;
+import static dev.mtasts.owner.monitor.MonitorFixture.T0;
+import static dev.mtasts.owner.monitor.MonitorFixture.cert;
+import static dev.mtasts.owner.monitor.MonitorFixture.lines;
+import static dev.mtasts.owner.monitor.MonitorFixture.round;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.core.Severity;
+import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.owner.SmtpProbeOutcome;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The monitor's alert rules over simulated days, with fakes, a manual clock and a manual scheduler. */
+class MtaStsMonitorTest {
+  @TempDir
+  Path dir;
+
+  MonitorFixture f;
+
+  MonitorFixture fixture() {
+    f = new MonitorFixture(dir);
+    return f;
+  }
+
+  @Test
+  void aHealthyDomainRaisesNothingRoundAfterRound() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      for (int i = 0; i < 5; i++) {
+        assertThat(round(m)).isEmpty();
+        f.clock.advance(Duration.ofHours(1));
+      }
+    }
+  }
+
+  /** MON-1, MON-27, MON-29, MON-30: fires once, stays quiet, reminds after the period, resolves. */
+  @Test
+  void aVanishedStsRecordFiresOnceRemindsAfterThePeriodAndResolvesWhenItIsBack() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor(b -> b.reminder(Duration.ofDays(2)))) {
+      round(m);
+      f.dns.removeTxt("_mta-sts.example.com");
+      List<Alert> fired = round(m);
+      assertThat(lines(fired)).containsExactly("FIRING STS_RECORD_GONE _mta-sts.example.com");
+      Alert a = fired.get(0);
+      assertThat(a.severity()).isEqualTo(Severity.ERROR);
+      assertThat(a.after()).contains("no v=STSv1 TXT record");
+      assertThat(a.fix()).contains("_mta-sts.example.com");
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(round(m)).isEmpty();
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(lines(round(m))).containsExactly("REMINDER STS_RECORD_GONE _mta-sts.example.com");
+      assertThat(round(m)).isEmpty();
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=1");
+      List<Alert> resolved = round(m);
+      assertThat(lines(resolved)).containsExactly("RESOLVED STS_RECORD_GONE _mta-sts.example.com");
+      assertThat(resolved.get(0).since()).isEqualTo(T0);
+      assertThat(round(m)).isEmpty();
+    }
+  }
+
+  /** MON-2, MON-3. */
+  @Test
+  void anInvalidOrRepeatedStsRecordFiresAndResolves() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=bad id!");
+      assertThat(lines(round(m))).containsExactly("FIRING STS_RECORD_INVALID _mta-sts.example.com");
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=1", "v=STSv1; id=2");
+      assertThat(lines(round(m))).containsExactly("FIRING STS_RECORD_MULTIPLE _mta-sts.example.com",
+          "RESOLVED STS_RECORD_INVALID _mta-sts.example.com");
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=1");
+      assertThat(lines(round(m))).containsExactly("RESOLVED STS_RECORD_MULTIPLE _mta-sts.example.com");
+    }
+  }
+
+  /** MON-4, MON-30: N consecutive failures before the alert; what needs the policy is kept meanwhile. */
+  @Test
+  void anUnreachablePolicyHostAlertsAfterNFailuresAndKeepsThePolicyAlertsAsTheyWere() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor(b -> b.failuresBeforeAlert(3))) {
+      f.dns.putMx(DOMAIN, new MxRecord(10, "mx1.example.com"), new MxRecord(20, "mx2.example.com"),
+          new MxRecord(30, "mx3.example.com"));
+      f.mxCerts.put("mx3.example.com", cert("mx3.example.com", T0.plus(Duration.ofDays(90)), "m3"));
+      assertThat(lines(round(m))).containsExactly("FIRING MX_NOT_COVERED mx3.example.com");
+      f.fake.fail(DOMAIN, FetchFailure.CONNECT_FAILED);
+      assertThat(round(m)).isEmpty();
+      assertThat(round(m)).isEmpty();
+      List<Alert> third = round(m);
+      assertThat(lines(third)).containsExactly("FIRING POLICY_UNREACHABLE mta-sts.example.com");
+      assertThat(third.get(0).after()).startsWith("3 consecutive fetches");
+      assertThat(round(m)).isEmpty();
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE);
+      assertThat(lines(round(m))).containsExactly("RESOLVED POLICY_UNREACHABLE mta-sts.example.com");
+    }
+  }
+
+  /** MON-5. */
+  @Test
+  void anInvalidPolicyFiresAndResolves() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      f.fake.serve(DOMAIN, "version: STSv1\nmode: sometimes\n");
+      assertThat(lines(round(m))).containsExactly("FIRING POLICY_INVALID mta-sts.example.com");
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE);
+      assertThat(lines(round(m))).containsExactly("RESOLVED POLICY_INVALID mta-sts.example.com");
+    }
+  }
+
+  /** MON-6: before and after are the two policies; the alert holds until a new id is published. */
+  @Test
+  void aPolicyChangedUnderTheSameIdFiresWithBothPoliciesUntilANewIdIsPublished() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      round(m);
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE.replace("mx2", "mx9").replace("mx: mx9.example.com\n",
+          "mx: mx9.example.com\nmx: mx2.example.com\n"));
+      List<Alert> fired = round(m);
+      assertThat(lines(fired)).containsExactly("FIRING POLICY_CHANGED_WITHOUT_NEW_ID _mta-sts.example.com",
+          "FIRING MX_PATTERN_UNUSED mx9.example.com");
+      assertThat(fired.get(0).before()).contains("mx: mx2.example.com").doesNotContain("mx9");
+      assertThat(fired.get(0).after()).contains("mx9.example.com");
+      assertThat(round(m)).isEmpty();
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=2");
+      assertThat(lines(round(m))).containsExactly("RESOLVED POLICY_CHANGED_WITHOUT_NEW_ID _mta-sts.example.com");
+    }
+  }
+
+  /** MON-7, MON-8, MON-9, MON-28: each threshold fires once, from 7 days as an error; expiry; rotation. */
+  @Test
+  void thePolicyHostCertificateFiresAtEachThresholdThenExpiredThenChangedAndResolves() {
+    MonitorFixture f = fixture();
+    f.policyCert = cert("mta-sts.example.com", T0.plus(Duration.ofDays(40)), "p1");
+    try (MtaStsMonitor m = f.monitor(b -> b.reminder(Duration.ofDays(365)))) {
+      List<String> all = new ArrayList<>();
+      List<Severity> severities = new ArrayList<>();
+      for (int day = 0; day <= 42; day++) {
+        for (Alert a : round(m)) {
+          all.add("day " + day + " " + a.status() + " " + a.code());
+          severities.add(a.severity());
+        }
+        f.clock.advance(Duration.ofDays(1));
+      }
+      assertThat(all).containsExactly(
+          "day 10 FIRING POLICY_CERT_EXPIRING",
+          "day 26 FIRING POLICY_CERT_EXPIRING",
+          "day 33 FIRING POLICY_CERT_EXPIRING",
+          "day 39 FIRING POLICY_CERT_EXPIRING",
+          "day 40 FIRING POLICY_CERT_EXPIRED",
+          "day 40 RESOLVED POLICY_CERT_EXPIRING");
+      assertThat(severities).containsExactly(Severity.WARNING, Severity.WARNING, Severity.ERROR, Severity.ERROR,
+          Severity.ERROR, Severity.ERROR);
+      f.policyCert = cert("mta-sts.example.com", T0.plus(Duration.ofDays(130)), "p2");
+      List<Alert> rotated = round(m);
+      assertThat(lines(rotated)).containsExactly("RESOLVED POLICY_CERT_EXPIRED mta-sts.example.com",
+          "NOTICE POLICY_CERT_CHANGED mta-sts.example.com");
+      assertThat(rotated.get(1).before()).contains("sha256 p1");
+      assertThat(rotated.get(1).after()).contains("sha256 p2");
+    }
+  }
+
+  /** MON-10, and the fetch failing for an expired certificate is MON-8. */
+  @Test
+  void aPolicyCertificateThatFailsTheFetchFiresItsOwnCode() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      f.fake.fail(DOMAIN, FetchFailure.CERTIFICATE_NOT_TRUSTED);
+      assertThat(lines(round(m))).containsExactly("FIRING POLICY_CERT_INVALID mta-sts.example.com");
+      f.fake.fail(DOMAIN, FetchFailure.CERTIFICATE_EXPIRED);
+      assertThat(lines(round(m))).containsExactly("FIRING POLICY_CERT_EXPIRED mta-sts.example.com",
+          "RESOLVED POLICY_CERT_INVALID mta-sts.example.com");
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE);
+      assertThat(lines(round(m))).containsExactly("RESOLVED POLICY_CERT_EXPIRED mta-sts.example.com");
+    }
+  }
+
+  /** MON-11, MON-12, MON-13. */
+  @Test
+  void mxChangesAreNoticedAndUncoveredHostsAndUnusedPatternsFire() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      round(m);
+      f.mxCerts.put("mx3.example.com", cert("mx3.example.com", T0.plus(Duration.ofDays(90)), "m3"));
+      f.dns.putMx(DOMAIN, new MxRecord(10, "mx1.example.com"), new MxRecord(30, "mx3.example.com"));
+      List<Alert> changed = round(m);
+      assertThat(lines(changed)).containsExactly("FIRING MX_NOT_COVERED mx3.example.com",
+          "FIRING MX_PATTERN_UNUSED mx2.example.com", "NOTICE MX_CHANGED example.com");
+      assertThat(changed.get(0).severity()).isEqualTo(Severity.ERROR);
+      assertThat(changed.get(2).before()).isEqualTo("[mx1.example.com, mx2.example.com]");
+      assertThat(changed.get(2).after()).isEqualTo("[mx1.example.com, mx3.example.com]");
+      assertThat(round(m)).isEmpty();
+      f.dns.putMx(DOMAIN, new MxRecord(10, "mx1.example.com"), new MxRecord(20, "mx2.example.com"));
+      assertThat(lines(round(m))).containsExactly("RESOLVED MX_NOT_COVERED mx3.example.com",
+          "RESOLVED MX_PATTERN_UNUSED mx2.example.com", "NOTICE MX_CHANGED example.com");
+    }
+  }
+
+  /** MON-14, MON-15, MON-16, MON-17, MON-18, MON-19, MON-20. */
+  @Test
+  void mxHostAlertsFireAndResolvePerHost() {
+    MonitorFixture f = fixture();
+    f.mxCerts.put("mx1.example.com", cert("mx1.example.com", T0.plus(Duration.ofDays(20)), "m1"));
+    try (MtaStsMonitor m = f.monitor(b -> b.failuresBeforeAlert(2))) {
+      assertThat(lines(round(m))).containsExactly("FIRING MX_CERT_EXPIRING mx1.example.com");
+      f.clock.advance(Duration.ofDays(21));
+      assertThat(lines(round(m))).containsExactly("FIRING MX_CERT_EXPIRED mx1.example.com",
+          "RESOLVED MX_CERT_EXPIRING mx1.example.com");
+      f.mxCerts.put("mx1.example.com", cert("mx1.example.com", T0.plus(Duration.ofDays(200)), "m1b"));
+      assertThat(lines(round(m))).containsExactly("RESOLVED MX_CERT_EXPIRED mx1.example.com",
+          "NOTICE MX_CERT_CHANGED mx1.example.com");
+      f.mxCerts.put("mx2.example.com", cert("other.example.net", T0.plus(Duration.ofDays(200)), "m2b"));
+      assertThat(lines(round(m))).containsExactly("FIRING MX_CERT_INVALID mx2.example.com",
+          "NOTICE MX_CERT_CHANGED mx2.example.com");
+      f.probes.put("mx2.example.com", new SmtpProbeOutcome.NoStartTls("mx2.example.com", "250 mx2 ok"));
+      assertThat(lines(round(m))).containsExactly("FIRING MX_STARTTLS_GONE mx2.example.com",
+          "RESOLVED MX_CERT_INVALID mx2.example.com");
+      f.probes.put("mx2.example.com", new SmtpProbeOutcome.TlsFailed("mx2.example.com", "handshake_failure"));
+      assertThat(lines(round(m))).containsExactly("FIRING MX_TLS_FAILED mx2.example.com",
+          "RESOLVED MX_STARTTLS_GONE mx2.example.com");
+      f.probes.put("mx2.example.com", new SmtpProbeOutcome.Unreachable("mx2.example.com", "connection refused"));
+      assertThat(round(m)).as("unreachable once: the TLS alert is kept, nothing new").isEmpty();
+      assertThat(lines(round(m))).containsExactly("FIRING MX_UNREACHABLE mx2.example.com");
+      f.probes.remove("mx2.example.com");
+      f.mxCerts.put("mx2.example.com", cert("mx2.example.com", T0.plus(Duration.ofDays(200)), "m2b"));
+      assertThat(lines(round(m))).containsExactly("RESOLVED MX_TLS_FAILED mx2.example.com",
+          "RESOLVED MX_UNREACHABLE mx2.example.com");
+    }
+  }
+
+  /** MON-21, MON-22. */
+  @Test
+  void aTlsRptRecordGoneOrWithoutAUsableEndpointFiresAndResolves() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      f.dns.removeTxt("_smtp._tls.example.com");
+      assertThat(lines(round(m))).containsExactly("FIRING TLSRPT_RECORD_GONE _smtp._tls.example.com");
+      f.dns.putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=ftp://reports.example.com/x");
+      assertThat(lines(round(m))).containsExactly("FIRING TLSRPT_NO_USABLE_ENDPOINT _smtp._tls.example.com",
+          "RESOLVED TLSRPT_RECORD_GONE _smtp._tls.example.com");
+      f.dns.putTxt("_smtp._tls.example.com", "v=TLSRPTv1; rua=mailto:tlsrpt@example.com");
+      assertThat(lines(round(m))).containsExactly("RESOLVED TLSRPT_NO_USABLE_ENDPOINT _smtp._tls.example.com");
+    }
+  }
+
+  /** MON-23. */
+  @Test
+  void aShortMaxAgeUnderEnforceFiresAndResolves() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE.replace("604800", "86400"));
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=2");
+      assertThat(lines(round(m))).containsExactly("FIRING MAX_AGE_SHORT example.com");
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE);
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=3");
+      assertThat(lines(round(m))).containsExactly("RESOLVED MAX_AGE_SHORT example.com");
+    }
+  }
+
+  /** MON-24, MON-38: the in-memory report source says clean; testing long enough; enforce resolves it. */
+  @Test
+  void aDomainInTestingWithCleanReportsIsReadyForEnforceAfterTheConfiguredPeriod() {
+    MonitorFixture f = fixture();
+    Map<LocalDate, DailyReportCounts> counts = new ConcurrentHashMap<>();
+    f.fake.serve(DOMAIN, MonitorFixture.ENFORCE.replace("enforce", "testing"));
+    try (MtaStsMonitor m = f.monitor(b -> b.readyForEnforceAfter(Duration.ofDays(14))
+        .reportSource((d, from, to) -> CompletableFuture.completedStage(counts.values().stream()
+            .filter(c -> !c.day().isBefore(from) && !c.day().isAfter(to)).toList())))) {
+      List<String> all = new ArrayList<>();
+      for (int day = 0; day <= 15; day++) {
+        LocalDate yesterday = LocalDate.ofInstant(f.clock.instant(), java.time.ZoneOffset.UTC).minusDays(1);
+        counts.put(yesterday, new DailyReportCounts(yesterday, 100, day == 3 ? 1 : 0));
+        lines(round(m)).forEach(l -> all.add(l));
+        f.clock.advance(Duration.ofDays(1));
+      }
+      assertThat(all).as("day 3 had one failure, so 14 days are not clean").isEmpty();
+      counts.clear();
+      for (int day = 16; day <= 17; day++) {
+        LocalDate yesterday = LocalDate.ofInstant(f.clock.instant(), java.time.ZoneOffset.UTC).minusDays(1);
+        counts.put(yesterday, new DailyReportCounts(yesterday, 100, 0));
+        lines(round(m)).forEach(l -> all.add(l));
+        f.clock.advance(Duration.ofDays(1));
+      }
+      assertThat(all).containsExactly("FIRING READY_FOR_ENFORCE example.com");
+      f.fake.serve(DOMAIN, MonitorFixture.ENFORCE);
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=2");
+      assertThat(lines(round(m))).containsExactly("RESOLVED READY_FOR_ENFORCE example.com");
+    }
+  }
+
+  /** MON-25, MON-38: a day far above the baseline fires; an ordinary day resolves it. */
+  @Test
+  void aSpikeOfFailuresInTheReportsFiresAndResolves() {
+    MonitorFixture f = fixture();
+    Map<LocalDate, DailyReportCounts> counts = new ConcurrentHashMap<>();
+    LocalDate today = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC);
+    for (int i = 1; i <= 8; i++) {
+      counts.put(today.minusDays(i), new DailyReportCounts(today.minusDays(i), 1000, 2));
+    }
+    try (MtaStsMonitor m = f.monitor(b -> b.reportSource((d, from, to) ->
+        CompletableFuture.completedStage(List.copyOf(counts.values()))))) {
+      assertThat(round(m)).isEmpty();
+      counts.put(today, new DailyReportCounts(today, 900, 100));
+      f.clock.advance(Duration.ofDays(1));
+      List<Alert> fired = round(m);
+      assertThat(lines(fired)).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
+      assertThat(fired.get(0).after()).contains("100 of 1000 sessions failed (10.0%)");
+      LocalDate next = today.plusDays(1);
+      counts.put(next, new DailyReportCounts(next, 1000, 3));
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(lines(round(m))).containsExactly("RESOLVED REPORT_FAILURE_SPIKE example.com");
+    }
+  }
+
+  /** MON-38, MON-30: a failing report source keeps the report alerts as they were. */
+  @Test
+  void aFailingReportSourceKeepsTheReportAlerts() {
+    MonitorFixture f = fixture();
+    LocalDate yesterday = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC).minusDays(1);
+    java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+    try (MtaStsMonitor m = f.monitor(b -> b.reportSource((d, from, to) -> fail.get()
+        ? CompletableFuture.failedStage(new java.io.IOException("inbox offline"))
+        : CompletableFuture.completedStage(List.of(new DailyReportCounts(yesterday, 100, 50)))))) {
+      assertThat(lines(round(m))).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
+      fail.set(true);
+      assertThat(round(m)).isEmpty();
+      assertThat(m.runOnce().toCompletableFuture().join().open()).extracting(MonitorRound.OpenCondition::code)
+          .containsExactly(AlertCode.REPORT_FAILURE_SPIKE);
+    }
+  }
+
+  /** MON-26, MON-30: DNS failures keep every DNS-derived alert and alert after N checks. */
+  @Test
+  void failingDnsKeepsTheOpenAlertsAndFiresCheckIncompleteAfterNChecks() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor(b -> b.failuresBeforeAlert(2))) {
+      f.dns.removeTxt("_mta-sts.example.com");
+      assertThat(lines(round(m))).containsExactly("FIRING STS_RECORD_GONE _mta-sts.example.com");
+      f.dns.failTxt("_mta-sts.example.com", DnsFailure.TIMEOUT);
+      assertThat(round(m)).isEmpty();
+      assertThat(lines(round(m))).containsExactly("FIRING CHECK_INCOMPLETE example.com");
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=1");
+      assertThat(lines(round(m))).containsExactlyInAnyOrder("RESOLVED STS_RECORD_GONE _mta-sts.example.com",
+          "RESOLVED CHECK_INCOMPLETE example.com");
+    }
+  }
+
+  /** MON-34: the deadline comes from the scheduler; a check that misses it changes no alert. */
+  @Test
+  void aCheckThatMissesItsDeadlineChangesNothingAndCountsAsIncomplete() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor(b -> b.checkDeadline(Duration.ofSeconds(30)).failuresBeforeAlert(1))) {
+      f.dns.removeTxt("_mta-sts.example.com");
+      round(m);
+      dev.mtasts.testing.Gate gate = f.fake.hold(DOMAIN);
+      CompletableFuture<MonitorRound> r = m.runOnce().toCompletableFuture();
+      assertThat(r).isNotDone();
+      f.scheduler.advance(Duration.ofSeconds(29));
+      assertThat(r).isNotDone();
+      f.scheduler.advance(Duration.ofSeconds(1));
+      assertThat(r).isDone();
+      assertThat(lines(r.join().alerts())).containsExactly("FIRING CHECK_INCOMPLETE example.com");
+      assertThat(r.join().open()).extracting(MonitorRound.OpenCondition::code)
+          .contains(AlertCode.STS_RECORD_GONE);
+      gate.release();
+    }
+  }
+
+  /** MON-35: a sink that throws or fails stops neither the monitor nor the other sinks. */
+  @Test
+  void aFailingSinkDoesNotStopTheOthersOrTheMonitor() {
+    MonitorFixture f = fixture();
+    List<Alert> second = new ArrayList<>();
+    CompletableFuture<Void> slow = new CompletableFuture<>();
+    try (MtaStsMonitor m = f.monitor(b -> b
+        .addSink(a -> {
+          throw new IllegalStateException("broken sink");
+        })
+        .addSink(a -> CompletableFuture.failedStage(new java.io.IOException("refused")))
+        .addSink(a -> slow)
+        .addSink(a -> {
+          second.add(a);
+          return CompletableFuture.completedStage(null);
+        }))) {
+      f.dns.removeTxt("_mta-sts.example.com");
+      MonitorRound r = m.runOnce().toCompletableFuture().join();
+      assertThat(lines(f.received)).containsExactly("FIRING STS_RECORD_GONE _mta-sts.example.com");
+      assertThat(second).hasSize(1);
+      assertThat(r.delivered().toCompletableFuture()).as("the slow sink holds delivery, not the round").isNotDone();
+      slow.complete(null);
+      assertThat(r.delivered().toCompletableFuture()).isCompletedWithValue(null);
+    }
+  }
+
+  /** MON-37 (the library half): hasOpenErrors tells whether an error condition is open. */
+  @Test
+  void theRoundSaysWhetherAnErrorIsOpen() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      assertThat(m.runOnce().toCompletableFuture().join().hasOpenErrors()).isFalse();
+      f.dns.removeTxt("_smtp._tls.example.com");
+      assertThat(m.runOnce().toCompletableFuture().join().hasOpenErrors()).as("a warning only").isFalse();
+      f.dns.removeTxt("_mta-sts.example.com");
+      MonitorRound r = m.runOnce().toCompletableFuture().join();
+      assertThat(r.hasOpenErrors()).isTrue();
+      assertThat(r.open()).hasSize(2);
+    }
+  }
+}
