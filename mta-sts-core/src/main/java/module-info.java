@@ -25,5 +25,6 @@ module dev.mtasts.core {
       dev.mtasts.tlsrpt,
       dev.mtasts.probe,
       dev.mtasts.redis,
-      dev.mtasts.cli;
+      dev.mtasts.cli,
+      dev.mtasts.micrometer;
 }
