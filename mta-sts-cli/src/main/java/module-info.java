@@ -10,6 +10,7 @@ module dev.mtasts.cli {
   requires dev.mtasts.dns;
   requires dev.mtasts.fetch;
   requires dev.mtasts.probe;
+  requires dev.mtasts.postfix;
   requires info.picocli;
   requires com.fasterxml.jackson.core;
   requires org.slf4j;

@@ -25,6 +25,7 @@ module dev.mtasts.core {
       dev.mtasts.tlsrpt,
       dev.mtasts.probe,
       dev.mtasts.redis,
+      dev.mtasts.postfix,
       dev.mtasts.cli,
       dev.mtasts.micrometer;
 }

@@ -4,6 +4,7 @@ import dev.mtasts.cli.internal.CheckCommand;
 import dev.mtasts.cli.internal.ExplainCommand;
 import dev.mtasts.cli.internal.GenerateCommand;
 import dev.mtasts.cli.internal.LintCommand;
+import dev.mtasts.cli.internal.PostfixCommand;
 import dev.mtasts.cli.internal.ResolveCommand;
 import dev.mtasts.cli.internal.Suggestions;
 import dev.mtasts.core.SafeText;
@@ -23,10 +24,11 @@ import picocli.CommandLine.Command;
  * usage error even when {@code --help} follows it: it names the closest commands, not the help page.
  */
 @Command(name = "mta-sts", mixinStandardHelpOptions = true, versionProvider = MtaStsCli.Version.class,
-    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; "
+    description = "MTA-STS (RFC 8461) and TLS-RPT (RFC 8460): generate, check, lint and resolve policies; run the "
+        + "Postfix policy server; "
         + "explain a finding code.",
     subcommands = {GenerateCommand.class, CheckCommand.class, LintCommand.class, ResolveCommand.class,
-        ExplainCommand.class},
+        ExplainCommand.class, PostfixCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:clean", "1:errors found or invalid input", "2:usage error"})
 public final class MtaStsCli implements Runnable {
@@ -62,7 +64,9 @@ public final class MtaStsCli implements Runnable {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       // Library warnings would clutter the report the command prints; --verbose turns them on.
       boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : "off");
+      // The postfix daemon logs at INFO: its log is its report (docs/postfix.md).
+      boolean daemon = args.length > 0 && args[0].equals("postfix");
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "debug" : daemon ? "info" : "off");
       System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
     }
     CommandLine cmd = new CommandLine(new MtaStsCli());
@@ -98,7 +102,7 @@ public final class MtaStsCli implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve or explain");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: generate, check, lint, resolve, explain or postfix");
   }
 
   /** Reports the version from the jar manifest. */

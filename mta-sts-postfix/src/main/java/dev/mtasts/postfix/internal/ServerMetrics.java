@@ -1,0 +1,98 @@
+package dev.mtasts.postfix.internal;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The daemon's own meters (MON rules of docs/postfix.md). Tags take values from fixed sets only:
+ * the configured zone names (anything else is {@code unknown}) and the answer kinds, so a client
+ * cannot grow the number of time series.
+ *
+ * <ul>
+ *   <li>{@code mtasts.postfix.queries} (counter; tags {@code zone}, {@code answer}): answered
+ *       queries, by answer kind ({@code secure}, {@code dane-only}, {@code dane},
+ *       {@code notfound}, {@code temp}, {@code timeout}, {@code perm});
+ *   <li>{@code mtasts.postfix.query.duration} (timer; tag {@code zone}): from a request's arrival
+ *       to its answer;
+ *   <li>{@code mtasts.postfix.connections.open} (gauge), {@code mtasts.postfix.connections.refused}
+ *       (counter: over {@code max_connections} or during shutdown);
+ *   <li>{@code mtasts.postfix.requests.oversized} and {@code mtasts.postfix.requests.malformed}
+ *       (counters).
+ * </ul>
+ */
+public final class ServerMetrics {
+  private final MeterRegistry registry;
+  private final Set<String> zones;
+  private final AtomicInteger open = new AtomicInteger();
+  private final Counter refused;
+  private final Counter oversized;
+  private final Counter malformed;
+
+  /**
+   * Registers the meters.
+   *
+   * @param registry where
+   * @param zones the configured zone names
+   */
+  public ServerMetrics(MeterRegistry registry, Set<String> zones) {
+    this.registry = registry;
+    this.zones = Set.copyOf(zones);
+    Gauge.builder("mtasts.postfix.connections.open", open, AtomicInteger::get)
+        .description("Open socketmap connections").register(registry);
+    refused = Counter.builder("mtasts.postfix.connections.refused")
+        .description("Connections closed at once: over max_connections or shutting down").register(registry);
+    oversized = Counter.builder("mtasts.postfix.requests.oversized")
+        .description("Requests over max_request_bytes (answered PERM, connection closed)").register(registry);
+    malformed = Counter.builder("mtasts.postfix.requests.malformed")
+        .description("Requests that are not netstrings of 'name key' (answered PERM, connection closed)")
+        .register(registry);
+  }
+
+  private String zoneTag(String zone) {
+    return zones.contains(zone) ? zone : "unknown";
+  }
+
+  /**
+   * Counts an answered query.
+   *
+   * @param zone the table name as requested
+   * @param answer the answer kind
+   * @param nanos how long it took
+   */
+  public void query(String zone, String answer, long nanos) {
+    String z = zoneTag(zone);
+    registry.counter("mtasts.postfix.queries", "zone", z, "answer", answer).increment();
+    Timer.builder("mtasts.postfix.query.duration").tag("zone", z)
+        .description("Time from a request's arrival to its answer").register(registry)
+        .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** Counts a connection opened. */
+  public void opened() {
+    open.incrementAndGet();
+  }
+
+  /** Counts a connection closed. */
+  public void closed() {
+    open.decrementAndGet();
+  }
+
+  /** Counts a refused connection. */
+  public void refused() {
+    refused.increment();
+  }
+
+  /** Counts an oversized request. */
+  public void oversized() {
+    oversized.increment();
+  }
+
+  /** Counts a malformed request. */
+  public void malformed() {
+    malformed.increment();
+  }
+}
