@@ -21,7 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * This project's Postfix policy server ({@code mta-sts-postfix}) as {@link SocketmapLoad} runs it,
@@ -37,7 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
  *
  * <pre>
  * java -Djavax.net.ssl.trustStore=ca.p12 -Djavax.net.ssl.trustStorePassword=... SocketmapDaemon \\
- *     --port=P --dns=127.0.0.1:53 --https=127.0.0.1:443 --max-domains=N [--prefill=FILE]
+ *     --port=P --dns=127.0.0.1:53 --https=127.0.0.1:443 --max-domains=N [--prefill=FILE] [--remove-on-cancel]
  * </pre>
  *
  * <p>{@code --prefill}: the policy store starts with one entry per line of FILE
@@ -61,7 +61,10 @@ public final class SocketmapDaemon {
     }
     InetAddress loopback = InetAddress.getLoopbackAddress();
     ExecutorService workers = Executors.newFixedThreadPool(2, r -> thread(r, "resolver"));
-    ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "timers"));
+    // As PostfixDaemon's timer; --remove-on-cancel measures the same server with cancelled idle
+    // timeouts removed from the timer's queue at once (see docs/performance.md).
+    ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> thread(r, "timers"));
+    timers.setRemoveOnCancelPolicy(o.containsKey("remove-on-cancel"));
     PolicyStore store = PolicyStore.inMemory();
     String prefill = o.get("prefill");
     if (prefill != null) {

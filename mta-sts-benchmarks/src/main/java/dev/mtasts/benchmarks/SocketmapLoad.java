@@ -33,7 +33,8 @@ import org.jspecify.annotations.Nullable;
  * <pre>
  * java -cp mta-sts-benchmarks/target/benchmarks.jar dev.mtasts.benchmarks.SocketmapLoad \
  *     [--sizes=1000,100000] [--real-warm-max=1000] [--connections=16] [--depth=4] \
- *     [--seconds=15] [--warmup-seconds=5] [--servers=ours,pmsr] [--daemon-jvm=-Xmx512m]
+ *     [--seconds=15] [--warmup-seconds=5] [--servers=ours,pmsr] [--daemon-jvm=-Xmx512m] \
+ *     [--remove-on-cancel=false]
  * </pre>
  *
  * <p>Both servers get the same domains {@code d<i>.bench.test} ({@link BenchDomains}), each with
@@ -80,7 +81,7 @@ public final class SocketmapLoad {
   public static void main(String[] args) throws Exception {
     Map<String, String> o = new LinkedHashMap<>(Map.of("sizes", "1000,100000", "real-warm-max", "1000",
         "connections", "16", "depth", "4", "seconds", "15", "warmup-seconds", "5", "servers", "ours,pmsr",
-        "daemon-jvm", "-Xmx512m"));
+        "daemon-jvm", "-Xmx512m", "remove-on-cancel", "false"));
     for (String a : args) {
       String[] kv = a.replaceFirst("^--", "").split("=", 2);
       if (kv.length != 2 || !o.containsKey(kv[0])) {
@@ -120,6 +121,9 @@ public final class SocketmapLoad {
                 "--https=127.0.0.1:" + host.address().getPort(), "--max-domains=" + (size + 1000)));
             if (prefill != null) {
               daemonArgs.add("--prefill=" + prefill);
+            }
+            if (Boolean.parseBoolean(o.get("remove-on-cancel"))) {
+              daemonArgs.add("--remove-on-cancel");
             }
             List<String> jvm = new ArrayList<>(List.of(o.get("daemon-jvm").split(" ")));
             jvm.addAll(List.of("-Djavax.net.ssl.trustStore=" + caP12, "-Djavax.net.ssl.trustStoreType=PKCS12",
