@@ -26,5 +26,6 @@ module dev.mtasts.core {
       dev.mtasts.probe,
       dev.mtasts.redis,
       dev.mtasts.postfix,
-      dev.mtasts.cli;
+      dev.mtasts.cli,
+      dev.mtasts.micrometer;
 }

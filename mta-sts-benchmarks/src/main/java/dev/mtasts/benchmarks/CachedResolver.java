@@ -7,6 +7,7 @@ import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
 import java.time.InstantSource;
+import java.util.function.Consumer;
 
 /**
  * A resolver with a fresh cached policy for each of {@code n} synthetic domains, built the way a
@@ -46,6 +47,19 @@ public final class CachedResolver {
    * @throws IllegalStateException if a domain did not end up with a cached active policy
    */
   public static CachedResolver warm(int n, PolicyStore store) {
+    return warm(n, store, b -> { });
+  }
+
+  /**
+   * Builds the resolver with extra options, such as a listener, and resolves every domain once.
+   *
+   * @param n how many domains to cache
+   * @param store the policy store
+   * @param options more builder options, applied last
+   * @return the warm resolver
+   * @throws IllegalStateException if a domain did not end up with a cached active policy
+   */
+  public static CachedResolver warm(int n, PolicyStore store, Consumer<MtaStsResolver.Builder> options) {
     FakeDnsLookup dns = FakeDnsLookup.create();
     FakePolicyFetcher fetcher = FakePolicyFetcher.create();
     String[] domains = new String[n];
@@ -54,7 +68,7 @@ public final class CachedResolver {
       dns.putTxt("_mta-sts." + domains[i], BenchDomains.STS_RECORD);
       fetcher.serve(domains[i], BenchDomains.policy(i));
     }
-    MtaStsResolver resolver = MtaStsResolver.builder()
+    MtaStsResolver.Builder builder = MtaStsResolver.builder()
         .dnsLookup(dns)
         .policyFetcher(fetcher)
         .policyStore(store)
@@ -62,8 +76,9 @@ public final class CachedResolver {
         .executor(Runnable::run)
         // Every domain stays in memory: the benchmark measures a cache that holds them all.
         .maxCachedDomains(Math.max(1, n))
-        .maxCachedBytes(Long.MAX_VALUE)
-        .build();
+        .maxCachedBytes(Long.MAX_VALUE);
+    options.accept(builder);
+    MtaStsResolver resolver = builder.build();
     for (String d : domains) {
       PolicyResolution r = resolver.resolve(d).toCompletableFuture().join();
       if (!(r instanceof PolicyResolution.Active a) || a.source() != PolicySource.FETCHED) {
