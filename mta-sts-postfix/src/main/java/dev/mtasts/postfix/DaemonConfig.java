@@ -312,7 +312,7 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
         if ((v = m.get("temp_failure")) != null) {
           String s = y.string(v, where + ".temp_failure");
           if ("notfound".equals(s) || "temp".equals(s)) {
-            z = z.withTempFailure(s.equals("temp") ? ZoneOptions.TempFailureAnswer.TEMP
+            z = z.withTempFailure("temp".equals(s) ? ZoneOptions.TempFailureAnswer.TEMP
                 : ZoneOptions.TempFailureAnswer.NOTFOUND);
           } else if (s != null) {
             y.error(v, where + ".temp_failure must be notfound or temp, not " + Text.quote(s));
@@ -321,7 +321,7 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
         if ((v = m.get("dane_answer")) != null) {
           String s = y.string(v, where + ".dane_answer");
           if ("dane-only".equals(s) || "dane".equals(s)) {
-            z = z.withDaneAnswer(s.equals("dane") ? ZoneOptions.DaneAnswer.DANE : ZoneOptions.DaneAnswer.DANE_ONLY);
+            z = z.withDaneAnswer("dane".equals(s) ? ZoneOptions.DaneAnswer.DANE : ZoneOptions.DaneAnswer.DANE_ONLY);
           } else if (s != null) {
             y.error(v, where + ".dane_answer must be dane-only or dane, not " + Text.quote(s));
           }

@@ -113,8 +113,8 @@ class ConnectionLimitsTest {
   @Test
   @DisplayName("PFX-11: connections over the cap are closed at once and counted")
   void connectionsOverTheCapAreClosed() throws Exception {
-    try (PostfixFixture f = new PostfixFixture(b -> b.maxConnections(2));
-        SocketmapClient a = f.client(); SocketmapClient b = f.client()) {
+    try (PostfixFixture f = new PostfixFixture(b -> b.maxConnections(2)); SocketmapClient b = f.client()) {
+      SocketmapClient a = f.client();
       assertThat(a.query("postfix [x]")).isEqualTo("NOTFOUND ");
       assertThat(b.query("postfix [x]")).isEqualTo("NOTFOUND ");
       try (SocketmapClient c = f.client()) {

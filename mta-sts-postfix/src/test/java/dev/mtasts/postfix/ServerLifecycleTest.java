@@ -102,10 +102,12 @@ class ServerLifecycleTest {
   void unixSocketReplacesOnlyAStaleSocket() throws Exception {
     Path socket = dir.resolve("mta-sts.sock");
     try (PostfixFixture first = new PostfixFixture(b -> b.unixSocket(socket, null))) {
+      assertThat(first.server.unixSocket()).contains(socket);
       assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
       // A second daemon takes the path over (the first one's socket is stale after a crash).
       try (PostfixFixture second = new PostfixFixture(b -> b.unixSocket(socket, null));
           SocketmapClient c = SocketmapClient.unix(socket)) {
+        assertThat(second.server.unixSocket()).contains(socket);
         assertThat(c.query("postfix [x]")).isEqualTo("NOTFOUND ");
       }
     }
