@@ -12,6 +12,7 @@ module dev.mtasts.postfix {
   requires transitive micrometer.core;
   requires dev.mtasts.dns;
   requires dev.mtasts.fetch;
+  requires dev.mtasts.micrometer;
   requires micrometer.registry.prometheus;
   requires org.snakeyaml.engine;
   requires org.slf4j;

@@ -39,6 +39,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * dns:
  *   servers: [127.0.0.1]         # default: /etc/resolv.conf
  *   timeout: 5s
+ *   dnssec: auto                 # auto | trust-ad | anchors | off (DANE detection, below)
+ *   trust_anchors: /usr/share/dns/root.ds   # with dnssec: anchors
  * dane: true                     # DANE precedence (RFC 8461 §2)
  * metrics:
  *   listen: 127.0.0.1:8462       # "none" for no /metrics endpoint
@@ -66,6 +68,9 @@ import org.snakeyaml.engine.v2.nodes.Node;
  * @param dnsServers the recursive resolvers, {@code host[:port]}; empty for the system's
  * @param dnsTimeout the deadline of one DNS lookup (default 5 seconds)
  * @param dane whether DANE takes precedence over MTA-STS (default {@code true})
+ * @param dnssec where DANE detection gets DNSSEC-authenticated answers (default {@link Dnssec#AUTO})
+ * @param trustAnchors the trust anchors file for {@link Dnssec#ANCHORS} (default
+ *     {@code /usr/share/dns/root.ds}, Debian's {@code dns-root-data})
  * @param metrics the {@code /metrics} listener, or {@code null} for none (default
  *     {@code 127.0.0.1:8462})
  * @param maxConnections the most open socketmap connections (default 256)
@@ -77,7 +82,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
  */
 public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixSocket,
     Set<PosixFilePermission> unixMode, @Nullable Path storeDirectory, List<String> dnsServers,
-    Duration dnsTimeout, boolean dane, @Nullable InetSocketAddress metrics, int maxConnections,
+    Duration dnsTimeout, boolean dane, Dnssec dnssec, Path trustAnchors, @Nullable InetSocketAddress metrics,
+    int maxConnections,
     int maxRequestBytes, Duration idleTimeout, Duration shutdownGrace, Duration refreshInterval,
     Map<String, ZoneOptions> zones) {
 
@@ -87,13 +93,15 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
   public static final Path DEFAULT_STORE = Path.of("/var/lib/mta-sts-postfix");
   /** The default metrics address: {@code 127.0.0.1:8462}. */
   public static final InetSocketAddress DEFAULT_METRICS = new InetSocketAddress("127.0.0.1", 8462);
+  /** The default trust anchors file: {@code /usr/share/dns/root.ds} (Debian's {@code dns-root-data}). */
+  public static final Path DEFAULT_TRUST_ANCHORS = Path.of("/usr/share/dns/root.ds");
   /** The largest configuration file read: 1 MiB. */
   public static final int MAX_FILE_BYTES = 1 << 20;
 
   private static final Set<String> TOP = Set.of("listen", "store", "dns", "dane", "metrics", "limits", "refresh", "zones");
   private static final Set<String> LISTEN = Set.of("tcp", "unix", "unix_mode");
   private static final Set<String> STORE = Set.of("directory");
-  private static final Set<String> DNS = Set.of("servers", "timeout");
+  private static final Set<String> DNS = Set.of("servers", "timeout", "dnssec", "trust_anchors");
   private static final Set<String> METRICS = Set.of("listen");
   private static final Set<String> LIMITS = Set.of("max_connections", "max_request_bytes", "idle_timeout", "shutdown_grace");
   private static final Set<String> REFRESH = Set.of("interval");
@@ -109,6 +117,8 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
    * @param dnsServers the {@code dnsServers} component
    * @param dnsTimeout the {@code dnsTimeout} component
    * @param dane the {@code dane} component
+   * @param dnssec the {@code dnssec} component
+   * @param trustAnchors the {@code trustAnchors} component
    * @param metrics the {@code metrics} component
    * @param maxConnections the {@code maxConnections} component
    * @param maxRequestBytes the {@code maxRequestBytes} component
@@ -123,6 +133,8 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
     dnsServers = List.copyOf(dnsServers);
     zones = Map.copyOf(zones);
     Objects.requireNonNull(dnsTimeout, "dnsTimeout");
+    Objects.requireNonNull(dnssec, "dnssec");
+    Objects.requireNonNull(trustAnchors, "trustAnchors");
     Objects.requireNonNull(idleTimeout, "idleTimeout");
     Objects.requireNonNull(shutdownGrace, "shutdownGrace");
     Objects.requireNonNull(refreshInterval, "refreshInterval");
@@ -142,7 +154,7 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
    */
   public static DaemonConfig defaults() {
     return new DaemonConfig(PostfixPolicyServer.DEFAULT_TCP, null, mode(0660), DEFAULT_STORE, List.of(),
-        Duration.ofSeconds(5), true, DEFAULT_METRICS, PostfixPolicyServer.DEFAULT_MAX_CONNECTIONS,
+        Duration.ofSeconds(5), true, Dnssec.AUTO, DEFAULT_TRUST_ANCHORS, DEFAULT_METRICS, PostfixPolicyServer.DEFAULT_MAX_CONNECTIONS,
         PostfixPolicyServer.DEFAULT_MAX_REQUEST_BYTES, PostfixPolicyServer.DEFAULT_IDLE_TIMEOUT,
         PostfixPolicyServer.DEFAULT_SHUTDOWN_GRACE, Duration.ofMinutes(10),
         Map.of(PostfixPolicyServer.DEFAULT_ZONE, ZoneOptions.defaults()));
@@ -237,6 +249,22 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
         b.dnsTimeout = or(y.duration(m.get("timeout"), "dns.timeout", Duration.ofMillis(100), Duration.ofSeconds(60)),
             b.dnsTimeout);
       }
+      if (m.containsKey("dnssec")) {
+        String s = y.string(m.get("dnssec"), "dns.dnssec");
+        Dnssec mode = s == null ? null : Dnssec.named(s);
+        if (mode != null) {
+          b.dnssec = mode;
+        } else if (s != null) {
+          y.error(m.get("dnssec"), "dns.dnssec must be auto, trust-ad, anchors or off, not " + Text.quote(s));
+        }
+      }
+      if (m.containsKey("trust_anchors")) {
+        String s = y.string(m.get("trust_anchors"), "dns.trust_anchors");
+        Path p = s == null ? null : absolute(y, m.get("trust_anchors"), s, "dns.trust_anchors");
+        if (p != null) {
+          b.trustAnchors = p;
+        }
+      }
     }
     if ((n = top.get("dane")) != null) {
       b.dane = or(y.bool(n, "dane"), b.dane);
@@ -282,7 +310,8 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
     if (!y.errors().isEmpty()) {
       throw new ConfigException(y.errors());
     }
-    return new DaemonConfig(b.tcp, b.unix, b.unixMode, b.store, b.dnsServers, b.dnsTimeout, b.dane, b.metrics,
+    return new DaemonConfig(b.tcp, b.unix, b.unixMode, b.store, b.dnsServers, b.dnsTimeout, b.dane, b.dnssec, b.trustAnchors,
+        b.metrics,
         b.maxConnections, b.maxRequestBytes, b.idleTimeout, b.shutdownGrace, b.refreshInterval, b.zones);
   }
 
@@ -398,6 +427,33 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
     return out;
   }
 
+  /**
+   * Where DANE detection gets DNSSEC-authenticated answers (RFC 7672 §2.2, RFC 8461 §2). Without
+   * them no domain has DANE, and MTA-STS applies everywhere.
+   */
+  public enum Dnssec {
+    /**
+     * {@link #TRUST_AD} when {@code dns.servers} lists only loopback addresses (a local validating
+     * resolver, as Postfix's own DANE needs); {@link #OFF} otherwise.
+     */
+    AUTO,
+    /** Trust the AD bit of the configured servers: validating resolvers on a path no one else can write to. */
+    TRUST_AD,
+    /** Validate in-process from the trust anchors file ({@code dns.trust_anchors}). */
+    ANCHORS,
+    /** No DNSSEC: DANE is never detected. */
+    OFF;
+
+    static @Nullable Dnssec named(String s) {
+      for (Dnssec d : values()) {
+        if (d.name().replace('_', '-').equalsIgnoreCase(s)) {
+          return d;
+        }
+      }
+      return null;
+    }
+  }
+
   /** The values read so far, starting from the defaults. */
   private static final class Builder {
     @Nullable InetSocketAddress tcp;
@@ -407,6 +463,8 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
     List<String> dnsServers;
     Duration dnsTimeout;
     boolean dane;
+    Dnssec dnssec;
+    Path trustAnchors;
     @Nullable InetSocketAddress metrics;
     int maxConnections;
     int maxRequestBytes;
@@ -423,6 +481,8 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
       dnsServers = new ArrayList<>(d.dnsServers());
       dnsTimeout = d.dnsTimeout();
       dane = d.dane();
+      dnssec = d.dnssec();
+      trustAnchors = d.trustAnchors();
       metrics = d.metrics();
       maxConnections = d.maxConnections();
       maxRequestBytes = d.maxRequestBytes();

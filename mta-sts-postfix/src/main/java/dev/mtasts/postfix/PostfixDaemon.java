@@ -9,7 +9,8 @@ import dev.mtasts.postfix.internal.MetricsEndpoint;
 import dev.mtasts.resolver.MtaStsResolver;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.delivery.DaneDetector;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.mtasts.resolver.delivery.DnsDaneDetector;
+import dev.mtasts.micrometer.MtaStsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -255,17 +256,25 @@ public final class PostfixDaemon implements AutoCloseable {
       if (!config.dnsServers().isEmpty()) {
         dnsBuilder.servers(config.dnsServers().toArray(new String[0]));
       }
+      DaemonConfig.Dnssec dnssec = dnssec(config);
+      if (dnssec == DaemonConfig.Dnssec.TRUST_AD) {
+        dnsBuilder.trustAuthenticatedData();
+      } else if (dnssec == DaemonConfig.Dnssec.ANCHORS) {
+        dnsBuilder.dnssecTrustAnchors(readTrustAnchors(config.trustAnchors()));
+      }
       DnsLookup dns = dnsBuilder.build();
       PolicyStore store = config.storeDirectory() != null ? PolicyStore.inDirectory(config.storeDirectory())
           : PolicyStore.inMemory();
       MtaStsResolver.Builder resolverBuilder = MtaStsResolver.builder().dnsLookup(dns)
           .policyFetcher(HttpPolicyFetcher.builder().executor(fetchPool).build())
           .policyStore(store).executor(resolverPool);
-      bindResolverMetrics(resolverBuilder, registry);
+      MtaStsMetrics resolverMetrics = MtaStsMetrics.create();
+      resolverBuilder.addListener(resolverMetrics);
       MtaStsResolver resolver = resolverBuilder.build();
+      resolverMetrics.observe(resolver).bindTo(registry);
 
       PostfixPolicyServer.Builder sb = PostfixPolicyServer.builder().resolver(resolver)
-          .daneDetector(daneDetector(config, dns)).danePrecedence(config.dane())
+          .daneDetector(daneDetector(config, dnssec, dns, resolverPool)).danePrecedence(config.dane())
           .executor(connections).scheduler(timer).meterRegistry(registry)
           .maxConnections(config.maxConnections()).maxRequestBytes(config.maxRequestBytes())
           .idleTimeout(config.idleTimeout());
@@ -292,11 +301,12 @@ public final class PostfixDaemon implements AutoCloseable {
         }
       }
       // CAC-18: the first round runs at once, loading the store and refreshing what is due.
-      ScheduledFuture<?> refreshes = resolver.scheduleRefreshes(refresher, config.refreshInterval());
-      Log.LOG.info("event=start tcp={} unix={} store={} metrics={} zones={} dane={} refresh_interval_s={}",
+      ScheduledFuture<?> refreshes = resolverMetrics.scheduleRefreshes(refresher, config.refreshInterval());
+      Log.LOG.info("event=start tcp={} unix={} store={} metrics={} zones={} dane={} dnssec={} refresh_interval_s={}",
           port < 0 ? "-" : port, config.unixSocket() == null ? "-" : config.unixSocket(),
           config.storeDirectory() == null ? "memory" : config.storeDirectory(),
           metrics == null ? "-" : metrics.address(), config.zones().keySet(), config.dane(),
+          dnssec.name().toLowerCase(java.util.Locale.ROOT),
           config.refreshInterval().toSeconds());
       return new PostfixDaemon(server, metrics, refreshes, config, pools, port);
     } catch (IOException | RuntimeException e) {
@@ -306,28 +316,53 @@ public final class PostfixDaemon implements AutoCloseable {
   }
 
   /**
-   * The place where the resolver's own meters are bound to the daemon's registry. The
-   * {@code mta-sts-micrometer} module (the resolver metrics binder) plugs in here, as a listener
-   * on the resolver builder; until then the daemon exports its own meters only.
+   * The DNSSEC mode in effect: {@link DaemonConfig.Dnssec#AUTO} becomes
+   * {@link DaemonConfig.Dnssec#TRUST_AD} when every configured DNS server is a loopback address (a
+   * local validating resolver, whose AD bit no one else can forge), {@link DaemonConfig.Dnssec#OFF}
+   * otherwise (RFC 7672 §2.2; RFC 4035 §4.9.3).
    *
-   * @param resolver the resolver builder, before {@code build()}
-   * @param registry the daemon's Prometheus registry
+   * @param config the configuration
+   * @return the mode, never {@code AUTO}
    */
-  static void bindResolverMetrics(MtaStsResolver.Builder resolver, MeterRegistry registry) {
-    // Intentionally empty until mta-sts-micrometer is merged: see the Javadoc.
+  static DaemonConfig.Dnssec dnssec(DaemonConfig config) {
+    if (config.dnssec() != DaemonConfig.Dnssec.AUTO) {
+      return config.dnssec();
+    }
+    boolean loopback = !config.dnsServers().isEmpty() && config.dnsServers().stream().allMatch(PostfixDaemon::isLoopback);
+    return loopback ? DaemonConfig.Dnssec.TRUST_AD : DaemonConfig.Dnssec.OFF;
+  }
+
+  private static boolean isLoopback(String server) {
+    String host = server.startsWith("[") ? server.substring(1, Math.max(1, server.indexOf(']')))
+        : server.chars().filter(c -> c == ':').count() == 1 ? server.substring(0, server.indexOf(':')) : server;
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+  }
+
+  private static String readTrustAnchors(Path file) throws IOException {
+    // The anchors are a few DS or DNSKEY lines; anything larger is not a trust anchors file.
+    if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
+      throw new IOException("the DNSSEC trust anchors file " + file + " is not a regular file of at most 64 KiB");
+    }
+    return Files.readString(file, StandardCharsets.US_ASCII);
   }
 
   /**
-   * The DANE detector of the daemon: {@link DaneDetector#NONE} until the DNS-backed detector (which
-   * needs a DNSSEC-validating resolver) is wired in here; the {@code dane} key already switches
-   * the precedence on and off.
+   * The DANE detector of the daemon (RFC 8461 §2): the DNS-backed {@code DnsDaneDetector} when DANE
+   * precedence is on and DNSSEC answers can be had; {@link DaneDetector#NONE} otherwise, so that
+   * MTA-STS applies everywhere (never weaker than without DANE).
    *
    * @param config the configuration
+   * @param dnssec the DNSSEC mode in effect ({@link #dnssec(DaemonConfig)})
    * @param dns the daemon's DNS lookup
+   * @param executor where the detector completes its stages
    * @return the detector
    */
-  static DaneDetector daneDetector(DaemonConfig config, DnsLookup dns) {
-    return DaneDetector.NONE;
+  static DaneDetector daneDetector(DaemonConfig config, DaemonConfig.Dnssec dnssec, DnsLookup dns,
+      ExecutorService executor) {
+    if (!config.dane() || dnssec == DaemonConfig.Dnssec.OFF) {
+      return DaneDetector.NONE;
+    }
+    return DnsDaneDetector.builder(dns).executor(executor).build();
   }
 
   private static ThreadFactory threads(String name) {

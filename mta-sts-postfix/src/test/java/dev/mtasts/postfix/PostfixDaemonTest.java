@@ -57,7 +57,8 @@ class PostfixDaemonTest {
   private DaemonConfig config(Path store) {
     DaemonConfig d = DaemonConfig.defaults();
     return new DaemonConfig(new InetSocketAddress("127.0.0.1", 0), null, d.unixMode(), store,
-        List.of("127.0.0.1:1"), Duration.ofMillis(500), true, new InetSocketAddress("127.0.0.1", 0),
+        List.of("127.0.0.1:1"), Duration.ofMillis(500), true, d.dnssec(), d.trustAnchors(),
+        new InetSocketAddress("127.0.0.1", 0),
         d.maxConnections(), d.maxRequestBytes(), d.idleTimeout(), Duration.ofSeconds(5), d.refreshInterval(),
         Map.of("postfix", ZoneOptions.defaults()));
   }
