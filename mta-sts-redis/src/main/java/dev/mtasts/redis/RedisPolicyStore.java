@@ -82,12 +82,33 @@ import org.slf4j.LoggerFactory;
  * the interleaving (CAC-20, CAC-32).
  *
  * <h2>One fetch across nodes</h2>
- * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:<domain>} ({@code !} never
+ * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:{<domain>}} ({@code !} never
  * occurs in a domain name, so no entry key collides with it and {@link #loadAll()} skips it): one
  * {@code SET NX PX} with a random token as the value, released by a compare-and-delete script, so
  * only its holder ends it early and a lapsed lease re-taken by another node is left alone. N nodes
  * resolving one cold domain at once cause one fetch; a node that dies holding the lease delays the
  * others by at most the lease (CAC-35).
+ *
+ * <h2>One back-off across nodes</h2>
+ * {@link #recordFetchFailure} sets key {@code <prefix>!backoff:{<domain>}:<id>} with the resolver's
+ * back-off as TTL; the lease script looks at it first, so while it lives every node is told
+ * {@link FetchLease.BackedOff} for that (domain, id) and none asks the policy host again; a new id
+ * is fetched at once (CAC-36).
+ *
+ * <h2>Redis down: write-behind</h2>
+ * A save that fails still fails (the resolver logs it and emits its store event, and keeps serving
+ * the policy from its own memory), but the entry is kept, the newest per domain, capped
+ * ({@link Builder#maxPendingWrites}, default {@value #DEFAULT_MAX_PENDING_WRITES};
+ * {@value #MAX_PENDING_CHARS} chars of policy text in all). A {@link #load} returns a kept entry
+ * that is newer than Redis's, or when Redis cannot be reached. Kept entries are written through the
+ * same compare-and-set at the next successful call, or by a retry every
+ * {@link Builder#retryInterval} (default {@value #DEFAULT_RETRY_INTERVAL_SECONDS} s) scheduled on
+ * the client's event executors; so a stale retried write never replaces a fresher entry (CAC-37).
+ *
+ * <h2>Redis Cluster</h2>
+ * {@link Builder#clusterUris} or {@link Builder#clusterClient}: every script touches one key, or a
+ * domain's lease and back-off keys, which share the domain as hash tag and so one slot; a
+ * {@link #loadAll()} scans every master (CAC-38).
  *
  * <h2>Hostile or damaged values</h2>
  * A value at one of our keys that this store did not write (another type, other fields, a field
@@ -667,7 +688,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     }
     if (c != null) {
       // An attempt still running is closed when it ends.
-      c.thenAccept(link -> link.connection().close());
+      c.thenAccept(link -> link.connection().closeAsync());
     }
     if (ownedClient != null) {
       ownedClient.shutdown(Duration.ZERO, timeout);
@@ -1088,7 +1109,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         return new RedisPolicyStore(this, owned, owned.getResources(), () -> linkCluster(owned, t));
       }
       if (uri == null) {
-        throw new IllegalStateException("set a Redis URI or client: uri, client, clusterUris or clusterClient");
+        throw new IllegalStateException("set a Redis URI or a client: uri, client, clusterUris or clusterClient");
       }
       RedisURI redisUri = RedisURI.create(uri);
       redisUri.setTimeout(t);
@@ -1105,7 +1126,9 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     }
 
     private static CompletionStage<Link> linkCluster(RedisClusterClient client, Duration t) {
-      return linked(client.connectAsync(ByteArrayCodec.INSTANCE), t, c -> new Link(c, c.async()));
+      // An asynchronous cluster connect needs the topology first; the synchronous one loads it itself.
+      return linked(client.refreshPartitionsAsync().thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE)), t,
+          c -> new Link(c, c.async()));
     }
 
     /** Completes an asynchronous connect: the connection with the timeout set, or a clear failure. */
