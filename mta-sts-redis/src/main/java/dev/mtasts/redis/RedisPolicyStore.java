@@ -691,7 +691,16 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       c.thenAccept(link -> link.connection().closeAsync());
     }
     if (ownedClient != null) {
-      ownedClient.shutdown(Duration.ZERO, timeout);
+      // Bounded: Lettuce's blocking shutdown waits for every connection to close, without a limit.
+      try {
+        ownedClient.shutdownAsync(0, timeout.toNanos(), TimeUnit.NANOSECONDS)
+            .get(2 * timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        LOG.warn("Redis policy store: the client did not shut down within {} ms; left to finish on its own",
+            2 * timeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
