@@ -60,7 +60,7 @@ class RedisFleetIT {
   }
 
   RedisPolicyStore store(RedisServer server, RedisPolicyStore.Builder options) {
-    RedisPolicyStore s = options.uri(server.uri()).clock(clock).timeout(Duration.ofMillis(500)).build();
+    RedisPolicyStore s = options.uri(server.uri()).clock(clock).timeout(Duration.ofSeconds(3)).build();
     toClose.add(s);
     return s;
   }
