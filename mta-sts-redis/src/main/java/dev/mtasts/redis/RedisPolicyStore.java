@@ -279,7 +279,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     this.ownedClient = owned;
     this.resources = resources;
     this.connector = connector;
-    this.maxPending = b.maxPendingWrites != 0 ? b.maxPendingWrites : DEFAULT_MAX_PENDING_WRITES;
+    this.maxPending = b.maxPendingWrites != null ? b.maxPendingWrites : DEFAULT_MAX_PENDING_WRITES;
     this.retryInterval = b.retryInterval != null ? b.retryInterval : Duration.ofSeconds(DEFAULT_RETRY_INTERVAL_SECONDS);
     this.keyPrefix = b.keyPrefix != null ? b.keyPrefix : DEFAULT_KEY_PREFIX;
     this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
@@ -844,7 +844,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     private @Nullable RedisClient client;
     private @Nullable List<String> clusterUris;
     private @Nullable RedisClusterClient clusterClient;
-    private int maxPendingWrites;
+    private @Nullable Integer maxPendingWrites;
     private @Nullable Duration retryInterval;
     private @Nullable String keyPrefix;
     private @Nullable Duration timeout;
@@ -951,13 +951,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * @throws IllegalStateException if already set
      */
     public Builder maxPendingWrites(int max) {
-      if (max < 1) {
-        throw new IllegalArgumentException("maxPendingWrites must be at least 1, got " + max);
-      }
-      if (maxPendingWrites != 0) {
-        throw new IllegalStateException("maxPendingWrites is already set");
-      }
-      this.maxPendingWrites = max;
+      this.maxPendingWrites = Builders.once(this.maxPendingWrites, Builders.atLeast(max, 1, "maxPendingWrites"),
+          "maxPendingWrites");
       return this;
     }
 
