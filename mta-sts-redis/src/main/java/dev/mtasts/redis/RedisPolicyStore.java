@@ -7,6 +7,13 @@ import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
@@ -16,7 +23,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -27,9 +33,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +46,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -73,12 +82,33 @@ import org.slf4j.LoggerFactory;
  * the interleaving (CAC-20, CAC-32).
  *
  * <h2>One fetch across nodes</h2>
- * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:<domain>} ({@code !} never
+ * {@link #acquireFetch} is a lease per domain at key {@code <prefix>!lease:{<domain>}} ({@code !} never
  * occurs in a domain name, so no entry key collides with it and {@link #loadAll()} skips it): one
  * {@code SET NX PX} with a random token as the value, released by a compare-and-delete script, so
  * only its holder ends it early and a lapsed lease re-taken by another node is left alone. N nodes
  * resolving one cold domain at once cause one fetch; a node that dies holding the lease delays the
  * others by at most the lease (CAC-35).
+ *
+ * <h2>One back-off across nodes</h2>
+ * {@link #recordFetchFailure} sets key {@code <prefix>!backoff:{<domain>}:<id>} with the resolver's
+ * back-off as TTL; the lease script looks at it first, so while it lives every node is told
+ * {@link FetchLease.BackedOff} for that (domain, id) and none asks the policy host again; a new id
+ * is fetched at once (CAC-36).
+ *
+ * <h2>Redis down: write-behind</h2>
+ * A save that fails still fails (the resolver logs it and emits its store event, and keeps serving
+ * the policy from its own memory), but the entry is kept, the newest per domain, capped
+ * ({@link Builder#maxPendingWrites}, default {@value #DEFAULT_MAX_PENDING_WRITES};
+ * {@value #MAX_PENDING_CHARS} chars of policy text in all). A {@link #load} returns a kept entry
+ * that is newer than Redis's, or when Redis cannot be reached. Kept entries are written through the
+ * same compare-and-set at the next successful call, or by a retry every
+ * {@link Builder#retryInterval} (default {@value #DEFAULT_RETRY_INTERVAL_SECONDS} s) scheduled on
+ * the client's event executors; so a stale retried write never replaces a fresher entry (CAC-37).
+ *
+ * <h2>Redis Cluster</h2>
+ * {@link Builder#clusterUris} or {@link Builder#clusterClient}: every script touches one key, or a
+ * domain's lease and back-off keys, which share the domain as hash tag and so one slot; a
+ * {@link #loadAll()} scans every master (CAC-38).
  *
  * <h2>Hostile or damaged values</h2>
  * A value at one of our keys that this store did not write (another type, other fields, a field
@@ -176,27 +206,55 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       "return 1");
 
   /**
-   * Takes the lease if free (reply -1) or tells how long it still runs in ms (PTTL; -1 for a key
-   * without TTL, which the resolver bounds by its own lease), in one atomic step.
+   * In one atomic step: tells how long a recorded failure of this (domain, id) still holds the fleet
+   * back (KEYS[2]; a key without a TTL is not ours and is ignored), else takes the lease (KEYS[1])
+   * if free, else tells how long it still runs in ms (a lease key without TTL counts as a whole
+   * lease). Both keys share the domain's hash tag, so the script runs in Redis Cluster too.
    */
   private static final String ACQUIRE_SCRIPT = String.join("\n",
-      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return -1 end",
+      "local b = redis.call('PTTL', KEYS[2])",
+      "if b > 0 then return {'backoff', b} end",
+      "if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return {'granted', 0} end",
       "local ttl = redis.call('PTTL', KEYS[1])",
-      "if ttl < 0 then return tonumber(ARGV[2]) end",
-      "return ttl");
+      "if ttl < 0 then ttl = tonumber(ARGV[2]) end",
+      "return {'held', ttl}");
   /** Deletes the lease only if it still holds this node's token. */
   private static final String RELEASE_SCRIPT =
       "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
   /** The infix of lease keys after the prefix; never part of a domain name. */
   private static final String LEASE_INFIX = "!lease:";
+  /** The infix of fetch back-off keys after the prefix; never part of a domain name. */
+  private static final String BACKOFF_INFIX = "!backoff:";
+  /** The default cap on saves kept for a retry while Redis is unreachable. */
+  public static final int DEFAULT_MAX_PENDING_WRITES = 1000;
+  /** The cap on the policy text, in chars, of all saves kept for a retry together. */
+  public static final int MAX_PENDING_CHARS = 4 << 20;
+  /** The default interval between retries of the kept saves, in seconds. */
+  public static final int DEFAULT_RETRY_INTERVAL_SECONDS = 1;
   private static final SecureRandom TOKENS = new SecureRandom();
 
-  private final @Nullable RedisClient ownedClient;
+  /** The client the store created and closes, if any: a RedisClient or a RedisClusterClient. */
+  private final io.lettuce.core.@Nullable AbstractRedisClient ownedClient;
+  /** Where retries of kept saves are scheduled: the client's own event executors. */
+  private final ClientResources resources;
   /** Opens the connection; called again after a failed attempt. */
-  private final Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector;
+  private final Supplier<CompletionStage<Link>> connector;
   /** The connection, or the attempt to open it; null before the first call. Guarded by this. */
-  private @Nullable CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connection;
+  private @Nullable CompletableFuture<Link> connection;
   private boolean closed;
+  /** Saves that failed, kept for a retry: the newest per domain (write-behind). Guarded by itself. */
+  private final Map<PolicyDomain, StoredPolicy> pending = new HashMap<>();
+  /** The policy text, in chars, of the kept saves. Guarded by pending. */
+  private long pendingChars;
+  private final int maxPending;
+  private final Duration retryInterval;
+  /** One flush of the kept saves at a time. */
+  private final AtomicBoolean flushing = new AtomicBoolean();
+  /** One retry timer at a time. */
+  private final AtomicBoolean retryScheduled = new AtomicBoolean();
+
+  /** An open connection, standalone or cluster, and its commands. */
+  private record Link(StatefulConnection<byte[], byte[]> connection, RedisClusterAsyncCommands<byte[], byte[]> commands) {}
   private final String keyPrefix;
   private final Duration timeout;
   private final Duration grace;
@@ -216,10 +274,13 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     void corrupt(String key, String reason);
   }
 
-  private RedisPolicyStore(Builder b, @Nullable RedisClient owned,
-      Supplier<CompletionStage<StatefulRedisConnection<byte[], byte[]>>> connector) {
+  private RedisPolicyStore(Builder b, io.lettuce.core.@Nullable AbstractRedisClient owned, ClientResources resources,
+      Supplier<CompletionStage<Link>> connector) {
     this.ownedClient = owned;
+    this.resources = resources;
     this.connector = connector;
+    this.maxPending = b.maxPendingWrites != null ? b.maxPendingWrites : DEFAULT_MAX_PENDING_WRITES;
+    this.retryInterval = b.retryInterval != null ? b.retryInterval : Duration.ofSeconds(DEFAULT_RETRY_INTERVAL_SECONDS);
     this.keyPrefix = b.keyPrefix != null ? b.keyPrefix : DEFAULT_KEY_PREFIX;
     this.timeout = b.timeout != null ? b.timeout : DEFAULT_TIMEOUT;
     this.grace = b.grace != null ? b.grace : DEFAULT_GRACE;
@@ -251,23 +312,56 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     return keyPrefix + domain.name();
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A save kept for a retry (see {@link Builder#maxPendingWrites}) is read through: it is
+   * returned when it supersedes what Redis holds, and when Redis cannot be reached.
+   */
   @Override
   public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
     String key = keyOf(domain);
     CompletionStage<List<Object>> reply = redis().thenCompose(redis -> redis.eval(LOAD_SCRIPT, ScriptOutputType.MULTI,
         new byte[][] {bytes(key)}, bytes(Integer.toString(MAX_ENTRY_BYTES))));
-    return bounded("load of " + key, reply).thenApply(r -> {
+    CompletableFuture<Optional<StoredPolicy>> result = new CompletableFuture<>();
+    bounded("load of " + key, reply).whenComplete((r, t) -> {
       Instant now = clock.instant();
+      StoredPolicy kept;
+      synchronized (pending) {
+        kept = pending.get(domain);
+      }
+      if (t != null) {
+        if (kept != null) {
+          result.complete(Optional.of(kept.clampedTo(now)));
+        } else {
+          result.completeExceptionally(t);
+        }
+        return;
+      }
+      Optional<StoredPolicy> stored;
       try {
-        return Optional.of(decode(r, domain).clampedTo(now));
+        stored = Optional.of(decode(r, domain).clampedTo(now));
       } catch (Absent e) {
-        return Optional.empty();
+        stored = Optional.empty();
       } catch (IllegalArgumentException e) {
         report(key, String.valueOf(e.getMessage()));
-        return Optional.empty();
+        stored = Optional.empty();
       }
+      result.complete(kept != null && (stored.isEmpty() || kept.supersedes(stored.get(), now))
+          ? Optional.of(kept.clampedTo(now)) : stored);
     });
+    return result;
+  }
+
+  /** The key of a domain's fetch lease; the domain is its hash tag (Redis Cluster). */
+  String leaseKeyOf(PolicyDomain domain) {
+    return keyPrefix + LEASE_INFIX + "{" + domain.name() + "}";
+  }
+
+  /** The key of a (domain, id)'s fetch back-off, in the same hash slot as the domain's lease. */
+  String backoffKeyOf(PolicyDomain domain, String policyId) {
+    return keyPrefix + BACKOFF_INFIX + "{" + domain.name() + "}:" + policyId;
   }
 
   /**
@@ -277,30 +371,190 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
    * @param domain the Policy Domain
    * @param policyId the id about to be fetched (the lease is per domain: one fetch at a time)
    * @param lease how long the lease lasts unless released
-   * @return {@link FetchLease.Granted} or {@link FetchLease.HeldElsewhere} with the lease's rest;
-   *     fails with a {@link RedisStoreException} within the timeout
+   * @return {@link FetchLease.Granted}, {@link FetchLease.HeldElsewhere} with the lease's rest, or
+   *     {@link FetchLease.BackedOff} while a failure of this (domain, id) recorded by
+   *     {@link #recordFetchFailure} lasts (CAC-36); fails with a {@link RedisStoreException} within
+   *     the timeout
    */
   @Override
   public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(policyId, "policyId");
-    String key = keyPrefix + LEASE_INFIX + domain.name();
+    String key = leaseKeyOf(domain);
     byte[] token = new byte[16];
     TOKENS.nextBytes(token);
     byte[] value = bytes(HexFormat.of().formatHex(token));
     long millis = Math.max(1, lease.toMillis());
-    CompletionStage<Long> reply = redis().thenCompose(redis -> redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.INTEGER,
-        new byte[][] {bytes(key)}, value, bytes(Long.toString(millis))));
-    return bounded("fetch lease at " + key, reply).thenApply(ttl -> ttl < 0
-        ? new FetchLease.Granted(() -> bounded("release of " + key, redis().thenCompose(redis ->
+    CompletionStage<List<Object>> reply = redis().thenCompose(redis -> redis.eval(ACQUIRE_SCRIPT, ScriptOutputType.MULTI,
+        new byte[][] {bytes(key), bytes(backoffKeyOf(domain, policyId))}, value, bytes(Long.toString(millis))));
+    return bounded("fetch lease at " + key, reply).thenApply(r -> {
+      String status = r.size() == 2 && r.get(0) instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : "";
+      long ms = r.size() == 2 && r.get(1) instanceof Long l ? Math.max(0, l) : 0;
+      return switch (status) {
+        case "granted" -> new FetchLease.Granted(() -> bounded("release of " + key, redis().thenCompose(redis ->
             redis.<Long>eval(RELEASE_SCRIPT, ScriptOutputType.INTEGER, new byte[][] {bytes(key)}, value)))
-            .thenApply(n -> null))
-        : new FetchLease.HeldElsewhere(Duration.ofMillis(ttl)));
+            .thenApply(n -> null));
+        case "held" -> new FetchLease.HeldElsewhere(Duration.ofMillis(ms));
+        case "backoff" -> new FetchLease.BackedOff(Duration.ofMillis(ms));
+        default -> throw new RedisStoreException("Redis policy store: unexpected reply to the fetch lease at "
+            + SafeText.escape(key), new IllegalStateException("reply " + r.size()));
+      };
+    });
   }
 
+  /**
+   * Records a failed fetch at key {@code <prefix>!backoff:{<domain>}:<id>} with a TTL of
+   * {@code backoff} (whole milliseconds, at least one), so that every node's {@link #acquireFetch}
+   * for that (domain, id) answers {@link FetchLease.BackedOff} until it lapses (CAC-36, FET-12).
+   *
+   * @param domain the Policy Domain
+   * @param policyId the id whose fetch failed
+   * @param backoff how long no node fetches it again
+   * @return a stage that completes once recorded; fails with a {@link RedisStoreException} within
+   *     the timeout
+   */
+  @Override
+  public CompletionStage<Void> recordFetchFailure(PolicyDomain domain, String policyId, Duration backoff) {
+    Objects.requireNonNull(domain, "domain");
+    Objects.requireNonNull(policyId, "policyId");
+    String key = backoffKeyOf(domain, policyId);
+    long millis = Math.max(1, backoff.toMillis());
+    return bounded("fetch back-off at " + key, redis().thenCompose(redis ->
+        redis.set(bytes(key), bytes("1"), SetArgs.Builder.px(millis)))).thenApply(ok -> null);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A save that fails (Redis unreachable, frozen, full) still fails, so the resolver logs it and
+   * emits its store event; but the entry is also kept in memory, the newest per domain, at most
+   * {@link Builder#maxPendingWrites} entries and {@value #MAX_PENDING_CHARS} chars of policy text
+   * (past either, the save is dropped with a WARN line: the resolver still holds it in its own
+   * memory and saves it again at its next fetch). Kept saves are written by the same
+   * compare-and-set once Redis answers again: at the next successful call, or at the latest on a
+   * retry every {@link Builder#retryInterval} on the client's event executors, so that a stale
+   * retried write never replaces a fresher entry another node wrote meanwhile (CAC-37).
+   */
   @Override
   public CompletionStage<Void> save(StoredPolicy entry) {
     Objects.requireNonNull(entry, "entry");
+    CompletableFuture<Void> result = new CompletableFuture<>();
+    write(entry).whenComplete((v, t) -> {
+      if (t == null) {
+        settled(entry);
+        result.complete(null);
+      } else {
+        keep(entry);
+        result.completeExceptionally(t);
+      }
+    });
+    return result;
+  }
+
+  /** Forgets the kept save of the entry's domain once a save at least as new went through. */
+  private void settled(StoredPolicy written) {
+    synchronized (pending) {
+      StoredPolicy kept = pending.get(written.domain());
+      if (kept != null && (kept.equals(written) || !kept.supersedes(written, clock.instant()))) {
+        pending.remove(written.domain());
+        pendingChars -= kept.policyText().length();
+      }
+    }
+  }
+
+  /** Keeps a failed save for a retry, unless a newer one is kept for its domain or a cap is reached. */
+  private void keep(StoredPolicy entry) {
+    boolean dropped = false;
+    synchronized (pending) {
+      StoredPolicy kept = pending.get(entry.domain());
+      if (kept != null && !kept.equals(entry) && kept.supersedes(entry, clock.instant())) {
+        return; // the newer one is kept already
+      }
+      long chars = pendingChars - (kept == null ? 0 : kept.policyText().length()) + entry.policyText().length();
+      if ((kept == null && pending.size() >= maxPending) || chars > MAX_PENDING_CHARS) {
+        dropped = true;
+      } else {
+        pending.put(entry.domain(), entry);
+        pendingChars = chars;
+      }
+    }
+    if (dropped) {
+      LOG.warn("Redis policy store: {} saves are waiting for Redis already (cap {}, {} chars); the save of {} is"
+          + " not retried", pendingWrites(), maxPending, MAX_PENDING_CHARS, entry.domain().name());
+      return;
+    }
+    scheduleRetry();
+  }
+
+  /**
+   * Returns how many failed saves are kept for a retry (write-behind), for monitoring.
+   *
+   * @return the number of domains whose latest save has not reached Redis yet
+   */
+  public int pendingWrites() {
+    synchronized (pending) {
+      return pending.size();
+    }
+  }
+
+  /** Retries the kept saves after the retry interval, on the client's event executors. */
+  private void scheduleRetry() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+    }
+    if (!retryScheduled.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      java.util.concurrent.ScheduledExecutorService timer = resources.eventExecutorGroup();
+      timer.schedule(() -> {
+        retryScheduled.set(false);
+        flushPending();
+      }, retryInterval.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RuntimeException e) { // the executors are shutting down: the store is being closed
+      retryScheduled.set(false);
+      LOG.debug("Redis policy store: cannot schedule a retry of kept saves", e);
+    }
+  }
+
+  /**
+   * Writes the kept saves, a few at a time, each through the compare-and-set; stops at the first
+   * failure and schedules a retry. One flush runs at a time.
+   */
+  private void flushPending() {
+    List<StoredPolicy> batch;
+    synchronized (pending) {
+      if (pending.isEmpty()) {
+        return;
+      }
+      batch = new ArrayList<>(pending.values());
+    }
+    if (!flushing.compareAndSet(false, true)) {
+      return;
+    }
+    LOG.info("Redis policy store: writing {} saves kept while Redis was unreachable", batch.size());
+    flushFrom(batch, 0).whenComplete((v, t) -> {
+      flushing.set(false);
+      if (pendingWrites() > 0) {
+        scheduleRetry();
+      }
+    });
+  }
+
+  private CompletionStage<Void> flushFrom(List<StoredPolicy> batch, int from) {
+    if (from >= batch.size()) {
+      return CompletableFuture.completedStage(null);
+    }
+    List<CompletableFuture<Void>> chunk = batch.subList(from, Math.min(batch.size(), from + LOAD_PARALLELISM))
+        .stream().map(e -> write(e).thenAccept(v -> settled(e)).toCompletableFuture()).toList();
+    return CompletableFuture.allOf(chunk.toArray(CompletableFuture[]::new))
+        .thenCompose(v -> flushFrom(batch, from + LOAD_PARALLELISM));
+  }
+
+  /** One compare-and-set write of an entry, with the TTL and the comparison at this moment. */
+  private CompletionStage<Void> write(StoredPolicy entry) {
     String key = keyOf(entry.domain());
     Instant now = clock.instant();
     // The key lives as long as the entry may be used, plus the grace: an entry clamped to now (a
@@ -322,6 +576,12 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   @Override
   public CompletionStage<Void> delete(PolicyDomain domain) {
     Objects.requireNonNull(domain, "domain");
+    synchronized (pending) {
+      StoredPolicy kept = pending.remove(domain);
+      if (kept != null) {
+        pendingChars -= kept.policyText().length();
+      }
+    }
     String key = keyOf(domain);
     return bounded("delete of " + key, redis().thenCompose(redis -> redis.del(bytes(key)))).thenApply(n -> null);
   }
@@ -403,8 +663,8 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
    * MTA starts while Redis is down; a failed attempt is retried by the next call, and once open,
    * Lettuce reconnects on its own (CAC-33). The caller's timeout bounds the wait for the connection.
    */
-  private CompletionStage<RedisAsyncCommands<byte[], byte[]>> redis() {
-    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+  private CompletionStage<RedisClusterAsyncCommands<byte[], byte[]>> redis() {
+    CompletableFuture<Link> c;
     synchronized (this) {
       if (closed) {
         return CompletableFuture.failedStage(new RedisStoreException("Redis policy store: closed", new IllegalStateException("closed")));
@@ -415,23 +675,32 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
         connection = c;
       }
     }
-    return c.thenApply(StatefulRedisConnection::async);
+    return c.thenApply(Link::commands);
   }
 
   /** Closes the connection and, when the store created the client, the client and its threads. */
   @Override
   public void close() {
-    CompletableFuture<StatefulRedisConnection<byte[], byte[]>> c;
+    CompletableFuture<Link> c;
     synchronized (this) {
       closed = true;
       c = connection;
     }
     if (c != null) {
       // An attempt still running is closed when it ends.
-      c.thenAccept(StatefulRedisConnection::close);
+      c.thenAccept(link -> link.connection().closeAsync());
     }
     if (ownedClient != null) {
-      ownedClient.shutdown(Duration.ZERO, timeout);
+      // Bounded: Lettuce's blocking shutdown waits for every connection to close, without a limit.
+      try {
+        ownedClient.shutdownAsync(0, timeout.toNanos(), TimeUnit.NANOSECONDS)
+            .get(2 * timeout.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        LOG.warn("Redis policy store: the client did not shut down within {} ms; left to finish on its own",
+            2 * timeout.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -445,6 +714,9 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     call.toCompletableFuture().copy().orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((v, t) -> {
       if (t == null) {
         result.complete(v);
+        if (!flushing.get() && pendingWrites() > 0) {
+          flushPending(); // Redis answers again: write what was kept
+        }
         return;
       }
       Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
@@ -570,6 +842,10 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   public static final class Builder {
     private @Nullable String uri;
     private @Nullable RedisClient client;
+    private @Nullable List<String> clusterUris;
+    private @Nullable RedisClusterClient clusterClient;
+    private @Nullable Integer maxPendingWrites;
+    private @Nullable Duration retryInterval;
     private @Nullable String keyPrefix;
     private @Nullable Duration timeout;
     private @Nullable Duration grace;
@@ -592,9 +868,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri");
       RedisURI.create(uri); // fail fast on a malformed URI
-      if (client != null) {
-        throw new IllegalStateException("a client is already set; set a URI or a client");
-      }
+      onlyOneServer(uri);
       this.uri = Builders.once(this.uri, uri, "uri");
       return this;
     }
@@ -611,10 +885,90 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      */
     public Builder client(RedisClient client) {
       Objects.requireNonNull(client, "client");
-      if (uri != null) {
-        throw new IllegalStateException("a URI is already set; set a URI or a client");
-      }
+      onlyOneServer(client);
       this.client = Builders.once(this.client, client, "client");
+      return this;
+    }
+
+    /**
+     * Connects to a Redis Cluster with a {@link RedisClusterClient} the store creates and closes,
+     * given one or more seed nodes ({@code redis://} or {@code rediss://} URIs, same syntax as
+     * {@link #uri}); the client learns the topology from them, follows MOVED and ASK redirects, and
+     * refreshes the topology on its own. Every script runs on one key, or on keys that share a hash
+     * slot through the domain as hash tag ({@code {example.com}}), so all work in Cluster (CAC-38).
+     *
+     * @param seed a seed node
+     * @param more more seed nodes
+     * @return this builder
+     * @throws IllegalArgumentException if Lettuce cannot parse one
+     * @throws IllegalStateException if a URI or a client is already set
+     */
+    public Builder clusterUris(String seed, String... more) {
+      List<String> all = new ArrayList<>();
+      all.add(Objects.requireNonNull(seed, "seed"));
+      for (String m : more) {
+        all.add(Objects.requireNonNull(m, "uri"));
+      }
+      all.forEach(RedisURI::create); // fail fast on a malformed URI
+      onlyOneServer(all);
+      this.clusterUris = List.copyOf(all);
+      return this;
+    }
+
+    /**
+     * Uses this Redis Cluster client; the store opens one connection from it (on its first call)
+     * and closes only that. As with {@link #client}, the client's options stay as they are: give it
+     * {@code autoReconnect(true)}, {@code disconnectedBehavior(REJECT_COMMANDS)}, a bounded
+     * {@code requestQueueSize} and adaptive topology refresh.
+     *
+     * @param client the cluster client
+     * @return this builder
+     * @throws IllegalStateException if a URI or a client is already set
+     */
+    public Builder clusterClient(RedisClusterClient client) {
+      Objects.requireNonNull(client, "client");
+      onlyOneServer(client);
+      this.clusterClient = client;
+      return this;
+    }
+
+    private void onlyOneServer(Object next) {
+      if (uri != null || client != null || clusterUris != null || clusterClient != null) {
+        throw new IllegalStateException("a Redis URI or client is already set; set exactly one of uri, client,"
+            + " clusterUris and clusterClient (not " + next.getClass().getSimpleName() + ")");
+      }
+    }
+
+    /**
+     * Sets how many failed saves are kept in memory for a retry once Redis answers again
+     * (write-behind, the newest per domain; CAC-37); default
+     * {@value RedisPolicyStore#DEFAULT_MAX_PENDING_WRITES}. Their policy text together is capped
+     * at {@value RedisPolicyStore#MAX_PENDING_CHARS} chars as well.
+     *
+     * @param max at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     * @throws IllegalStateException if already set
+     */
+    public Builder maxPendingWrites(int max) {
+      this.maxPendingWrites = Builders.once(this.maxPendingWrites, Builders.atLeast(max, 1, "maxPendingWrites"),
+          "maxPendingWrites");
+      return this;
+    }
+
+    /**
+     * Sets how often the kept saves are retried while Redis does not answer; default
+     * {@value RedisPolicyStore#DEFAULT_RETRY_INTERVAL_SECONDS} second. A successful call writes
+     * them at once as well.
+     *
+     * @param interval a positive duration
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     * @throws IllegalStateException if already set
+     */
+    public Builder retryInterval(Duration interval) {
+      this.retryInterval = Builders.positive(Builders.once(this.retryInterval, interval, "retryInterval"),
+          "retryInterval");
       return this;
     }
 
@@ -622,15 +976,20 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      * Sets the prefix of every key; default {@value RedisPolicyStore#DEFAULT_KEY_PREFIX}. Stores with different
      * prefixes on one Redis never see each other's entries.
      *
-     * @param prefix a non-empty prefix
+     * @param prefix a non-empty prefix without {@code {} or {@code }} (Redis Cluster reads those
+     *     as a hash tag, which would split a domain's lease and back-off keys across slots)
      * @return this builder
-     * @throws IllegalArgumentException if empty
+     * @throws IllegalArgumentException if empty or with a brace
      * @throws IllegalStateException if already set
      */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
       if (prefix.isEmpty()) {
         throw new IllegalArgumentException("the key prefix must not be empty");
+      }
+      if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+        throw new IllegalArgumentException("the key prefix must not contain { or }, which Redis Cluster reads as"
+            + " a hash tag");
       }
       this.keyPrefix = Builders.once(this.keyPrefix, prefix, "keyPrefix");
       return this;
@@ -722,15 +1081,39 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
      */
     public RedisPolicyStore build() {
       Duration t = timeout != null ? timeout : DEFAULT_TIMEOUT;
+      if (requestQueueSize != 0 && (client != null || clusterClient != null)) {
+        throw new IllegalStateException("requestQueueSize applies to a client the store creates; set it on your client");
+      }
       if (client != null) {
-        if (requestQueueSize != 0) {
-          throw new IllegalStateException("requestQueueSize applies to a client the store creates; set it on your client");
-        }
         StatefulRedisConnection<byte[], byte[]> mine = connect(client, t);
-        return new RedisPolicyStore(this, null, () -> CompletableFuture.completedStage(mine));
+        Link link = new Link(mine, mine.async());
+        return new RedisPolicyStore(this, null, client.getResources(), () -> CompletableFuture.completedStage(link));
+      }
+      if (clusterClient != null) {
+        RedisClusterClient cc = clusterClient;
+        return new RedisPolicyStore(this, null, cc.getResources(), () -> linkCluster(cc, t));
+      }
+      int queue = requestQueueSize != 0 ? requestQueueSize : DEFAULT_REQUEST_QUEUE_SIZE;
+      SocketOptions socket = SocketOptions.builder().connectTimeout(t).build();
+      if (clusterUris != null) {
+        List<RedisURI> seeds = clusterUris.stream().map(u -> {
+          RedisURI r = RedisURI.create(u);
+          r.setTimeout(t);
+          return r;
+        }).toList();
+        RedisClusterClient owned = RedisClusterClient.create(seeds);
+        owned.setOptions(ClusterClientOptions.builder()
+            .autoReconnect(true)
+            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+            .requestQueueSize(queue)
+            .socketOptions(socket)
+            .timeoutOptions(TimeoutOptions.enabled(t))
+            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder().enableAllAdaptiveRefreshTriggers().build())
+            .build());
+        return new RedisPolicyStore(this, owned, owned.getResources(), () -> linkCluster(owned, t));
       }
       if (uri == null) {
-        throw new IllegalStateException("set a Redis URI or a client");
+        throw new IllegalStateException("set a Redis URI or a client: uri, client, clusterUris or clusterClient");
       }
       RedisURI redisUri = RedisURI.create(uri);
       redisUri.setTimeout(t);
@@ -738,20 +1121,32 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       owned.setOptions(ClientOptions.builder()
           .autoReconnect(true)
           .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-          .requestQueueSize(requestQueueSize != 0 ? requestQueueSize : DEFAULT_REQUEST_QUEUE_SIZE)
-          .socketOptions(SocketOptions.builder().connectTimeout(t).build())
+          .requestQueueSize(queue)
+          .socketOptions(socket)
           .timeoutOptions(TimeoutOptions.enabled(t))
           .build());
-      return new RedisPolicyStore(this, owned, () -> owned.connectAsync(ByteArrayCodec.INSTANCE, redisUri)
-          .handle((c, e) -> {
-            if (e != null) {
-              Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-              throw new RedisStoreException("cannot connect within " + t.toMillis() + " ms: "
-                  + SafeText.escape(String.valueOf(cause.getMessage()), 200), cause);
-            }
-            c.setTimeout(t);
-            return c;
-          }));
+      return new RedisPolicyStore(this, owned, owned.getResources(),
+          () -> linked(owned.connectAsync(ByteArrayCodec.INSTANCE, redisUri), t, c -> new Link(c, c.async())));
+    }
+
+    private static CompletionStage<Link> linkCluster(RedisClusterClient client, Duration t) {
+      // An asynchronous cluster connect needs the topology first; the synchronous one loads it itself.
+      return linked(client.refreshPartitionsAsync().thenCompose(v -> client.connectAsync(ByteArrayCodec.INSTANCE)), t,
+          c -> new Link(c, c.async()));
+    }
+
+    /** Completes an asynchronous connect: the connection with the timeout set, or a clear failure. */
+    private static <C extends StatefulConnection<byte[], byte[]>> CompletionStage<Link> linked(
+        CompletionStage<C> connecting, Duration t, java.util.function.Function<C, Link> link) {
+      return connecting.handle((c, e) -> {
+        if (e != null) {
+          Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+          throw new RedisStoreException("cannot connect within " + t.toMillis() + " ms: "
+              + SafeText.escape(String.valueOf(cause.getMessage()), 200), cause);
+        }
+        c.setTimeout(t);
+        return link.apply(c);
+      });
     }
 
     private static StatefulRedisConnection<byte[], byte[]> connect(RedisClient client, Duration t) {

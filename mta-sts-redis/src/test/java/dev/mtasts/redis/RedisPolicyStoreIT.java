@@ -268,19 +268,22 @@ class RedisPolicyStoreIT {
         assertThat(failure).isInstanceOf(RedisStoreException.class).hasMessageContaining("timed out after 300 ms");
         assertThat(tookMillis).isBetween(250L, 300L + 2000L);
       }
-      PolicyResolution deferred = resolverOn(store, FakePolicyFetcher.create(), FailureHandling.DEFER)
+      // Another node (this one reads its own kept save through, CAC-37): it cannot load the entry.
+      RedisPolicyStore other = store(redis, timeout);
+      PolicyResolution deferred = resolverOn(other, FakePolicyFetcher.create(), FailureHandling.DEFER)
           .resolve(DOMAIN).toCompletableFuture().join();
       assertThat(deferred).isInstanceOfSatisfying(PolicyResolution.Deferred.class,
           d -> assertThat(d.reason()).isEqualTo(DeferReason.STORE_UNAVAILABLE));
       FakePolicyFetcher fetcher = FakePolicyFetcher.create().serve(DOMAIN.name(), POLICY);
-      PolicyResolution delivered = resolverOn(store, fetcher, FailureHandling.DELIVER_WITHOUT_POLICY)
+      PolicyResolution delivered = resolverOn(other, fetcher, FailureHandling.DELIVER_WITHOUT_POLICY)
           .resolve(DOMAIN).toCompletableFuture().join();
       assertThat(delivered).isInstanceOfSatisfying(PolicyResolution.Active.class,
           a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
     } finally {
       redis.thaw();
     }
-    assertThat(await(store.load(DOMAIN))).map(StoredPolicy::policyId).contains("1");
+    // CAC-37: the save that failed while Redis was frozen was kept, and is the newest.
+    assertThat(await(store.load(DOMAIN))).map(StoredPolicy::policyId).contains("2");
   }
 
   MtaStsResolver resolverOn(PolicyStore store, FakePolicyFetcher fetcher, FailureHandling onStoreFailure) {
@@ -359,12 +362,12 @@ class RedisPolicyStoreIT {
           assertThat(a.fetchedAt()).isEqualTo(((PolicyResolution.Active) resolved.get(0)).fetchedAt());
         }));
     // Released after the save: no lease is left behind.
-    assertThat(redis.command("EXISTS", prefix + "!lease:" + DOMAIN.name())).isEqualTo("0");
+    assertThat(redis.command("EXISTS", prefix + "!lease:{" + DOMAIN.name() + "}")).isEqualTo("0");
   }
 
   @Test
-  @DisplayName("CAC-35: when the holder's fetch fails, it releases the lease and a waiting node fetches at once")
-  void aFailedFetchFreesTheLeaseForAWaitingNode() {
+  @DisplayName("CAC-35, CAC-36: when the holder's fetch fails, it releases the lease, and the waiting node backs off at once")
+  void aFailedFetchFreesTheLeaseAndHoldsTheWaitingNodeBack() {
     FakePolicyFetcher failing = FakePolicyFetcher.create().fail(DOMAIN.name(), FetchFailure.CONNECT_FAILED);
     Gate gate = failing.hold(DOMAIN.name());
     Set<Integer> toldToWait = ConcurrentHashMap.newKeySet();
@@ -379,10 +382,14 @@ class RedisPolicyStoreIT {
     long start = System.nanoTime();
     gate.release();
     assertThat(await(first)).isInstanceOf(PolicyResolution.NoPolicy.class);
-    assertThat(await(second)).isInstanceOfSatisfying(PolicyResolution.Active.class,
-        a -> assertThat(a.source()).isEqualTo(PolicySource.FETCHED));
+    // CAC-36: the first node's failure holds the fleet back: the policy host is not asked again.
+    assertThat(await(second)).isInstanceOfSatisfying(PolicyResolution.NoPolicy.class, n -> {
+      assertThat(n.reason()).isEqualTo(dev.mtasts.resolver.NoPolicyReason.FETCH_BACKOFF);
+      assertThat(n.trace().rule()).isEqualTo("CAC-36");
+    });
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5000L);
-    assertThat(working.fetches(DOMAIN.name())).isEqualTo(1);
+    assertThat(working.fetches(DOMAIN.name())).isZero();
+    assertThat(redis.command("EXISTS", prefix + "!lease:{" + DOMAIN.name() + "}")).isEqualTo("0");
   }
 
   /** A node's store that calls {@code onHeldElsewhere} whenever the node is told to wait. */
@@ -447,7 +454,7 @@ class RedisPolicyStoreIT {
     assertThat(await(store.loadAll())).isEmpty();
     assertThat(reported).isEmpty();
     // The first lease lapses and a second node takes it: the first node's late release leaves it alone.
-    redis.command("DEL", prefix + "!lease:" + DOMAIN.name());
+    redis.command("DEL", prefix + "!lease:{" + DOMAIN.name() + "}");
     FetchLease second = await(store.acquireFetch(DOMAIN, "1", Duration.ofSeconds(30)));
     assertThat(second).isInstanceOf(FetchLease.Granted.class);
     await(first.release());
@@ -520,7 +527,10 @@ class RedisPolicyStoreIT {
       Throwable failure = failureOf(store.save(entry(DOMAIN, "2", NOW)));
       assertThat(failure).isInstanceOf(RedisStoreException.class).hasMessageContaining("save of " + prefix)
           .hasMessageContaining("OOM");
-      assertThat(await(store.load(DOMAIN))).contains(first);
+      // Redis still holds the first entry; this node reads its failed save through until it is written (CAC-37).
+      assertThat(await(store(small, Duration.ofSeconds(5)).load(DOMAIN))).contains(first);
+      assertThat(store.pendingWrites()).isEqualTo(1);
+      assertThat(await(store.load(DOMAIN))).map(StoredPolicy::policyId).contains("2");
       closeAll();
     }
   }

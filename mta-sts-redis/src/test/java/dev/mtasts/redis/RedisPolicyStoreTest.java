@@ -100,5 +100,30 @@ class RedisPolicyStoreTest {
     assertThatThrownBy(() -> RedisPolicyStore.builder().requestQueueSize(0)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RedisPolicyStore.builder().requestQueueSize(5).requestQueueSize(5))
         .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> RedisPolicyStore.builder().maxPendingWrites(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisPolicyStore.builder().retryInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  @DisplayName("CAC-38: one Redis per store (URI, client, cluster URIs or cluster client), and no hash tag in the prefix")
+  void oneRedisPerStoreAndNoHashTagInThePrefix() {
+    assertThatThrownBy(() -> RedisPolicyStore.builder().uri("redis://127.0.0.1").clusterUris("redis://127.0.0.1:7000"))
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> RedisPolicyStore.builder().clusterUris("redis://127.0.0.1:7000").uri("redis://127.0.0.1"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> RedisPolicyStore.builder().clusterUris("redis://127.0.0.1:7000", "not a uri"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RedisPolicyStore.builder().keyPrefix("mta-sts:{x}:")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hash tag");
+    // A domain's lease and back-off keys share its hash tag, so one script may touch both.
+    RedisPolicyStore store = RedisPolicyStore.builder().uri("redis://127.0.0.1:1").keyPrefix("p:").build();
+    try {
+      PolicyDomain d = PolicyDomain.of("example.com");
+      assertThat(store.leaseKeyOf(d)).isEqualTo("p:!lease:{example.com}");
+      assertThat(store.backoffKeyOf(d, "abc")).isEqualTo("p:!backoff:{example.com}:abc");
+    } finally {
+      store.close();
+    }
   }
 }

@@ -558,15 +558,9 @@ public final class MtaStsResolver {
           blockedUntil = s.backoffUntil == null ? null : s.backoffUntil.get(id);
         }
         if (blockedUntil != null && DomainState.before(tick, blockedUntil)) {
-          String why = "a fetch of policy id " + id + " failed recently; not retried for another "
-              + Durations.human(Duration.ofNanos(blockedUntil - tick));
-          if (usable != null) {
-            return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
-                new ResolutionTrace(txt.check, cache, null, "FET-12", why + "; the valid cached policy stays in use")),
-                usable, tick);
-          }
-          return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
-              new ResolutionTrace(txt.check, cache, null, "FET-12", why)));
+          return backedOff(domain, usable, cache, txt.check, "FET-12", "a fetch of policy id " + id
+              + " failed recently; not retried for another " + Durations.human(Duration.ofNanos(blockedUntil - tick)),
+              tick);
         }
         boolean newId = entry == null || !entry.stored().policyId().equals(id);
         if (newId && !takeFetchToken(s, tick)) {
@@ -616,6 +610,25 @@ public final class MtaStsResolver {
     }
   }
 
+  /** The answer while a fetch of the id is backed off (FET-12; CAC-36 when another node failed it). */
+  private CompletionStage<Decision> backedOff(PolicyDomain domain, DomainState.@Nullable Entry usable,
+      CacheState cache, TxtCheck txt, String rule, String why, long tick) {
+    if (usable != null) {
+      return cachedDone(fromEntry(domain, usable, PolicySource.CACHED_AFTER_FAILURE,
+          new ResolutionTrace(txt, cache, null, rule, why + "; the valid cached policy stays in use")), usable, tick);
+    }
+    return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_BACKOFF,
+        new ResolutionTrace(txt, cache, null, rule, why)));
+  }
+
+  /** The answer when the store says another node's fetch of the id failed recently (CAC-36). */
+  private CompletionStage<Decision> backedOffElsewhere(DomainState s, DomainState.@Nullable Entry entry,
+      CacheState cache, TxtCheck txt, String id, FetchLease.BackedOff b) {
+    return backedOff(s.domain, cache == CacheState.VALID ? entry : null, cache, txt, "CAC-36",
+        "a fetch of policy id " + id + " failed on another node sharing the store; no node retries it for another "
+            + Durations.human(b.remaining()), ticker.getAsLong());
+  }
+
   /**
    * Fetches a policy id under the store's fetch lease (CAC-35): the node granted it fetches and
    * releases it once the entry is saved (or the fetch failed); a node told that another holds it
@@ -635,6 +648,9 @@ public final class MtaStsResolver {
         Duration maxWait = Duration.ofNanos(Math.max(0, (deadline - now) / 2));
         long waitUntil = now + (held.remaining().compareTo(maxWait) < 0 ? held.remaining() : maxWait).toNanos();
         return awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline);
+      }
+      if (lease instanceof FetchLease.BackedOff b) {
+        return backedOffElsewhere(s, entry, cache, txt, id, b);
       }
       return fetchUnder((FetchLease.Granted) lease, s, entry, cache, txt, id, reason, deadline);
     }, executor);
@@ -709,6 +725,7 @@ public final class MtaStsResolver {
             ? CompletableFuture.completedStage(fromPeer(s, found.get(), cache, txt))
             : acquire(s.domain, id, deadline).thenCompose(lease -> lease instanceof FetchLease.Granted g
                 ? fetchUnder(g, s, entry, cache, txt, id, reason, deadline)
+                : lease instanceof FetchLease.BackedOff b ? backedOffElsewhere(s, entry, cache, txt, id, b)
                 : awaitPeer(s, entry, cache, txt, id, reason, waitUntil, deadline)));
   }
 
@@ -780,16 +797,20 @@ public final class MtaStsResolver {
         s.backoffUntil.put(id, tick + backoffNanos);
       }
       emit(new MtaStsEvent.PolicyFetchFailed(domain, reason, failed, kept != null ? kept.stored() : null, now));
+      CompletionStage<Decision> d;
       if (kept != null) {
         // SEC-2, §10.2: the owner's new policy cannot be fetched while the old one is enforced.
         LOG.warn("MTA-STS policy fetch for {} (id {}) failed: {} {}; the cached policy (id {}) stays in use",
             domain, id, failed.reason(), failed.message(), kept.stored().policyId());
-        return cachedDone(fromEntry(domain, kept, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt,
+        d = cachedDone(fromEntry(domain, kept, PolicySource.CACHED_AFTER_FAILURE, new ResolutionTrace(txt,
             cache, outcome, "CAC-6", "the fetch failed; the valid cached policy stays in use")), kept, tick);
+      } else {
+        LOG.info("MTA-STS policy fetch for {} (id {}) failed: {} {}", domain, id, failed.reason(), failed.message());
+        d = done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_FAILED, new ResolutionTrace(txt,
+            cache, outcome, "CAC-5", "the fetch failed and nothing is cached; delivering without MTA-STS")));
       }
-      LOG.info("MTA-STS policy fetch for {} (id {}) failed: {} {}", domain, id, failed.reason(), failed.message());
-      return done(new PolicyResolution.NoPolicy(domain, NoPolicyReason.FETCH_FAILED, new ResolutionTrace(txt,
-          cache, outcome, "CAC-5", "the fetch failed and nothing is cached; delivering without MTA-STS")));
+      // CAC-36: recorded before the fetch lease is released, so the nodes waiting on it back off too.
+      return recordFailure(domain, id).thenCompose(v -> d);
     }
     PolicyFetchOutcome.Fetched fetched = (PolicyFetchOutcome.Fetched) outcome;
     emit(new MtaStsEvent.PolicyFetched(domain, reason, fetched, now));
@@ -887,6 +908,16 @@ public final class MtaStsResolver {
   void driftDetected(PolicyDomain domain, String id, MtaStsPolicy previous, MtaStsPolicy current) {
     LOG.warn("MTA-STS policy of {} changed without a new id ({}): {} -> {}", domain, id, previous, current);
     emit(new MtaStsEvent.PolicyChangedWithoutNewId(domain, id, previous, current));
+  }
+
+  /** Tells the store about a failed fetch (CAC-36); a failure of the store only costs a refetch. */
+  @SuppressWarnings("NullAway") // a Void stage completes with null by design
+  private CompletionStage<Void> recordFailure(PolicyDomain domain, String id) {
+    return guarded(() -> store.recordFetchFailure(domain, id, Duration.ofNanos(backoffNanos)), storeTimeout, t -> {
+      LOG.debug("Could not record the failed fetch of {} (id {}) in the store: {}", domain, id, t.toString());
+      emit(new MtaStsEvent.StoreFailed(domain, "recordFetchFailure", t));
+      return null;
+    });
   }
 
   @SuppressWarnings("NullAway") // a Void stage completes with null by design

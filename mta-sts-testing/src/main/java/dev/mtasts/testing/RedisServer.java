@@ -63,6 +63,10 @@ public final class RedisServer implements AutoCloseable {
   private final int port;
   private @Nullable Process process;
   private int starts;
+  /** Waiters for a text in the log, completed by the log pump. */
+  private final java.util.List<LogWait> logWaits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  private record LogWait(String text, CompletableFuture<Void> seen) {}
 
   private RedisServer(Path binary, Path directory, Path config, int port) {
     this.binary = binary;
@@ -200,6 +204,33 @@ public final class RedisServer implements AutoCloseable {
   }
 
   /**
+   * Waits until the server's log holds a line containing {@code text} (already, or written later),
+   * as a future completed by the log reader: no polling.
+   *
+   * @param text the text to wait for, such as {@code "Cluster state changed: ok"}
+   * @param timeout how long to wait at most
+   * @throws IOException if it does not appear in time (the log is in the message)
+   */
+  public void awaitLog(String text, Duration timeout) throws IOException {
+    LogWait wait = new LogWait(text, new CompletableFuture<>());
+    logWaits.add(wait); // before reading the file, so that no line is missed in between
+    try {
+      if (log().contains(text)) {
+        return;
+      }
+      wait.seen().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("redis-server on port " + port + " did not log '" + text + "' within "
+          + timeout.toSeconds() + " s\n--- redis-server log ---\n" + log(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for the redis-server log", e);
+    } finally {
+      logWaits.remove(wait);
+    }
+  }
+
+  /**
    * Freezes the server with SIGSTOP, as a long GC-like stall, a paused VM or a swapped-out host
    * would: connections stay open, commands are accepted by the kernel, and none is answered until
    * {@link #thaw()}. ({@code CLIENT PAUSE} cannot be ended early from a new connection, and
@@ -300,7 +331,8 @@ public final class RedisServer implements AutoCloseable {
     // The log goes through this thread so that the ready line is seen as it is written: the
     // start waits on a future, not a polling loop.
     CompletableFuture<Void> ready = new CompletableFuture<>();
-    Thread pump = new Thread(() -> pump(p.getInputStream(), log, ready), "redis-server-log-" + port + "-" + starts);
+    Thread pump = new Thread(() -> pump(p.getInputStream(), log, ready, logWaits),
+        "redis-server-log-" + port + "-" + starts);
     pump.setDaemon(true);
     pump.start();
     try {
@@ -316,7 +348,7 @@ public final class RedisServer implements AutoCloseable {
     }
   }
 
-  private static void pump(InputStream output, Path log, CompletableFuture<Void> ready) {
+  private static void pump(InputStream output, Path log, CompletableFuture<Void> ready, java.util.List<LogWait> waits) {
     try (BufferedReader in = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8));
         Writer w = Files.newBufferedWriter(log, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
             java.nio.file.StandardOpenOption.APPEND)) {
@@ -327,6 +359,11 @@ public final class RedisServer implements AutoCloseable {
         w.flush();
         if (line.contains(READY)) {
           ready.complete(null);
+        }
+        for (LogWait wait : waits) {
+          if (line.contains(wait.text())) {
+            wait.seen().complete(null);
+          }
         }
       }
       ready.completeExceptionally(new IOException("redis-server exited"));
@@ -356,6 +393,7 @@ public final class RedisServer implements AutoCloseable {
   public static final class Builder {
     private boolean appendFsyncAlways;
     private long maxMemoryBytes;
+    private boolean clusterEnabled;
 
     private Builder() {}
 
@@ -370,6 +408,21 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("appendFsyncAlways is already set");
       }
       this.appendFsyncAlways = true;
+      return this;
+    }
+
+    /**
+     * Starts the server as a Redis Cluster node ({@code cluster-enabled yes}, its node file in its
+     * directory, a node timeout of 5 seconds), with no slots until a cluster is created over it;
+     * {@link RedisCluster} does that.
+     *
+     * @return this builder
+     */
+    public Builder clusterEnabled() {
+      if (clusterEnabled) {
+        throw new IllegalStateException("clusterEnabled is already set");
+      }
+      this.clusterEnabled = true;
       return this;
     }
 
@@ -422,6 +475,9 @@ public final class RedisServer implements AutoCloseable {
             .append("protected-mode yes\n");
         if (appendFsyncAlways) {
           conf.append("appendonly yes\nappendfsync always\n");
+        }
+        if (clusterEnabled) {
+          conf.append("cluster-enabled yes\ncluster-config-file nodes.conf\ncluster-node-timeout 5000\n");
         }
         if (maxMemoryBytes != 0) {
           conf.append("maxmemory ").append(maxMemoryBytes).append("\nmaxmemory-policy noeviction\n");

@@ -10,9 +10,11 @@ import java.util.function.Supplier;
  * The answer of {@link PolicyStore#acquireFetch}: whether this node may fetch a domain's policy now
  * or another node sharing the store is fetching it (CAC-35). RFC 8461 §3.2 and §5.1 let senders
  * share a cache; the lease extends the resolver's single flight across them, so that N nodes
- * resolving one cold domain at once cause one fetch.
+ * resolving one cold domain at once cause one fetch. A store that records failed fetches
+ * ({@link PolicyStore#recordFetchFailure}) answers {@link BackedOff} while a node's recent failure
+ * of the same (domain, id) holds the whole fleet back (CAC-36).
  */
-public sealed interface FetchLease permits FetchLease.Granted, FetchLease.HeldElsewhere {
+public sealed interface FetchLease permits FetchLease.Granted, FetchLease.HeldElsewhere, FetchLease.BackedOff {
 
   /**
    * Returns a lease that needs no release: what a store not shared with other nodes grants.
@@ -64,6 +66,28 @@ public sealed interface FetchLease permits FetchLease.Granted, FetchLease.HeldEl
      * @throws IllegalArgumentException if negative
      */
     public HeldElsewhere {
+      Objects.requireNonNull(remaining, "remaining");
+      if (remaining.isNegative()) {
+        throw new IllegalArgumentException("remaining must not be negative, got " + remaining);
+      }
+    }
+  }
+
+  /**
+   * A node sharing the store failed to fetch this (domain, id) recently: no node fetches it again
+   * until the back-off ends (CAC-36, FET-12 across nodes). The resolver answers as after its own
+   * failed fetch: a valid cached policy stays in use, otherwise there is no policy for now.
+   *
+   * @param remaining how long the back-off still runs (zero or more)
+   */
+  record BackedOff(Duration remaining) implements FetchLease {
+    /**
+     * Validates the remaining time.
+     *
+     * @param remaining how long the back-off still runs
+     * @throws IllegalArgumentException if negative
+     */
+    public BackedOff {
       Objects.requireNonNull(remaining, "remaining");
       if (remaining.isNegative()) {
         throw new IllegalArgumentException("remaining must not be negative, got " + remaining);

@@ -79,6 +79,25 @@ public interface PolicyStore {
   }
 
   /**
+   * Records that this node's fetch of a domain's policy id failed, so that the other nodes sharing
+   * the store back off it too (CAC-36, FET-12 across nodes): until {@code backoff} has passed,
+   * {@link #acquireFetch} for the same (domain, id) answers {@link FetchLease.BackedOff}; a new id
+   * is not affected. The resolver records before it releases the fetch lease, and ignores a failure
+   * or a missed deadline here (the fleet then merely fetches again).
+   *
+   * <p>The default, right for a store only this node uses (the resolver keeps its own back-off in
+   * memory), records nothing.
+   *
+   * @param domain the Policy Domain
+   * @param policyId the TXT record's id whose fetch failed
+   * @param backoff how long no node should fetch it again
+   * @return a stage that completes when the failure is recorded
+   */
+  default CompletionStage<Void> recordFetchFailure(PolicyDomain domain, String policyId, Duration backoff) {
+    return CompletableFuture.completedStage(null);
+  }
+
+  /**
    * Returns a store that keeps entries in this JVM's memory only; the resolver's default.
    *
    * @return a new, empty in-memory store on the system clock; see {@link InMemoryPolicyStore#builder()}
