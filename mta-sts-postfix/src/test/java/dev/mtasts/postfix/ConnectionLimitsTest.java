@@ -111,6 +111,31 @@ class ConnectionLimitsTest {
   }
 
   @Test
+  @DisplayName("PFX-12: the idle timeout is one watchdog per connection, not a timer task per query")
+  void queriesScheduleNoTimerTasks() throws Exception {
+    try (PostfixFixture f = new PostfixFixture()) {
+      f.publish("example.com", "1", POLICY_ENFORCE);
+      int queries = 1000;
+      try (SocketmapClient c = f.client()) {
+        assertThat(c.query("postfix example.com")).isEqualTo(SECURE);
+        long before = f.scheduler.getTaskCount();
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        for (int n = 0; n < queries; n++) {
+          all.writeBytes(SocketmapClient.netstring("postfix example.com".getBytes(StandardCharsets.US_ASCII)));
+        }
+        c.sendRaw(all.toByteArray());
+        for (int n = 0; n < queries; n++) {
+          assertThat(c.read()).isEqualTo(SECURE);
+        }
+        // Two tasks per query (read and write, each scheduled and cancelled) filled the timer's
+        // queue for the whole idle timeout; now only the watchdog runs, once per idle period.
+        assertThat(f.scheduler.getTaskCount() - before).isLessThan(10);
+        assertThat(f.scheduler.getQueue()).hasSizeLessThan(10);
+      }
+    }
+  }
+
+  @Test
   @DisplayName("PFX-11: connections over the cap are closed at once and counted")
   void connectionsOverTheCapAreClosed() throws Exception {
     try (PostfixFixture f = new PostfixFixture(b -> b.maxConnections(2)); SocketmapClient b = f.client()) {

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +32,7 @@ final class PostfixFixture implements AutoCloseable {
   final FakePolicyFetcher fetcher = FakePolicyFetcher.create();
   final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   final ExecutorService threads = Executors.newCachedThreadPool();
-  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+  final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
   final MtaStsResolver resolver;
   final PostfixPolicyServer server;
   final int port;
