@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Bounded: each of the three tables is a {@link SharingTable} of {@value SharingTable#SLOTS}
  * slots, and only bodies up to {@value #MAX_SHARED_TEXT} characters and TXT records up to
- * {@value #MAX_SHARED_TXT} are offered, so the tables themselves keep at most about 1.3 MiB of
- * text (512 × (2 KiB + 512)) beyond what cached domains hold anyway, whatever an attacker serves.
+ * {@value #MAX_SHARED_TXT} are offered, so the tables themselves keep at most about 1.5 MiB of
+ * text (512 bodies of 2 KiB, and 512 TXT records of 512 characters in each of the other two)
+ * beyond what cached domains hold anyway, whatever an attacker serves.
  * Strong references were chosen over weak ones because a weak reference is an object per entry
  * and a reference-queue cleanup, and a fixed table is bounded without either.
  */
