@@ -206,14 +206,7 @@ public final class ColdResolve {
         slots.release();
       });
     }
-    boolean finished;
-    try {
-      // Every resolution ends within the fetch and DNS deadlines; this only guards against a hang.
-      finished = slots.tryAcquire(inFlight, 10, TimeUnit.MINUTES);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finished = false;
-    }
+    boolean finished = awaitAll(slots, inFlight);
     double seconds = (System.nanoTime() - start) / 1e9;
     if (!finished) {
       System.out.println("  gave up waiting: " + (inFlight - slots.availablePermits()) + " resolutions never ended");
@@ -222,6 +215,20 @@ public final class ColdResolve {
       System.out.println("  some resolutions were not fresh active policies, e.g.: " + failures);
     }
     return new Run(domains, seconds, active.get());
+  }
+
+  /**
+   * Waits until all {@code inFlight} permits are back, that is until every resolution started
+   * has ended; every one ends within the fetch and DNS deadlines, so the ten-minute limit only
+   * guards against a hang.
+   */
+  static boolean awaitAll(Semaphore slots, int inFlight) {
+    try {
+      return slots.tryAcquire(inFlight, 10, TimeUnit.MINUTES);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   private static void print(String what, int run, Run r) {

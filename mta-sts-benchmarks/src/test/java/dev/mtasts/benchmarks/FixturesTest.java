@@ -10,6 +10,7 @@ import dev.mtasts.core.TlsRptRecord;
 import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.resolver.PolicySource;
 import java.util.concurrent.CompletionStage;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -145,6 +146,17 @@ class FixturesTest {
         .contains("dev.mtasts.core.MxPattern", "dev.mtasts.resolver.store.StoredPolicy");
     assertThat(f.byClass()).filteredOn(c -> c.className().equals("dev.mtasts.core.MxPattern"))
         .singleElement().satisfies(c -> assertThat(c.objectsPerDomain()).isEqualTo(2.0));
+  }
+
+  @Test
+  @DisplayName("SEC-45: a cached two-MX policy retains at most 600 bytes, each pattern a view on the kept body")
+  void aCachedTwoMxPolicyRetainsAtMostTheTarget() {
+    HeapFootprint.Footprint f = HeapFootprint.measure(5000);
+    assertThat(f.bytesPerDomain()).isLessThanOrEqualTo(HeapFootprint.TARGET_BYTES);
+    // Two strings per domain, its name and the body (the rest are the resolver's few shared
+    // ones): the patterns hold no string of their own.
+    assertThat(f.byClass()).filteredOn(c -> c.className().equals("java.lang.String"))
+        .singleElement().satisfies(c -> assertThat(c.objectsPerDomain()).isBetween(2.0, 2.01));
   }
 
   @Test

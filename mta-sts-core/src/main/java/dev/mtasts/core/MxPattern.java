@@ -9,20 +9,43 @@ import java.util.Objects;
  * <p>Immutable; instances are kept in lower-case A-label form, so {@link #toString()} round-trips
  * through {@link #of(String)}.
  *
+ * <p>A pattern parsed from a policy body that already holds it in that form is a view on the
+ * body's {@code String} rather than a copy (SEC-44): a cache that keeps the body verbatim for
+ * TLS-RPT then holds each pattern's characters once. Such a pattern keeps the whole body
+ * reachable, at most {@link MtaStsPolicy#MAX_BODY_BYTES} characters.
+ *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8461#section-4.1">RFC 8461 §4.1</a>
  */
 public final class MxPattern {
-  private final String pattern;
+  /** The characters of the pattern are {@code source[start, start + length)}. */
+  private final String source;
+  private final int start;
+  /** At most 255 ({@code *.} and a 253-character name), so a {@code char} holds it. */
+  private final char length;
   private final boolean wildcard;
 
-  private MxPattern(String pattern, boolean wildcard) {
-    this.pattern = pattern;
+  private MxPattern(String source, int start, int length, boolean wildcard) {
+    this.source = source;
+    this.start = start;
+    this.length = (char) length;
     this.wildcard = wildcard;
+  }
+
+  private MxPattern(String pattern, boolean wildcard) {
+    this(pattern, 0, pattern.length(), wildcard);
   }
 
   /** For the policy parser, which has already checked the syntax and lower-cased the text. */
   static MxPattern trusted(String lowerCasePattern, boolean wildcard) {
     return new MxPattern(lowerCasePattern, wildcard);
+  }
+
+  /**
+   * For the policy parser: the already checked, lower-case pattern {@code source[from, to)},
+   * kept as a view on {@code source} (SEC-44).
+   */
+  static MxPattern trusted(String source, int from, int to, boolean wildcard) {
+    return new MxPattern(source, from, to - from, wildcard);
   }
 
   /**
@@ -85,7 +108,7 @@ public final class MxPattern {
    * @return a lower-case A-label domain
    */
   public String domain() {
-    return wildcard ? pattern.substring(2) : pattern;
+    return wildcard ? source.substring(start + 2, start + length) : toString();
   }
 
   /**
@@ -120,14 +143,15 @@ public final class MxPattern {
     if (hlen > 0 && host.charAt(hlen - 1) == '.') {
       hlen--;
     }
-    String p = pattern;
+    String p = source;
+    int len = length;
     if (!wildcard) {
-      if (hlen != p.length()) {
+      if (hlen != len) {
         return hasNonAscii(host) ? -1 : 0;
       }
-      return regionMatches(host, 0, p, 0, hlen);
+      return regionMatches(host, 0, p, start, hlen);
     }
-    int suffixLen = p.length() - 1; // ".example.com"
+    int suffixLen = len - 1; // ".example.com"
     int labelLen = hlen - suffixLen;
     if (labelLen < 1) {
       return hasNonAscii(host) ? -1 : 0;
@@ -141,7 +165,7 @@ public final class MxPattern {
         return -1;
       }
     }
-    return regionMatches(host, labelLen, p, 1, suffixLen);
+    return regionMatches(host, labelLen, p, start + 1, suffixLen);
   }
 
   private static int regionMatches(String host, int hostFrom, String p, int pFrom, int len) {
@@ -169,12 +193,18 @@ public final class MxPattern {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof MxPattern other && pattern.equals(other.pattern);
+    return o instanceof MxPattern other && length == other.length
+        && source.regionMatches(start, other.source, other.start, length);
   }
 
+  /** The same value as {@code toString().hashCode()}, without making the string. */
   @Override
   public int hashCode() {
-    return pattern.hashCode();
+    int h = 0;
+    for (int i = start, end = start + length; i < end; i++) {
+      h = 31 * h + source.charAt(i);
+    }
+    return h;
   }
 
   /**
@@ -184,6 +214,6 @@ public final class MxPattern {
    */
   @Override
   public String toString() {
-    return pattern;
+    return start == 0 && length == source.length() ? source : source.substring(start, start + length);
   }
 }

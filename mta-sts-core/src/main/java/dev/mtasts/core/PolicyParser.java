@@ -518,8 +518,9 @@ final class PolicyParser {
     if (digits || !simpleLabel(labelStart, ve)) {
       return false;
     }
-    String v = s.substring(vs, ve);
-    addMx(MxPattern.trusted(upper ? Text.lowerAscii(v) : v, wildcard));
+    // Already lower case: a view on the body, which a cache keeps anyway (SEC-44).
+    addMx(upper ? MxPattern.trusted(Text.lowerAscii(s.substring(vs, ve)), wildcard)
+        : MxPattern.trusted(s, vs, ve, wildcard));
     return true;
   }
 

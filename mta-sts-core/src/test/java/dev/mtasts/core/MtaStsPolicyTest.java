@@ -490,4 +490,18 @@ class MtaStsPolicyTest {
     assertThatThrownBy(() -> new MtaStsPolicy("STSv1", MtaStsMode.NONE, List.of(), Duration.ofSeconds(-1), List.of()))
         .isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void commonMaxAgesAreSharedInstancesAndOthersKeepTheirValue() {
+    // SEC-45: a cache of many policies holds one Duration per common max_age.
+    MtaStsPolicy a = MtaStsPolicy.parse(VALID);
+    MtaStsPolicy b = MtaStsPolicy.parse(VALID.replace("mail.example.com", "other.example.com"));
+    assertThat(a.maxAge()).isEqualTo(Duration.ofDays(7)).isSameAs(b.maxAge());
+    MtaStsPolicy built = MtaStsPolicy.builder().mode(MtaStsMode.TESTING).addMx("mx.example.com")
+        .maxAge(Duration.ofSeconds(86_400)).build();
+    assertThat(built.maxAge()).isSameAs(MtaStsPolicy.parse(VALID.replace("604800", "86400")).maxAge());
+    MtaStsPolicy odd = MtaStsPolicy.parse(VALID.replace("604800", "86401"));
+    assertThat(odd.maxAge()).isEqualTo(Duration.ofSeconds(86_401));
+    assertThat(odd.maxAgeSeconds()).isEqualTo(86_401);
+  }
 }

@@ -123,4 +123,34 @@ class MxPatternTest {
     assertThat(MxPattern.of("A.example.com")).isEqualTo(MxPattern.of("a.EXAMPLE.com"));
     assertThat(MxPattern.of("*.example.com")).isNotEqualTo(MxPattern.of("example.com"));
   }
+
+  @Test
+  void aPatternParsedFromABodyIsAViewOnItThatBehavesLikeACopy() {
+    // SEC-44: the patterns of a parsed body share its characters; nothing else may differ.
+    String body = "version: STSv1\nmode: enforce\nmx: mail.example.com\nmx: *.backup.example.com\n"
+        + "mx: MX3.Example.com\nmax_age: 86400\n";
+    MtaStsPolicy policy = MtaStsPolicy.parseLenient(body).policy();
+    MxPattern literal = policy.mx().get(0);
+    MxPattern wildcard = policy.mx().get(1);
+    MxPattern upper = policy.mx().get(2);
+    assertThat(literal).isEqualTo(MxPattern.of("mail.example.com")).hasSameHashCodeAs(MxPattern.of("mail.example.com"))
+        .hasToString("mail.example.com");
+    assertThat(wildcard).isEqualTo(MxPattern.of("*.backup.example.com"))
+        .hasSameHashCodeAs("*.backup.example.com").hasToString("*.backup.example.com");
+    assertThat(upper).isEqualTo(MxPattern.of("mx3.example.com")).hasToString("mx3.example.com");
+    assertThat(literal.domain()).isEqualTo("mail.example.com");
+    assertThat(wildcard.domain()).isEqualTo("backup.example.com");
+    assertThat(wildcard.isWildcard()).isTrue();
+    assertThat(literal.matches("MAIL.example.com.")).isTrue();
+    assertThat(literal.matches("mail.example.co")).isFalse();
+    assertThat(wildcard.matches("a.backup.example.com")).isTrue();
+    assertThat(wildcard.matches("backup.example.com")).isFalse();
+    assertThat(wildcard.matches("a.b.backup.example.com")).isFalse();
+    assertThat(literal).isNotEqualTo(wildcard);
+    // The same pattern parsed from bytes, from another body, is equal too.
+    MtaStsPolicy again = MtaStsPolicy.parse(("version: STSv1\nmode: testing\nmx: *.backup.example.com\n"
+        + "max_age: 1\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    assertThat(again.mx().get(0)).isEqualTo(wildcard).hasSameHashCodeAs(wildcard);
+    assertThat(policy.toText()).contains("mx: mail.example.com", "mx: *.backup.example.com");
+  }
 }

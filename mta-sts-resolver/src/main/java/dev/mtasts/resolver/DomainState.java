@@ -4,8 +4,8 @@ import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.resolver.store.StoredPolicy;
 import java.util.HashMap;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -25,9 +25,11 @@ final class DomainState {
 
   /**
    * When the domain was last asked for: an approximate LRU stamp for the memory cap (SEC-23),
-   * written without a lock by the fast path; a torn or stale read only makes eviction less exact.
+   * written without a lock by the fast path; a stale read only makes eviction less exact. A
+   * {@link #stamp} of the ticker, in units of about a second, so that it takes four bytes
+   * (SEC-45).
    */
-  long lastUsed;
+  int lastUsed;
 
   boolean loaded;
   /** Set once this state has been dropped from the resolver's map; it no longer counts. */
@@ -46,7 +48,15 @@ final class DomainState {
 
   DomainState(PolicyDomain domain, long now) {
     this.domain = domain;
-    this.lastUsed = now;
+    this.lastUsed = stamp(now);
+  }
+
+  /**
+   * The LRU stamp of a tick: 2^30 ns (1.07 s) units, wrapping after 146 years; stamps are
+   * compared by subtraction, so the wrap is harmless.
+   */
+  static int stamp(long tick) {
+    return (int) (tick >> 30);
   }
 
   /** Whether tick {@code a} lies before tick {@code b}; safe across the ticker's overflow. */
@@ -83,12 +93,43 @@ final class DomainState {
     }
   }
 
-  /** A ready answer; the stage and the event are built once so the fast path allocates nothing. */
-  record Hot(long untilTick, PolicyResolution resolution, CompletionStage<PolicyResolution> stage,
-      MtaStsEvent.Resolved event) {
-    static Hot of(long untilTick, PolicyResolution resolution) {
-      return new Hot(untilTick, resolution, CompletableFuture.completedStage(resolution),
-          new MtaStsEvent.Resolved(resolution));
+  /**
+   * A ready answer, itself the completed stage that the fast path returns, so that a cached
+   * resolve allocates nothing and a cached domain holds one object for it (SEC-45). It cannot be
+   * changed: {@code obtrudeValue} and {@code obtrudeException} throw, and every other way of
+   * completing it is a no-op on a completed future; dependent stages are plain futures.
+   */
+  static final class Hot extends CompletableFuture<PolicyResolution> {
+    /** The answer is served without work while the ticker is before this tick. */
+    final long untilTick;
+    /** The event the fast path sends; {@code null} when the resolver has no listener. */
+    final MtaStsEvent.@Nullable Resolved event;
+
+    Hot(long untilTick, PolicyResolution resolution, boolean withEvent) {
+      super();
+      this.untilTick = untilTick;
+      this.event = withEvent ? new MtaStsEvent.Resolved(resolution) : null;
+      super.complete(resolution);
+    }
+
+    /** Returns the answer; never null, as the constructor completes with it. */
+    PolicyResolution resolution() {
+      return Objects.requireNonNull(getNow(null));
+    }
+
+    @Override
+    public boolean complete(PolicyResolution value) {
+      return false;
+    }
+
+    @Override
+    public void obtrudeValue(PolicyResolution value) {
+      throw new UnsupportedOperationException("a cached MTA-STS answer cannot be changed");
+    }
+
+    @Override
+    public void obtrudeException(Throwable ex) {
+      throw new UnsupportedOperationException("a cached MTA-STS answer cannot be changed");
     }
   }
 }

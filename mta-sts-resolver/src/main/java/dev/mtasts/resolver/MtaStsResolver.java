@@ -18,7 +18,6 @@ import dev.mtasts.core.internal.Text;
 import dev.mtasts.resolver.store.FetchLease;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -169,8 +168,6 @@ public final class MtaStsResolver {
   /** Default window of {@link Builder#fetchRateLimit}: 10 minutes (SEC-24). */
   public static final Duration DEFAULT_FETCH_RATE_WINDOW = Duration.ofMinutes(10);
 
-  /** The LRU stamp is rewritten at most once per second, so hot domains do not bounce a cache line. */
-  private static final long TOUCH_NANOS = TimeUnit.SECONDS.toNanos(1);
   /** Ages of stored entries are clamped to this, so that tick arithmetic cannot overflow. */
   private static final long MAX_AGE_NANOS = 2 * MtaStsPolicy.MAX_MAX_AGE.toNanos();
 
@@ -207,6 +204,8 @@ public final class MtaStsResolver {
   private final AtomicLong cachedBytes = new AtomicLong();
   private final ReentrantLock trimming = new ReentrantLock();
   private final FetchSlots fetchSlots;
+  /** Equal bodies, TXT checks and cached traces kept once (SEC-44). */
+  private final Sharing sharing = new Sharing();
   private final RefreshRounds rounds;
 
   private MtaStsResolver(Builder b) {
@@ -395,12 +394,17 @@ public final class MtaStsResolver {
     DomainState.Hot h = s.hot;
     if (h != null) {
       long now = ticker.getAsLong();
-      if (DomainState.before(now, h.untilTick())) {
-        if (now - s.lastUsed > TOUCH_NANOS) {
-          s.lastUsed = now;
+      if (DomainState.before(now, h.untilTick)) {
+        // The stamp changes about once a second, so hot domains do not bounce a cache line.
+        int stamp = DomainState.stamp(now);
+        if (stamp != s.lastUsed) {
+          s.lastUsed = stamp;
         }
-        emit(h.event());
-        return h.stage();
+        MtaStsEvent.Resolved event = h.event;
+        if (event != null) {
+          emit(event);
+        }
+        return h;
       }
     }
     return slowPath(s);
@@ -408,12 +412,12 @@ public final class MtaStsResolver {
 
   private CompletionStage<PolicyResolution> slowPath(DomainState s) {
     long now = ticker.getAsLong();
-    s.lastUsed = now;
+    s.lastUsed = DomainState.stamp(now);
     CompletableFuture<PolicyResolution> f;
     PolicyResolution served = null;
     synchronized (s) {
       DomainState.Hot h = s.hot;
-      if (h != null && DomainState.before(now, h.untilTick())) {
+      if (h != null && DomainState.before(now, h.untilTick)) {
         served = h.resolution();
       } else if (backgroundRecheck && s.entry != null && s.entry.validAt(now)) {
         // CAC-4: serve the valid cached policy now; re-check the TXT record in the background.
@@ -463,7 +467,8 @@ public final class MtaStsResolver {
       @Nullable Decision d, @Nullable Throwable t) {
     synchronized (s) {
       if (d != null) {
-        s.hot = d.hot ? DomainState.Hot.of(d.hotUntilTick, asServedFromCache(d.resolution)) : null;
+        s.hot = d.hot ? new DomainState.Hot(d.hotUntilTick, shareTrace(asServedFromCache(d.resolution)),
+            listeners.length > 0) : null;
       }
       if (recheck) {
         s.recheckInflight = null;
@@ -490,9 +495,8 @@ public final class MtaStsResolver {
    */
   private static PolicyResolution asServedFromCache(PolicyResolution r) {
     if (r instanceof PolicyResolution.Active a && a.source() == PolicySource.FETCHED) {
-      return new PolicyResolution.Active(a.domain(), a.policy(), a.policyId(), a.policyText(), a.fetchedAt(),
-          a.expiresAt(), PolicySource.CACHED, new ResolutionTrace(a.trace().txt(), CacheState.VALID, null, "CAC-3",
-              "the valid cached policy; its TXT id was confirmed within the re-check interval"));
+      return a.with(PolicySource.CACHED, new ResolutionTrace(a.trace().txt(), CacheState.VALID, null, "CAC-3",
+          "the valid cached policy; its TXT id was confirmed within the re-check interval"));
     }
     ResolutionTrace t = r.trace();
     if (r instanceof PolicyResolution.NoPolicy n && t.fetch() instanceof PolicyFetchOutcome.Fetched) {
@@ -500,6 +504,25 @@ public final class MtaStsResolver {
           new ResolutionTrace(t.txt(), t.cache(), null, t.rule(), t.explanation()));
     }
     return r;
+  }
+
+  /**
+   * The answer with its trace shared with the other domains whose answers were decided the same
+   * way (SEC-44); a trace holding a fetch outcome stays the domain's own.
+   */
+  private PolicyResolution shareTrace(PolicyResolution r) {
+    ResolutionTrace t = sharing.trace(r.trace());
+    if (t == r.trace()) {
+      return r;
+    }
+    if (r instanceof PolicyResolution.Active a) {
+      return a.with(a.source(), t);
+    }
+    if (r instanceof PolicyResolution.NoPolicy n) {
+      return new PolicyResolution.NoPolicy(n.domain(), n.reason(), t);
+    }
+    PolicyResolution.Deferred d = (PolicyResolution.Deferred) r;
+    return new PolicyResolution.Deferred(d.domain(), d.reason(), d.message(), t);
   }
 
   /** A resolution and, when {@code hot}, the tick until which it may be served without work. */
@@ -736,7 +759,7 @@ public final class MtaStsResolver {
         return Optional.<DomainState.Entry>empty();
       }
       try {
-        DomainState.Entry e = fromStore(stored.get(), stored.get().parsePolicy());
+        DomainState.Entry e = fromStore(stored.get());
         return e.validAt(ticker.getAsLong()) ? Optional.of(e) : Optional.<DomainState.Entry>empty();
       } catch (MtaStsParseException e) {
         return Optional.<DomainState.Entry>empty();
@@ -832,10 +855,11 @@ public final class MtaStsResolver {
    * already there; the wall clock does not order them, as it may have been stepped (CAC-16).
    */
   DomainState.Entry adopt(DomainState s, String id, PolicyFetchOutcome.Fetched fetched, Instant now, long tick) {
-    MtaStsPolicy policy = fetched.policy();
+    // SEC-44: a body other domains were served too is kept once, with its parsed form.
+    Sharing.Policy shared = sharing.fetched(fetched.body(), fetched.policy());
+    MtaStsPolicy policy = shared.policy();
     long lifetime = Math.min(policy.maxAgeSeconds(), maxAgeCapSeconds);
-    StoredPolicy stored = new StoredPolicy(s.domain, id, new String(fetched.body(), StandardCharsets.UTF_8),
-        now, now.plusSeconds(lifetime));
+    StoredPolicy stored = new StoredPolicy(s.domain, id, shared.text(), now, now.plusSeconds(lifetime));
     long lifetimeNanos = TimeUnit.SECONDS.toNanos(lifetime);
     DomainState.Entry entry = new DomainState.Entry(stored, policy, tick + lifetimeNanos, tick);
     synchronized (s) {
@@ -884,7 +908,7 @@ public final class MtaStsResolver {
       record Aged(long age, DomainState state) {}
       List<Aged> byAge = new ArrayList<>(states.size());
       for (DomainState s : states.values()) {
-        byAge.add(new Aged(now - s.lastUsed, s));
+        byAge.add(new Aged(DomainState.stamp(now) - s.lastUsed, s));
       }
       byAge.sort(Comparator.comparingLong(Aged::age).reversed());
       int domainTarget = maxCachedDomains - maxCachedDomains / 10;
@@ -968,9 +992,7 @@ public final class MtaStsResolver {
       return new PolicyResolution.NoPolicy(domain, NoPolicyReason.MODE_NONE, new ResolutionTrace(trace.txt(),
           trace.cache(), trace.fetch(), "CAC-10", trace.explanation() + "; the policy's mode is none"));
     }
-    StoredPolicy st = e.stored();
-    return new PolicyResolution.Active(domain, e.policy(), st.policyId(), st.policyText(), st.fetchedAt(),
-        st.expiresAt(), source, trace);
+    return new PolicyResolution.Active(e, source, trace);
   }
 
   /** Loads the stored entry once; completes with false when the store failed or missed its deadline. */
@@ -1000,7 +1022,7 @@ public final class MtaStsResolver {
     DomainState.Entry entry = null;
     if (stored != null) {
       try {
-        entry = fromStore(stored, stored.parsePolicy());
+        entry = fromStore(stored);
       } catch (MtaStsParseException e) {
         LOG.warn("Ignoring the unreadable stored MTA-STS policy of {}: {}", s.domain, e.getMessage());
       }
@@ -1016,6 +1038,18 @@ public final class MtaStsResolver {
       }
     }
     trimIfOver();
+  }
+
+  /**
+   * An entry read from the store, its body shared with the domains holding an equal one (SEC-44).
+   *
+   * @throws MtaStsParseException if the stored text is not a valid policy
+   */
+  private DomainState.Entry fromStore(StoredPolicy stored) {
+    Sharing.Policy shared = sharing.stored(stored);
+    StoredPolicy st = shared.text() == stored.policyText() ? stored
+        : new StoredPolicy(stored.domain(), stored.policyId(), shared.text(), stored.fetchedAt(), stored.expiresAt());
+    return fromStore(st, shared.policy());
   }
 
   private DomainState.Entry fromStore(StoredPolicy stored, MtaStsPolicy policy) {
@@ -1051,7 +1085,12 @@ public final class MtaStsResolver {
     // still only a DNS failure.
     return guarded(() -> dns.txt(name), dnsTimeout, t -> new DnsOutcome.TemporaryFailure<>(name,
         t instanceof TimeoutException ? DnsFailure.TIMEOUT : DnsFailure.NETWORK_ERROR,
-        "the DNS lookup failed: " + t.getMessage(), t)).thenApply(MtaStsResolver::classify);
+        "the DNS lookup failed: " + t.getMessage(), t)).thenApply(outcome -> {
+          TxtResult r = classify(outcome);
+          // SEC-44: domains publishing the same record (CNAMEs of a provider's) share the check.
+          TxtCheck shared = sharing.txt(r.check);
+          return shared == r.check ? r : new TxtResult(shared, r.failure);
+        });
   }
 
   private static TxtResult classify(DnsOutcome<String> outcome) {

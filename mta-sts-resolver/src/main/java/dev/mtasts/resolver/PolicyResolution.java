@@ -3,6 +3,7 @@ package dev.mtasts.resolver;
 import dev.mtasts.core.MtaStsMode;
 import dev.mtasts.core.MtaStsPolicy;
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.resolver.store.StoredPolicy;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,44 +35,117 @@ public sealed interface PolicyResolution
   /**
    * A policy in mode {@code enforce} or {@code testing} applies.
    *
-   * @param domain the Policy Domain
-   * @param policy the policy
-   * @param policyId the TXT id it was fetched under
-   * @param policyText the body as served, for TLS-RPT {@code policy-string} (CAC-1)
-   * @param fetchedAt when it was fetched
-   * @param expiresAt when the cached copy stops being valid
-   * @param source where it came from
-   * @param trace how the answer was decided
+   * <p>Immutable, with the value semantics of a record of the eight components of its
+   * constructor ({@code equals}, {@code hashCode} and {@code toString} cover them). It keeps the
+   * resolver's cached entry rather than copies of its parts, so that the answer a cached domain
+   * holds ready costs one small object (SEC-45); {@link #fetchedAt()} and {@link #expiresAt()}
+   * make new {@code Instant}s.
    */
-  record Active(PolicyDomain domain, MtaStsPolicy policy, String policyId, String policyText,
-      Instant fetchedAt, Instant expiresAt, PolicySource source, ResolutionTrace trace)
-      implements PolicyResolution {
+  final class Active implements PolicyResolution {
+    private final DomainState.Entry entry;
+    private final PolicySource source;
+    private final ResolutionTrace trace;
 
     /**
-     * Validates the components.
+     * Creates an answer.
      *
-     * @param domain the {@code domain} component
-     * @param policy the {@code policy} component
-     * @param policyId the {@code policyId} component
-     * @param policyText the {@code policyText} component
-     * @param fetchedAt the {@code fetchedAt} component
-     * @param expiresAt the {@code expiresAt} component
-     * @param source the {@code source} component
-     * @param trace the {@code trace} component
-     * @throws IllegalArgumentException if the policy's mode is {@code none}
+     * @param domain the Policy Domain
+     * @param policy the policy
+     * @param policyId the TXT id it was fetched under
+     * @param policyText the body as served, for TLS-RPT {@code policy-string} (CAC-1)
+     * @param fetchedAt when it was fetched
+     * @param expiresAt when the cached copy stops being valid
+     * @param source where it came from
+     * @param trace how the answer was decided
+     * @throws IllegalArgumentException if the policy's mode is {@code none}, or the id and times
+     *     are not what a {@link StoredPolicy} accepts (a valid policy id; times from 1970 to 9999,
+     *     {@code expiresAt} not before {@code fetchedAt})
      */
-    public Active {
-      Objects.requireNonNull(domain, "domain");
-      Objects.requireNonNull(policy, "policy");
-      Objects.requireNonNull(policyId, "policyId");
-      Objects.requireNonNull(policyText, "policyText");
-      Objects.requireNonNull(fetchedAt, "fetchedAt");
-      Objects.requireNonNull(expiresAt, "expiresAt");
-      Objects.requireNonNull(source, "source");
-      Objects.requireNonNull(trace, "trace");
-      if (policy.mode() == MtaStsMode.NONE) {
+    public Active(PolicyDomain domain, MtaStsPolicy policy, String policyId, String policyText,
+        Instant fetchedAt, Instant expiresAt, PolicySource source, ResolutionTrace trace) {
+      this(new DomainState.Entry(new StoredPolicy(Objects.requireNonNull(domain, "domain"),
+          Objects.requireNonNull(policyId, "policyId"), Objects.requireNonNull(policyText, "policyText"),
+          Objects.requireNonNull(fetchedAt, "fetchedAt"), Objects.requireNonNull(expiresAt, "expiresAt")),
+          Objects.requireNonNull(policy, "policy"), 0, 0), source, trace);
+    }
+
+    /** The resolver's answer from its cached entry. */
+    Active(DomainState.Entry entry, PolicySource source, ResolutionTrace trace) {
+      this.entry = entry;
+      this.source = Objects.requireNonNull(source, "source");
+      this.trace = Objects.requireNonNull(trace, "trace");
+      if (entry.policy().mode() == MtaStsMode.NONE) {
         throw new IllegalArgumentException("a mode-none policy is not active; use NoPolicy(MODE_NONE)");
       }
+    }
+
+    /** The same policy from another source, with another trace. */
+    Active with(PolicySource otherSource, ResolutionTrace otherTrace) {
+      return new Active(entry, otherSource, otherTrace);
+    }
+
+    @Override
+    public PolicyDomain domain() {
+      return entry.stored().domain();
+    }
+
+    /**
+     * Returns the policy.
+     *
+     * @return the policy
+     */
+    public MtaStsPolicy policy() {
+      return entry.policy();
+    }
+
+    /**
+     * Returns the TXT id the policy was fetched under.
+     *
+     * @return the policy id
+     */
+    public String policyId() {
+      return entry.stored().policyId();
+    }
+
+    /**
+     * Returns the body as served, for TLS-RPT {@code policy-string} (CAC-1).
+     *
+     * @return the body
+     */
+    public String policyText() {
+      return entry.stored().policyText();
+    }
+
+    /**
+     * Returns when the policy was fetched.
+     *
+     * @return the fetch time
+     */
+    public Instant fetchedAt() {
+      return entry.stored().fetchedAt();
+    }
+
+    /**
+     * Returns when the cached copy stops being valid.
+     *
+     * @return the expiry time
+     */
+    public Instant expiresAt() {
+      return entry.stored().expiresAt();
+    }
+
+    /**
+     * Returns where the policy came from.
+     *
+     * @return the source
+     */
+    public PolicySource source() {
+      return source;
+    }
+
+    @Override
+    public ResolutionTrace trace() {
+      return trace;
     }
 
     /**
@@ -80,7 +154,7 @@ public sealed interface PolicyResolution
      * @return {@code true} for {@link MtaStsMode#ENFORCE}
      */
     public boolean isEnforced() {
-      return policy.mode() == MtaStsMode.ENFORCE;
+      return policy().mode() == MtaStsMode.ENFORCE;
     }
 
     /**
@@ -91,13 +165,32 @@ public sealed interface PolicyResolution
      */
     public List<String> policyStringLines() {
       List<String> lines = new ArrayList<>();
-      for (String line : policyText.split("\n", -1)) {
+      for (String line : policyText().split("\n", -1)) {
         lines.add(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
       }
       if (!lines.isEmpty() && lines.get(lines.size() - 1).isEmpty()) {
         lines.remove(lines.size() - 1);
       }
       return List.copyOf(lines);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Active other && entry.stored().equals(other.entry.stored())
+          && policy().equals(other.policy()) && source == other.source && trace.equals(other.trace);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(domain(), policy(), policyId(), policyText(), fetchedAt(), expiresAt(), source, trace);
+    }
+
+    /** The record-style text: {@code Active[domain=..., policy=..., ...]}. */
+    @Override
+    public String toString() {
+      return "Active[domain=" + domain() + ", policy=" + policy() + ", policyId=" + policyId() + ", policyText="
+          + policyText() + ", fetchedAt=" + fetchedAt() + ", expiresAt=" + expiresAt() + ", source=" + source
+          + ", trace=" + trace + "]";
     }
   }
 

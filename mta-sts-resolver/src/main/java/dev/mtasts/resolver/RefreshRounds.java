@@ -73,7 +73,7 @@ final class RefreshRounds {
   /** Whether a domain's state holds nothing worth keeping in memory; called under its lock. */
   private static boolean isStale(DomainState s, long now) {
     DomainState.Hot h = s.hot;
-    boolean hotExpired = h == null || !DomainState.before(now, h.untilTick());
+    boolean hotExpired = h == null || !DomainState.before(now, h.untilTick);
     boolean noValidEntry = s.entry == null || !s.entry.validAt(now);
     boolean noBackoff = s.backoffUntil == null
         || s.backoffUntil.values().stream().noneMatch(t -> DomainState.before(now, t));

@@ -21,32 +21,37 @@ import java.util.Objects;
  * <p>Both instants lie between {@link #EARLIEST} and {@link #LATEST}, so that arithmetic on them
  * (milliseconds since the epoch, durations) can never overflow (CAC-21).
  *
- * @param domain the Policy Domain
- * @param policyId the {@code id} of the {@code _mta-sts} record seen when the policy was fetched
- * @param policyText the body as served (decoded as UTF-8); parsed again on load
- * @param fetchedAt when the body was fetched (or last re-fetched unchanged, CAC-15)
- * @param expiresAt {@code fetchedAt} plus the policy's {@code max_age}, clamped (CAC-11)
+ * <p>Immutable, with the value semantics of a record of the five components
+ * ({@code equals}, {@code hashCode} and {@code toString} cover them). The two times are kept as
+ * numbers (seconds and nanoseconds since the epoch) and handed out as new {@code Instant}s, so
+ * that a cache of many entries holds no {@code Instant} objects (SEC-45).
  */
-public record StoredPolicy(
-    PolicyDomain domain, String policyId, String policyText, Instant fetchedAt, Instant expiresAt) {
-
+public final class StoredPolicy {
   /** The earliest {@code fetchedAt} or {@code expiresAt}: 1970-01-01T00:00:00Z. */
   public static final Instant EARLIEST = Instant.EPOCH;
   /** The latest {@code fetchedAt} or {@code expiresAt}: 9999-12-31T23:59:59Z. */
   public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
+  private final PolicyDomain domain;
+  private final String policyId;
+  private final String policyText;
+  private final long fetchedSeconds;
+  private final long expiresSeconds;
+  private final int fetchedNanos;
+  private final int expiresNanos;
+
   /**
-   * Validates the components.
+   * Creates an entry.
    *
-   * @param domain the {@code domain} component
-   * @param policyId the {@code policyId} component
-   * @param policyText the {@code policyText} component
-   * @param fetchedAt the {@code fetchedAt} component
-   * @param expiresAt the {@code expiresAt} component
+   * @param domain the Policy Domain
+   * @param policyId the {@code id} of the {@code _mta-sts} record seen when the policy was fetched
+   * @param policyText the body as served (decoded as UTF-8); parsed again on load
+   * @param fetchedAt when the body was fetched (or last re-fetched unchanged, CAC-15)
+   * @param expiresAt {@code fetchedAt} plus the policy's {@code max_age}, clamped (CAC-11)
    * @throws IllegalArgumentException if the id is not a valid policy id, {@code expiresAt} is
    *     before {@code fetchedAt}, or either lies outside {@link #EARLIEST} to {@link #LATEST}
    */
-  public StoredPolicy {
+  public StoredPolicy(PolicyDomain domain, String policyId, String policyText, Instant fetchedAt, Instant expiresAt) {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(policyId, "policyId");
     Objects.requireNonNull(policyText, "policyText");
@@ -62,6 +67,65 @@ public record StoredPolicy(
     if (expiresAt.isBefore(fetchedAt)) {
       throw new IllegalArgumentException("expiresAt " + expiresAt + " is before fetchedAt " + fetchedAt);
     }
+    this.domain = domain;
+    this.policyId = policyId;
+    this.policyText = policyText;
+    this.fetchedSeconds = fetchedAt.getEpochSecond();
+    this.fetchedNanos = fetchedAt.getNano();
+    this.expiresSeconds = expiresAt.getEpochSecond();
+    this.expiresNanos = expiresAt.getNano();
+  }
+
+  /**
+   * Returns the Policy Domain.
+   *
+   * @return the domain
+   */
+  public PolicyDomain domain() {
+    return domain;
+  }
+
+  /**
+   * Returns the {@code id} of the {@code _mta-sts} record seen when the policy was fetched.
+   *
+   * @return the policy id
+   */
+  public String policyId() {
+    return policyId;
+  }
+
+  /**
+   * Returns the body as served (decoded as UTF-8), for TLS-RPT {@code policy-string} (CAC-1).
+   *
+   * @return the body
+   */
+  public String policyText() {
+    return policyText;
+  }
+
+  /**
+   * Returns when the body was fetched (or last re-fetched unchanged, CAC-15).
+   *
+   * @return the fetch time
+   */
+  public Instant fetchedAt() {
+    return Instant.ofEpochSecond(fetchedSeconds, fetchedNanos);
+  }
+
+  /**
+   * Returns until when the entry may be used: {@code fetchedAt} plus the policy's
+   * {@code max_age}, clamped (CAC-11).
+   *
+   * @return the expiry time
+   */
+  public Instant expiresAt() {
+    return Instant.ofEpochSecond(expiresSeconds, expiresNanos);
+  }
+
+  /** Compares the fetch times without making {@code Instant}s. */
+  private int compareFetched(StoredPolicy other) {
+    int c = Long.compare(fetchedSeconds, other.fetchedSeconds);
+    return c != 0 ? c : Integer.compare(fetchedNanos, other.fetchedNanos);
   }
 
   /**
@@ -83,7 +147,7 @@ public record StoredPolicy(
    * @return {@code true} before {@code expiresAt}
    */
   public boolean isValidAt(Instant now) {
-    return now.isBefore(expiresAt);
+    return now.isBefore(expiresAt());
   }
 
   /**
@@ -105,10 +169,10 @@ public record StoredPolicy(
     if (!domain.equals(other.domain)) {
       return false;
     }
-    if (other.fetchedAt.isAfter(now) && !fetchedAt.isAfter(now)) {
+    if (other.fetchedAt().isAfter(now) && !fetchedAt().isAfter(now)) {
       return true;
     }
-    return !fetchedAt.isBefore(other.fetchedAt);
+    return compareFetched(other) >= 0;
   }
 
   /**
@@ -121,6 +185,8 @@ public record StoredPolicy(
    * @return this entry, or a clamped copy
    */
   public StoredPolicy clampedTo(Instant now) {
+    Instant fetchedAt = fetchedAt();
+    Instant expiresAt = expiresAt();
     Duration lifetime = Duration.between(fetchedAt, expiresAt);
     if (lifetime.compareTo(MtaStsPolicy.MAX_MAX_AGE) > 0) {
       lifetime = MtaStsPolicy.MAX_MAX_AGE;
@@ -131,5 +197,25 @@ public record StoredPolicy(
       return this;
     }
     return new StoredPolicy(domain, policyId, policyText, fetched, expires.isAfter(LATEST) ? LATEST : expires);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof StoredPolicy other && domain.equals(other.domain) && policyId.equals(other.policyId)
+        && policyText.equals(other.policyText) && fetchedSeconds == other.fetchedSeconds
+        && fetchedNanos == other.fetchedNanos && expiresSeconds == other.expiresSeconds
+        && expiresNanos == other.expiresNanos;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(domain, policyId, policyText, fetchedAt(), expiresAt());
+  }
+
+  /** The record-style text: {@code StoredPolicy[domain=..., policyId=..., ...]}. */
+  @Override
+  public String toString() {
+    return "StoredPolicy[domain=" + domain + ", policyId=" + policyId + ", policyText=" + policyText
+        + ", fetchedAt=" + fetchedAt() + ", expiresAt=" + expiresAt() + "]";
   }
 }
