@@ -37,6 +37,7 @@ class ReadmeJavaBlocksTest {
       import dev.mtasts.tlsrpt.delivery.MailtoReportDelivery;
       import dev.mtasts.probe.*;
       import dev.mtasts.redis.*;
+      import dev.mtasts.micrometer.*;
       import dev.mtasts.testing.*;
       import java.net.InetAddress;
       import java.nio.file.Path;
@@ -51,7 +52,8 @@ class ReadmeJavaBlocksTest {
         byte[] bodyBytes, bytes;
         List<String> txtValues;
         Executor mtaExecutor, executor;
-        ScheduledExecutorService mtaScheduler, scheduledExecutor;
+        ScheduledExecutorService mtaScheduler, scheduledExecutor, scheduler;
+        io.micrometer.core.instrument.MeterRegistry registry;
         String recipientDomain, rawPolicyBody, policyText;
         List<MxRecord> mxRecords;
         DaneCheck daneCheck;

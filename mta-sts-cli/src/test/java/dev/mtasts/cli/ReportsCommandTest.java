@@ -14,13 +14,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code mta-sts reports summary} and {@code reports html} on a directory of received reports. */
-class ReportsCommandTest {
+public class ReportsCommandTest {
   static final LocalDate D = LocalDate.of(2026, 4, 8);
 
   @TempDir
   Path dir;
 
-  static String json(String org, LocalDate day, String id, long ok, long failed, String type, String mx) {
+  public static String json(String org, LocalDate day, String id, long ok, long failed, String type, String mx) {
     return "{\"organization-name\":\"" + org + "\",\"date-range\":{\"start-datetime\":\"" + day
         + "T00:00:00Z\",\"end-datetime\":\"" + day.plusDays(1) + "T00:00:00Z\"},\"contact-info\":\"tlsrpt@s.example\","
         + "\"report-id\":\"" + id + "\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":"

@@ -97,6 +97,14 @@ public final class MonitorCommand implements Callable<Integer> {
   @Option(names = "--mail-plaintext", description = "send alert mails even if the server offers no STARTTLS")
   private boolean mailPlaintext;
 
+  @Option(names = "--reports", paramLabel = "DIR",
+      description = "received TLS-RPT reports (Maildir, mbox, .eml, .json): for the ready-for-enforce and spike alerts")
+  private @Nullable Path reports;
+
+  @Option(names = "--authenticated-only",
+      description = "with --reports, count only HTTPS submissions and mails with a passing DKIM signature")
+  private boolean authenticatedOnly;
+
   @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
   private int smtpPort;
 
@@ -138,6 +146,9 @@ public final class MonitorCommand implements Callable<Integer> {
           .checkDeadline(network.timeout().multipliedBy(4)).addSink(print(out, terminal));
       if (file != null) {
         b.addSink(file);
+      }
+      if (reports != null) {
+        b.reportSource(new InboxReportSource(reports, authenticatedOnly, timers));
       }
       if (!mailTo.isEmpty()) {
         b.addSink(mailSink(timers));
