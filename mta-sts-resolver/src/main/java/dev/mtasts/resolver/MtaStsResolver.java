@@ -1554,10 +1554,8 @@ public final class MtaStsResolver {
      * @throws IllegalStateException if already set
      */
     public Builder maxCachedBytes(long bytes) {
-      if (bytes < 1) {
-        throw new IllegalArgumentException("maxCachedBytes must be at least 1, not " + bytes);
-      }
-      this.maxCachedBytes = Builders.once(this.maxCachedBytes, bytes, "maxCachedBytes");
+      this.maxCachedBytes = Builders.once(this.maxCachedBytes, Builders.atLeast(bytes, 1L, "maxCachedBytes"),
+          "maxCachedBytes");
       return this;
     }
 

@@ -82,6 +82,22 @@ public final class Builders {
   }
 
   /**
+   * Checks a long count or size against its smallest allowed value.
+   *
+   * @param n the count
+   * @param min the smallest allowed value
+   * @param name the option's name
+   * @return {@code n}
+   * @throws IllegalArgumentException if it is smaller
+   */
+  public static long atLeast(long n, long min, String name) {
+    if (n < min) {
+      throw new IllegalArgumentException(name + " must be at least " + min + ", not " + n);
+    }
+    return n;
+  }
+
+  /**
    * Set-once tracking by option name, for builders whose options are primitives (a count, a flag)
    * and so have no "unset" value; the message is the same as {@link #once}'s.
    */

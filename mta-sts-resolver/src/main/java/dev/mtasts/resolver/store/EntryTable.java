@@ -21,6 +21,26 @@ final class EntryTable {
     return size;
   }
 
+  /**
+   * Returns the first entry at or after a slot, wrapping around: a uniform-enough sample for
+   * eviction without a scan.
+   *
+   * @param from any int; taken modulo the capacity
+   * @return an entry, or {@code null} when the table is empty
+   */
+  @Nullable StoredPolicy sample(int from) {
+    if (size == 0) {
+      return null;
+    }
+    int mask = slots.length - 1;
+    for (int i = from & mask; ; i = (i + 1) & mask) {
+      StoredPolicy e = slots[i];
+      if (e != null) {
+        return e;
+      }
+    }
+  }
+
   @Nullable StoredPolicy get(PolicyDomain domain) {
     int mask = slots.length - 1;
     for (int i = home(domain, mask); ; i = (i + 1) & mask) {

@@ -77,4 +77,38 @@ class InMemoryPolicyStoreTest {
     assertThat(e.supersedes(earlier, T)).isTrue();
     assertThat(earlier.supersedes(e, T)).isFalse();
   }
+
+  @Test
+  @DisplayName("SEC-23: however many domains are saved, the store keeps at most its entry cap, evicting the soonest to expire")
+  void theStoreIsBoundedInEntries() {
+    Instant now = T.plusSeconds(10);
+    InMemoryPolicyStore store = InMemoryPolicyStore.builder().clock(() -> now).maxEntries(1_000).build();
+    // A real policy with a long lifetime, then an attacker's stream of short-lived ones.
+    StoredPolicy kept = new StoredPolicy(PolicyDomain.of("real.example"), "1", TEXT, T, T.plusSeconds(31_557_600));
+    store.save(kept).toCompletableFuture().join();
+    for (int d = 0; d < 100_000; d++) {
+      store.save(entry(d, 0)).toCompletableFuture().join();
+    }
+    assertThat(store.loadAll().toCompletableFuture().join()).hasSize(1_000);
+    assertThat(store.toString()).isEqualTo("InMemoryPolicyStore[1000 entries]");
+    // The newest save is always kept; the long-lived policy outlives the short-lived stream.
+    assertThat(store.load(PolicyDomain.of("d99999.example")).toCompletableFuture().join()).contains(entry(99_999, 0));
+    assertThat(store.load(kept.domain()).toCompletableFuture().join()).contains(kept);
+  }
+
+  @Test
+  @DisplayName("SEC-23: the store keeps at most its cap of policy text; a policy over the cap is not kept")
+  void theStoreIsBoundedInPolicyText() {
+    InMemoryPolicyStore store = InMemoryPolicyStore.builder().clock(() -> T.plusSeconds(10))
+        .maxBytes(TEXT.length() * 10L).build();
+    for (int d = 0; d < 50; d++) {
+      store.save(entry(d, d)).toCompletableFuture().join();
+    }
+    assertThat(store.loadAll().toCompletableFuture().join()).hasSize(10);
+    StoredPolicy huge = new StoredPolicy(PolicyDomain.of("huge.example"), "1", TEXT + "x: " + "y".repeat(TEXT.length() * 10),
+        T, T.plusSeconds(86400));
+    store.save(huge).toCompletableFuture().join();
+    assertThat(store.load(huge.domain()).toCompletableFuture().join()).isEmpty();
+    assertThat(store.loadAll().toCompletableFuture().join()).hasSize(10);
+  }
 }
