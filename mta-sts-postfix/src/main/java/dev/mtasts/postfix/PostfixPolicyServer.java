@@ -120,6 +120,11 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
   private final MtaStsResolver resolver;
   private final DaneDetector dane;
+  /** How long a definite DANE state is remembered: 5 minutes, as the resolver's TXT re-check. */
+  static final long DANE_TTL_NANOS = TimeUnit.MINUTES.toNanos(5);
+  /** The most domains whose DANE state is remembered. */
+  static final int MAX_DANE_ENTRIES = 100_000;
+  private final ConcurrentHashMap<PolicyDomain, DaneEntry> daneStates = new ConcurrentHashMap<>();
   private final boolean danePrecedence;
   private final Map<String, ZoneOptions> zones;
   private final @Nullable InetSocketAddress tcpAddress;
@@ -333,8 +338,37 @@ public final class PostfixPolicyServer implements AutoCloseable {
     }
   }
 
-  /** The DANE state; a detector that throws or fails counts as {@link DomainDane#UNKNOWN}. */
+  /**
+   * The DANE state of a domain, remembered: a definite answer ({@code PRESENT} or {@code ABSENT})
+   * for {@link #DANE_TTL_NANOS}, so that a cached lookup makes no DNS query for DANE; a detection
+   * in flight is shared by every query that asks meanwhile; {@code UNKNOWN} and failures are asked
+   * again. At most {@link #MAX_DANE_ENTRIES} domains are remembered (SEC-23): past that, all are
+   * forgotten at once.
+   */
   private CompletableFuture<@Nullable DomainDane> detect(PolicyDomain domain) {
+    long now = System.nanoTime();
+    DaneEntry e = daneStates.get(domain);
+    if (e != null && (!e.state().isDone() || now - e.until() < 0)) {
+      return e.state();
+    }
+    if (daneStates.size() >= MAX_DANE_ENTRIES) {
+      daneStates.clear();
+    }
+    CompletableFuture<@Nullable DomainDane> state = detectNow(domain);
+    DaneEntry entry = new DaneEntry(state, now + DANE_TTL_NANOS);
+    daneStates.put(domain, entry);
+    state.whenComplete((d, t) -> {
+      if (d != DomainDane.PRESENT && d != DomainDane.ABSENT) {
+        daneStates.remove(domain, entry);
+      }
+    });
+    return state;
+  }
+
+  private record DaneEntry(CompletableFuture<@Nullable DomainDane> state, long until) {}
+
+  /** The DANE state; a detector that throws or fails counts as {@link DomainDane#UNKNOWN}. */
+  private CompletableFuture<@Nullable DomainDane> detectNow(PolicyDomain domain) {
     try {
       return dane.detect(domain).toCompletableFuture().<@Nullable DomainDane>thenApply(d -> d)
           .exceptionally(t -> DomainDane.UNKNOWN);

@@ -197,6 +197,24 @@ class PolicyAnswersTest {
   }
 
   @Test
+  @DisplayName("PFX-6: a domain's DANE state is remembered, so cached lookups make no DANE query")
+  void daneStateIsRememberedAcrossQueries() throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    try (PostfixFixture f = new PostfixFixture(b -> b.daneDetector(d -> {
+      calls.incrementAndGet();
+      return CompletableFuture.completedFuture(d.name().startsWith("dane") ? DomainDane.PRESENT : DomainDane.ABSENT);
+    }))) {
+      f.publish("dane.example", "1", POLICY_ENFORCE);
+      f.publish("example.com", "1", POLICY_ENFORCE);
+      for (int i = 0; i < 50; i++) {
+        assertThat(f.query("postfix dane.example")).isEqualTo("OK dane-only");
+        assertThat(f.query("postfix example.com")).isEqualTo(SECURE);
+      }
+      assertThat(calls).hasValue(2);
+    }
+  }
+
+  @Test
   @DisplayName("PFX-7: with DANE precedence off, the detector is not asked and MTA-STS answers")
   void danePrecedenceOffIgnoresDane() throws Exception {
     AtomicInteger calls = new AtomicInteger();

@@ -682,7 +682,7 @@ public final class MtaStsResolver {
   /** Asks the store for the fetch lease; a failure or a missed deadline grants it (fetch anyway). */
   private CompletionStage<FetchLease> acquire(PolicyDomain domain, String id, long deadline) {
     return guarded(() -> store.acquireFetch(domain, id, fetchLease), shorter(storeTimeout, deadline), t -> {
-      LOG.warn("Could not take the fetch lease of {} from the store; fetching anyway: {}", domain, t.toString());
+      LOG.warn("Could not take the fetch lease of {} from the store; fetching anyway: {}", domain, Text.message(unwrap(t)));
       emit(new MtaStsEvent.StoreFailed(domain, "acquireFetch", t));
       return FetchLease.local();
     });
@@ -720,7 +720,7 @@ public final class MtaStsResolver {
   private void release(PolicyDomain domain, FetchLease.Granted lease) {
     guarded(lease::release, storeTimeout, t -> {
       // Harmless: the lease ends on its own.
-      LOG.debug("Could not release the fetch lease of {}: {}", domain, t.toString());
+      LOG.debug("Could not release the fetch lease of {}: {}", domain, Text.message(unwrap(t)));
       return null;
     });
   }
@@ -938,7 +938,7 @@ public final class MtaStsResolver {
   @SuppressWarnings("NullAway") // a Void stage completes with null by design
   private CompletionStage<Void> recordFailure(PolicyDomain domain, String id) {
     return guarded(() -> store.recordFetchFailure(domain, id, Duration.ofNanos(backoffNanos)), storeTimeout, t -> {
-      LOG.debug("Could not record the failed fetch of {} (id {}) in the store: {}", domain, id, t.toString());
+      LOG.debug("Could not record the failed fetch of {} (id {}) in the store: {}", domain, id, Text.message(unwrap(t)));
       emit(new MtaStsEvent.StoreFailed(domain, "recordFetchFailure", t));
       return null;
     });
@@ -947,7 +947,7 @@ public final class MtaStsResolver {
   @SuppressWarnings("NullAway") // a Void stage completes with null by design
   CompletionStage<Void> save(PolicyDomain domain, StoredPolicy stored) {
     return guarded(() -> store.save(stored), storeTimeout, t -> {
-      LOG.warn("Could not save the MTA-STS policy of {}: {}", domain, t.toString());
+      LOG.warn("Could not save the MTA-STS policy of {}: {}", domain, Text.message(unwrap(t)));
       emit(new MtaStsEvent.StoreFailed(domain, "save", t));
       return null;
     });
@@ -1006,7 +1006,7 @@ public final class MtaStsResolver {
       install(s, stored.orElse(null));
       return Boolean.TRUE;
     }), storeTimeout, t -> {
-      LOG.warn("Could not load the MTA-STS policy of {} from the store: {}", s.domain, t.toString());
+      LOG.warn("Could not load the MTA-STS policy of {} from the store: {}", s.domain, Text.message(unwrap(t)));
       emit(new MtaStsEvent.StoreFailed(s.domain, "load", t));
       return Boolean.FALSE;
     });

@@ -1,5 +1,6 @@
 package dev.mtasts.cli.internal;
 
+import dev.mtasts.core.internal.Text;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -36,7 +37,7 @@ public final class Suggestions {
     List<Scored> scored = new ArrayList<>();
     for (String word : known) {
       String w = word.toUpperCase(Locale.ROOT);
-      int d = distance(t, w);
+      int d = Text.editDistance(t, w);
       boolean contained = t.length() >= 3 && (w.contains(t) || t.contains(w));
       if (d <= Math.max(2, w.length() / 3) || contained) {
         scored.add(new Scored(word, contained ? Math.min(d, 1) : d));
@@ -46,23 +47,4 @@ public final class Suggestions {
         .limit(MAX_SUGGESTIONS).map(Scored::word).toList();
   }
 
-  /** Levenshtein distance, two rows. */
-  private static int distance(String a, String b) {
-    int[] prev = new int[b.length() + 1];
-    int[] cur = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      prev[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      cur[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-      }
-      int[] swap = prev;
-      prev = cur;
-      cur = swap;
-    }
-    return prev[b.length()];
-  }
 }

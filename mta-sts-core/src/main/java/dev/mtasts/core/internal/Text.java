@@ -77,5 +77,32 @@ public final class Text {
     }
     return "'" + c + "'";
   }
-}
 
+  /**
+   * The Levenshtein distance of two strings (insertions, deletions and substitutions of one
+   * {@code char}), for "did you mean" suggestions. Costs {@code a.length() * b.length()} steps:
+   * callers bound what they pass.
+   *
+   * @param a one string
+   * @param b the other
+   * @return the distance
+   */
+  public static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] swap = prev;
+      prev = cur;
+      cur = swap;
+    }
+    return prev[b.length()];
+  }
+}
