@@ -13,6 +13,9 @@ import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.api.async.RedisKeyAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.KeyScanCursor;
 import io.lettuce.core.RedisClient;
@@ -599,12 +602,32 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
   @Override
   public CompletionStage<List<StoredPolicy>> loadAll() {
     ScanArgs args = ScanArgs.Builder.matches(bytes(globEscape(keyPrefix) + "*")).limit(SCAN_BATCH);
-    return scanAndLoad(ScanCursor.INITIAL, args, new HashSet<>(), new ArrayList<>());
+    Set<String> seen = new HashSet<>();
+    List<StoredPolicy> out = new ArrayList<>();
+    return bounded("connection", link()).thenCompose(link -> {
+      if (!(link.connection() instanceof StatefulRedisClusterConnection<byte[], byte[]> cluster)) {
+        return scanAndLoad(CompletableFuture.completedStage(link.commands()), ScanCursor.INITIAL, args, seen, out);
+      }
+      // Cluster (CAC-38): every master is scanned on its own connection, one cursor each. Lettuce's
+      // cluster-wide SCAN cursor was seen to start over instead of finishing, so that loadAll
+      // never completed.
+      CompletionStage<List<StoredPolicy>> chain = CompletableFuture.completedStage(out);
+      for (RedisClusterNode node : cluster.getPartitions()) {
+        if (!node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
+          continue;
+        }
+        String id = node.getNodeId();
+        chain = chain.thenCompose(x -> seen.size() >= MAX_LOAD_ALL ? CompletableFuture.completedStage(out)
+            : scanAndLoad(cluster.getConnectionAsync(id).thenApply(StatefulRedisConnection::async), ScanCursor.INITIAL,
+                args, seen, out));
+      }
+      return chain;
+    });
   }
 
-  private CompletionStage<List<StoredPolicy>> scanAndLoad(ScanCursor cursor, ScanArgs args, Set<String> seen,
-      List<StoredPolicy> out) {
-    return bounded("scan of " + keyPrefix + "*", redis().thenCompose(redis -> redis.scan(cursor, args))).thenCompose((KeyScanCursor<byte[]> c) -> {
+  private CompletionStage<List<StoredPolicy>> scanAndLoad(CompletionStage<? extends RedisKeyAsyncCommands<byte[], byte[]>> on,
+      ScanCursor cursor, ScanArgs args, Set<String> seen, List<StoredPolicy> out) {
+    return bounded("scan of " + keyPrefix + "*", on.thenCompose(redis -> redis.scan(cursor, args))).thenCompose((KeyScanCursor<byte[]> c) -> {
       List<PolicyDomain> batch = new ArrayList<>();
       boolean capped = false;
       for (byte[] k : c.getKeys()) {
@@ -623,7 +646,7 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       }
       boolean last = capped || c.isFinished();
       return loadInChunks(batch, 0, out)
-          .thenCompose(v -> last ? CompletableFuture.completedStage(out) : scanAndLoad(c, args, seen, out));
+          .thenCompose(v -> last ? CompletableFuture.completedStage(out) : scanAndLoad(on, c, args, seen, out));
     });
   }
 
@@ -676,6 +699,17 @@ public final class RedisPolicyStore implements PolicyStore, AutoCloseable {
       }
     }
     return c.thenApply(Link::commands);
+  }
+
+  /** The connection and its commands, as {@link #redis()} opens them. */
+  private CompletionStage<Link> link() {
+    return redis().thenCompose(commands -> {
+      CompletableFuture<Link> c;
+      synchronized (this) {
+        c = connection;
+      }
+      return c != null ? c : CompletableFuture.failedStage(new IllegalStateException("no connection"));
+    });
   }
 
   /** Closes the connection and, when the store created the client, the client and its threads. */
