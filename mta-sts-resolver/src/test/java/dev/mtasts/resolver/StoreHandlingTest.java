@@ -132,7 +132,10 @@ class StoreHandlingTest {
       after.resolver.scheduleRefreshes(scheduler, Duration.ofDays(1));
       assertThat(refreshed.get(20, TimeUnit.SECONDS).domain()).isEqualTo(PolicyDomain.of(DOMAIN));
     } finally {
-      scheduler.shutdownNow();
+      // The listener hears of the fetch before the round has saved it: let the round finish its
+      // write (no interrupt) before the temporary directory is deleted.
+      scheduler.shutdown();
+      assertThat(scheduler.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
     }
   }
 
