@@ -89,6 +89,25 @@ class DaemonConfigTest {
   }
 
   @Test
+  @DisplayName("PFX-6, PFX-18: dns.dnssec chooses where DANE detection gets DNSSEC answers; auto trusts only loopback")
+  void dnssecModeIsReadAndAutoTrustsOnlyLoopback() throws Exception {
+    DaemonConfig anchors = DaemonConfig.parse(String.join("\n",
+        "dns:", "  dnssec: anchors", "  trust_anchors: /etc/mta-sts/root.ds", ""), "postfix.yml");
+    assertThat(anchors.dnssec()).isEqualTo(DaemonConfig.Dnssec.ANCHORS);
+    assertThat(anchors.trustAnchors()).isEqualTo(Path.of("/etc/mta-sts/root.ds"));
+    assertThat(DaemonConfig.parse("dns:\n  dnssec: trust-ad\n", "postfix.yml").dnssec())
+        .isEqualTo(DaemonConfig.Dnssec.TRUST_AD);
+    assertThat(errors("dns:\n  dnssec: maybe\n"))
+        .containsExactly("postfix.yml:2: dns.dnssec must be auto, trust-ad, anchors or off, not 'maybe'");
+
+    assertThat(PostfixDaemon.dnssec(DaemonConfig.parse("dns:\n  servers: [127.0.0.1, '[::1]:5353']\n", "postfix.yml")))
+        .isEqualTo(DaemonConfig.Dnssec.TRUST_AD);
+    assertThat(PostfixDaemon.dnssec(DaemonConfig.parse("dns:\n  servers: [127.0.0.1, 192.0.2.53]\n", "postfix.yml")))
+        .isEqualTo(DaemonConfig.Dnssec.OFF);
+    assertThat(PostfixDaemon.dnssec(DaemonConfig.defaults())).isEqualTo(DaemonConfig.Dnssec.OFF);
+  }
+
+  @Test
   @DisplayName("PFX-18: every error is reported at once, each with its line, in the user's words")
   void everyErrorIsReportedWithItsLine() {
     assertThat(errors(String.join("\n",
