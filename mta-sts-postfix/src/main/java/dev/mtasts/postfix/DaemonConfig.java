@@ -1,15 +1,13 @@
 package dev.mtasts.postfix;
 
+import dev.mtasts.core.internal.AtomicFiles;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.postfix.internal.YamlNodes;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
@@ -170,18 +168,19 @@ public record DaemonConfig(@Nullable InetSocketAddress tcp, @Nullable Path unixS
    */
   public static DaemonConfig load(Path file) throws ConfigException {
     String name = file.toString();
-    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-      throw new ConfigException(List.of(name + ": " + (Files.exists(file, LinkOption.NOFOLLOW_LINKS)
-          ? "not a regular file" : "no such file")));
-    }
     byte[] bytes;
-    try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+    try {
+      // The project's one bounded reader of local files: regular only, no link followed (SEC-30).
+      bytes = AtomicFiles.readRegular(file, MAX_FILE_BYTES);
+    } catch (AtomicFiles.NotARegularFileException e) {
+      throw new ConfigException(List.of(name + ": not a regular file"));
+    } catch (AtomicFiles.FileTooLargeException e) {
+      throw new ConfigException(List.of(name + ": larger than 1 MiB"));
     } catch (IOException e) {
       throw new ConfigException(List.of(name + ": cannot be read: " + Text.message(e)));
     }
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new ConfigException(List.of(name + ": larger than 1 MiB"));
+    if (bytes == null) {
+      throw new ConfigException(List.of(name + ": no such file"));
     }
     String text;
     try {

@@ -2,6 +2,7 @@ package dev.mtasts.postfix;
 
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.dns.DnsLookup;
+import dev.mtasts.core.internal.AtomicFiles;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.dns.DnsjavaLookup;
 import dev.mtasts.fetch.HttpPolicyFetcher;
@@ -340,10 +341,11 @@ public final class PostfixDaemon implements AutoCloseable {
 
   private static String readTrustAnchors(Path file) throws IOException {
     // The anchors are a few DS or DNSKEY lines; anything larger is not a trust anchors file.
-    if (!Files.isRegularFile(file) || Files.size(file) > 64 * 1024) {
-      throw new IOException("the DNSSEC trust anchors file " + file + " is not a regular file of at most 64 KiB");
+    byte[] bytes = AtomicFiles.readRegular(file, 64 * 1024);
+    if (bytes == null) {
+      throw new IOException("the DNSSEC trust anchors file " + file + " does not exist");
     }
-    return Files.readString(file, StandardCharsets.US_ASCII);
+    return new String(bytes, StandardCharsets.US_ASCII);
   }
 
   /**

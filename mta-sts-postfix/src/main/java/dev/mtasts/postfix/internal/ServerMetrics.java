@@ -31,8 +31,9 @@ public final class ServerMetrics {
   private final Counter refused;
   private final Counter oversized;
   private final Counter malformed;
-  private final java.util.concurrent.ConcurrentHashMap<String, Counter> counters =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /** Query counters by zone, then answer kind: looked up without building a key per query. */
+  private final java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.ConcurrentHashMap<String, Counter>>
+      counters = new java.util.concurrent.ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentHashMap<String, Timer> timers =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -71,8 +72,9 @@ public final class ServerMetrics {
     String z = zoneTag(zone);
     // Looked up, not built: registering a meter per query (tags sorted, the registry's map
     // searched) was a large part of a cached lookup's cost. Zones and answer kinds are few.
-    counters.computeIfAbsent(z + ' ' + answer, k -> Counter.builder("mtasts.postfix.queries").tag("zone", z)
-        .tag("answer", answer).description("Answered socketmap queries by zone and answer kind").register(registry))
+    counters.computeIfAbsent(z, k -> new java.util.concurrent.ConcurrentHashMap<>())
+        .computeIfAbsent(answer, k -> Counter.builder("mtasts.postfix.queries").tag("zone", z)
+            .tag("answer", answer).description("Answered socketmap queries by zone and answer kind").register(registry))
         .increment();
     timers.computeIfAbsent(z, k -> Timer.builder("mtasts.postfix.query.duration").tag("zone", z)
         .description("Time from a request's arrival to its answer").register(registry))
