@@ -48,6 +48,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,6 +102,14 @@ import org.slf4j.LoggerFactory;
  * on the {@link Builder#executor} (give it at least {@code maxConnections} + 2 threads), and
  * the idle timeouts run on the {@link Builder#scheduler}. The daemon ({@link PostfixDaemon})
  * owns both.
+ *
+ * <h2>Time</h2>
+ * The server reads no wall clock. What it decides by elapsed time (how long a domain's DANE state
+ * is remembered) and what it measures (each query's latency) is read from a monotonic
+ * {@link Builder#ticker} (default {@link System#nanoTime()}), so a step of the wall clock neither
+ * keeps nor drops a remembered state (PFX-32). The waits (the idle timeout and a zone's query
+ * deadline) are timed by the {@link Builder#scheduler} and a timed {@code Future.get}, which run
+ * in real time whatever the ticker says.
  */
 public final class PostfixPolicyServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(PostfixPolicyServer.class);
@@ -120,6 +129,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
   private final MtaStsResolver resolver;
   private final DaneDetector dane;
+  private final LongSupplier ticker;
   /** How long a definite DANE state is remembered: 5 minutes, as the resolver's TXT re-check. */
   static final long DANE_TTL_NANOS = TimeUnit.MINUTES.toNanos(5);
   /** The most domains whose DANE state is remembered. */
@@ -149,6 +159,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
     this.executor = Objects.requireNonNull(b.executor, "executor");
     this.scheduler = Objects.requireNonNull(b.scheduler, "scheduler");
     this.dane = b.dane != null ? b.dane : DaneDetector.NONE;
+    this.ticker = b.ticker != null ? b.ticker : System::nanoTime;
     this.danePrecedence = b.danePrecedence == null || b.danePrecedence;
     Map<String, ZoneOptions> z = new LinkedHashMap<>(b.zones);
     if (z.isEmpty()) {
@@ -298,10 +309,10 @@ public final class PostfixPolicyServer implements AutoCloseable {
   }
 
   private Answer handle(byte[] payload) throws Requests.MalformedRequestException {
-    long start = System.nanoTime();
+    long start = ticker.getAsLong();
     Requests.Request request = Requests.parse(payload);
     Answer answer = answer(request);
-    long nanos = System.nanoTime() - start;
+    long nanos = Math.max(0, ticker.getAsLong() - start);
     metrics.query(request.name(), answer.kind(), nanos);
     if (LOG.isDebugEnabled()) {
       LOG.debug("event=query zone={} key={} answer={} reason={} ms={}", SafeText.escape(request.name(), 64),
@@ -340,13 +351,13 @@ public final class PostfixPolicyServer implements AutoCloseable {
 
   /**
    * The DANE state of a domain, remembered: a definite answer ({@code PRESENT} or {@code ABSENT})
-   * for {@link #DANE_TTL_NANOS}, so that a cached lookup makes no DNS query for DANE; a detection
-   * in flight is shared by every query that asks meanwhile; {@code UNKNOWN} and failures are asked
-   * again. At most {@link #MAX_DANE_ENTRIES} domains are remembered (SEC-23): past that, all are
+   * for {@link #DANE_TTL_NANOS} on the ticker (PFX-32: never on the wall clock, which may be
+   * stepped), so that a cached lookup makes no DNS query for DANE; a detection in flight is shared
+   * by every query that asks meanwhile; {@code UNKNOWN} and failures are asked again. At most {@link #MAX_DANE_ENTRIES} domains are remembered (SEC-23): past that, all are
    * forgotten at once.
    */
   private CompletableFuture<@Nullable DomainDane> detect(PolicyDomain domain) {
-    long now = System.nanoTime();
+    long now = ticker.getAsLong();
     DaneEntry e = daneStates.get(domain);
     if (e != null && (!e.state().isDone() || now - e.until() < 0)) {
       return e.state();
@@ -455,6 +466,7 @@ public final class PostfixPolicyServer implements AutoCloseable {
   public static final class Builder {
     private @Nullable MtaStsResolver resolver;
     private @Nullable DaneDetector dane;
+    private @Nullable LongSupplier ticker;
     private @Nullable Boolean danePrecedence;
     private final Map<String, ZoneOptions> zones = new LinkedHashMap<>();
     private @Nullable InetSocketAddress tcp;
@@ -491,6 +503,26 @@ public final class PostfixPolicyServer implements AutoCloseable {
      */
     public Builder daneDetector(DaneDetector detector) {
       this.dane = Builders.once(this.dane, detector, "daneDetector");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic source on which the server measures elapsed time (PFX-32): how long a
+     * domain's definite DANE state is remembered (5 minutes) and each query's latency
+     * ({@code mtasts.postfix.query.duration}). Default {@link System#nanoTime()}; tests pass a
+     * manual one, such as the test kit's {@code ManualClock.ticker()}, and the resolver gets the
+     * same through {@link MtaStsResolver.Builder#ticker}. The server reads no wall clock, so it
+     * has no {@code clock(...)}. The idle timeout ({@link #idleTimeout}) and a zone's query
+     * deadline ({@link ZoneOptions#queryTimeout()}) are waits, not measurements: the
+     * {@link #scheduler} and a timed {@code Future.get} time them in real time, whatever this
+     * ticker says.
+     *
+     * @param nanos a source of nanoseconds that never goes back (differences are what count)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder ticker(LongSupplier nanos) {
+      this.ticker = Builders.once(this.ticker, nanos, "ticker");
       return this;
     }
 

@@ -20,7 +20,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
-/** A server on a free loopback port, answering from a resolver wired to fakes and a manual clock. */
+/**
+ * A server on a free loopback port, answering from a resolver wired to fakes; the resolver and the
+ * server both measure time on the manual clock's ticker.
+ */
 final class PostfixFixture implements AutoCloseable {
   static final String POLICY_ENFORCE =
       "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmx: *.backup.example.com\nmax_age: 86400\n";
@@ -51,7 +54,7 @@ final class PostfixFixture implements AutoCloseable {
         .policyFetcher(otherFetcher != null ? otherFetcher : fetcher).policyStore(store)
         .clock(clock).ticker(clock.ticker()).backgroundRecheck(false).build();
     PostfixPolicyServer.Builder b = PostfixPolicyServer.builder().resolver(resolver)
-        .executor(threads).scheduler(scheduler).meterRegistry(registry);
+        .executor(threads).scheduler(scheduler).meterRegistry(registry).ticker(clock.ticker());
     options.accept(b);
     b.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
     server = b.build();

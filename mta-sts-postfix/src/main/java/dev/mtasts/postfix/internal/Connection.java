@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * cancelled, were most of a cached lookup's cost and filled the timer's queue). Answers to
  * pipelined requests are written together when no further request is buffered, so a client that
  * pipelines gets one write per batch, and a client that asks one at a time one write per answer.
+ *
+ * <p>The deadlines are read from {@link System#nanoTime()}, not from the server's injectable
+ * ticker: the watchdog runs on the {@link ScheduledExecutorService}, which waits in real time, and
+ * its deadlines must be on the same time base as its waits, or a manual ticker would make a
+ * connection wait forever.
  */
 public final class Connection implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
