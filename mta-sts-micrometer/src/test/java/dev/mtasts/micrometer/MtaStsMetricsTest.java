@@ -18,6 +18,7 @@ import dev.mtasts.resolver.NoPolicyReason;
 import dev.mtasts.resolver.PolicyResolution;
 import dev.mtasts.resolver.PolicySource;
 import dev.mtasts.resolver.RefreshSummary;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
@@ -405,25 +406,14 @@ class MtaStsMetricsTest {
   }
 
   /** A store whose loads fail: the resolver reports each failure as a StoreFailed event. */
-  private static final class FailingLoadStore implements PolicyStore {
+  private static final class FailingLoadStore extends ForwardingPolicyStore {
+    FailingLoadStore() {
+      super(PolicyStore.inMemory());
+    }
+
     @Override
     public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
       return CompletableFuture.failedStage(new IOException("disk gone"));
-    }
-
-    @Override
-    public CompletionStage<Void> save(StoredPolicy entry) {
-      return CompletableFuture.completedStage(null);
-    }
-
-    @Override
-    public CompletionStage<Void> delete(PolicyDomain domain) {
-      return CompletableFuture.completedStage(null);
-    }
-
-    @Override
-    public CompletionStage<List<StoredPolicy>> loadAll() {
-      return CompletableFuture.completedStage(List.of());
     }
   }
 }

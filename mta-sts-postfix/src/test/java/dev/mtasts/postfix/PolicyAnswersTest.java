@@ -8,15 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.resolver.delivery.DomainDane;
-import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
-import dev.mtasts.resolver.store.StoredPolicy;
 import java.io.IOException;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -102,24 +100,9 @@ class PolicyAnswersTest {
   @Test
   @DisplayName("PFX-5: an unreadable policy store answers TEMP (the resolver defers), whatever the zone says")
   void unreadableStoreAnswersTemp() throws Exception {
-    PolicyStore broken = new PolicyStore() {
+    PolicyStore broken = new ForwardingPolicyStore(PolicyStore.inMemory()) {
       @Override
-      public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-        return CompletableFuture.failedFuture(new IOException("disk on fire"));
-      }
-
-      @Override
-      public CompletionStage<Void> save(StoredPolicy entry) {
-        return CompletableFuture.failedFuture(new IOException("disk on fire"));
-      }
-
-      @Override
-      public CompletionStage<Void> delete(PolicyDomain domain) {
-        return CompletableFuture.failedFuture(new IOException("disk on fire"));
-      }
-
-      @Override
-      public CompletionStage<List<StoredPolicy>> loadAll() {
+      protected <T> CompletionStage<T> forward(String operation, Supplier<CompletionStage<T>> call) {
         return CompletableFuture.failedFuture(new IOException("disk on fire"));
       }
     };

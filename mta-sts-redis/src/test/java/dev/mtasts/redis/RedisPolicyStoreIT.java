@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import java.util.Set;
-import java.util.Optional;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.DeferReason;
 import dev.mtasts.resolver.FailureHandling;
@@ -394,27 +394,7 @@ class RedisPolicyStoreIT {
 
   /** A node's store that calls {@code onHeldElsewhere} whenever the node is told to wait. */
   static PolicyStore noting(RedisPolicyStore store, Runnable onHeldElsewhere) {
-    return new PolicyStore() {
-      @Override
-      public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-        return store.load(domain);
-      }
-
-      @Override
-      public CompletionStage<Void> save(StoredPolicy entry) {
-        return store.save(entry);
-      }
-
-      @Override
-      public CompletionStage<Void> delete(PolicyDomain domain) {
-        return store.delete(domain);
-      }
-
-      @Override
-      public CompletionStage<List<StoredPolicy>> loadAll() {
-        return store.loadAll();
-      }
-
+    return new ForwardingPolicyStore(store) {
       @Override
       public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration lease) {
         return store.acquireFetch(domain, policyId, lease).thenApply(l -> {

@@ -8,12 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.resolver.store.FetchLease;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
-import dev.mtasts.resolver.store.StoredPolicy;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,28 +26,11 @@ import org.junit.jupiter.api.Test;
 class FleetBackoffTest {
 
   /** An in-memory store that records failed fetches per (domain, id), shared by several resolvers. */
-  static final class SharedStore implements PolicyStore {
-    final PolicyStore entries = PolicyStore.inMemory();
+  static final class SharedStore extends ForwardingPolicyStore {
     final Map<String, Duration> failures = new ConcurrentHashMap<>();
 
-    @Override
-    public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-      return entries.load(domain);
-    }
-
-    @Override
-    public CompletionStage<Void> save(StoredPolicy entry) {
-      return entries.save(entry);
-    }
-
-    @Override
-    public CompletionStage<Void> delete(PolicyDomain domain) {
-      return entries.delete(domain);
-    }
-
-    @Override
-    public CompletionStage<List<StoredPolicy>> loadAll() {
-      return entries.loadAll();
+    SharedStore() {
+      super(PolicyStore.inMemory());
     }
 
     @Override

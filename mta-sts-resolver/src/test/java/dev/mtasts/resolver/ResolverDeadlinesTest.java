@@ -9,6 +9,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.resolver.store.FetchLease;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
@@ -37,41 +38,16 @@ class ResolverDeadlinesTest {
   static final Duration DEADLINE = Duration.ofMillis(100);
 
   /** An in-memory store whose calls never complete while {@link #hang} is set. */
-  static final class HangingStore implements PolicyStore {
-    final PolicyStore delegate = PolicyStore.inMemory();
+  static final class HangingStore extends ForwardingPolicyStore {
     volatile boolean hang = true;
 
-    private <T> CompletionStage<T> maybeHang(CompletionStage<T> real) {
-      return hang ? new CompletableFuture<>() : real;
+    HangingStore() {
+      super(PolicyStore.inMemory());
     }
 
     @Override
-    public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-      return maybeHang(delegate.load(domain));
-    }
-
-    @Override
-    public CompletionStage<Void> save(StoredPolicy entry) {
-      return maybeHang(delegate.save(entry));
-    }
-
-    @Override
-    public CompletionStage<Void> delete(PolicyDomain domain) {
-      return maybeHang(delegate.delete(domain));
-    }
-
-    @Override
-    public CompletionStage<List<StoredPolicy>> loadAll() {
-      return maybeHang(delegate.loadAll());
-    }
-
-    /** The answer to every fetch lease asked for; by default the local store's. */
-    volatile Supplier<CompletionStage<FetchLease>> lease =
-        () -> CompletableFuture.completedStage(FetchLease.local());
-
-    @Override
-    public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration ttl) {
-      return maybeHang(lease.get());
+    protected <T> CompletionStage<T> forward(String operation, Supplier<CompletionStage<T>> call) {
+      return hang ? new CompletableFuture<>() : call.get();
     }
   }
 
@@ -102,24 +78,9 @@ class ResolverDeadlinesTest {
   @Test
   void aStoreSaveThatNeverCompletesStillDeliversTheFetchedPolicy() throws Exception {
     // SEC-25: the save is the last stage of a fetch; its deadline ends the resolution.
-    ResolverFixture f = new ResolverFixture(new PolicyStore() {
-      @Override
-      public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-        return CompletableFuture.completedStage(Optional.empty());
-      }
-
+    ResolverFixture f = new ResolverFixture(new ForwardingPolicyStore(PolicyStore.inMemory()) {
       @Override
       public CompletionStage<Void> save(StoredPolicy entry) {
-        return new CompletableFuture<>();
-      }
-
-      @Override
-      public CompletionStage<Void> delete(PolicyDomain domain) {
-        return new CompletableFuture<>();
-      }
-
-      @Override
-      public CompletionStage<List<StoredPolicy>> loadAll() {
         return new CompletableFuture<>();
       }
     }, b -> b.storeTimeout(DEADLINE)).publish("1", POLICY_ENFORCE);
@@ -131,10 +92,12 @@ class ResolverDeadlinesTest {
 
   /** An in-memory store whose fetch lease is answered by {@code lease}. */
   static PolicyStore leasing(Supplier<CompletionStage<FetchLease>> lease) {
-    HangingStore store = new HangingStore();
-    store.hang = false;
-    store.lease = lease;
-    return store;
+    return new ForwardingPolicyStore(PolicyStore.inMemory()) {
+      @Override
+      public CompletionStage<FetchLease> acquireFetch(PolicyDomain domain, String policyId, Duration ttl) {
+        return lease.get();
+      }
+    };
   }
 
   @Test
@@ -279,7 +242,7 @@ class ResolverDeadlinesTest {
   @Test
   void anSpiThatThrowsOrReturnsNoStageFailsItsStageOnly() throws Exception {
     // SEC-25: a thrown exception is the SPI's failure value, like a failed stage.
-    ResolverFixture f = new ResolverFixture(new PolicyStore() {
+    ResolverFixture f = new ResolverFixture(new ForwardingPolicyStore(PolicyStore.inMemory()) {
       @Override
       public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
         throw new IllegalStateException("store bug");
@@ -287,16 +250,6 @@ class ResolverDeadlinesTest {
 
       @Override
       public CompletionStage<Void> save(StoredPolicy entry) {
-        return null;
-      }
-
-      @Override
-      public CompletionStage<Void> delete(PolicyDomain domain) {
-        return null;
-      }
-
-      @Override
-      public CompletionStage<List<StoredPolicy>> loadAll() {
         return null;
       }
     }, b -> b.onStoreFailure(FailureHandling.DELIVER_WITHOUT_POLICY)).publish("1", POLICY_ENFORCE);

@@ -12,6 +12,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.Gate;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -60,25 +60,14 @@ class ResolverLimitsTest {
   }
 
   /** A store that keeps nothing, so that only the resolver's own memory is at stake. */
-  static final class ForgetfulStore implements PolicyStore {
-    @Override
-    public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-      return CompletableFuture.completedStage(Optional.empty());
+  static final class ForgetfulStore extends ForwardingPolicyStore {
+    ForgetfulStore() {
+      super(PolicyStore.inMemory());
     }
 
     @Override
     public CompletionStage<Void> save(StoredPolicy entry) {
       return CompletableFuture.completedStage(null);
-    }
-
-    @Override
-    public CompletionStage<Void> delete(PolicyDomain domain) {
-      return CompletableFuture.completedStage(null);
-    }
-
-    @Override
-    public CompletionStage<List<StoredPolicy>> loadAll() {
-      return CompletableFuture.completedStage(List.of());
     }
   }
 

@@ -9,6 +9,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.resolver.store.FilePolicyStore;
+import dev.mtasts.resolver.store.ForwardingPolicyStore;
 import dev.mtasts.resolver.store.PolicyStore;
 import dev.mtasts.resolver.store.StoredPolicy;
 import dev.mtasts.testing.FakeDnsLookup;
@@ -18,39 +19,29 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The resolver with persistent and failing stores. */
 class StoreHandlingTest {
 
-  /** A store that is down. */
-  static final class UnavailableStore implements PolicyStore {
-    @Override
-    public CompletionStage<Optional<StoredPolicy>> load(PolicyDomain domain) {
-      return CompletableFuture.failedStage(new IOException("store down"));
+  /** A store that is down: every read and write fails; the fetch lease stays the node-local default. */
+  static final class UnavailableStore extends ForwardingPolicyStore {
+    UnavailableStore() {
+      super(PolicyStore.inMemory());
     }
 
     @Override
-    public CompletionStage<Void> save(StoredPolicy entry) {
-      return CompletableFuture.failedStage(new IOException("store down"));
-    }
-
-    @Override
-    public CompletionStage<Void> delete(PolicyDomain domain) {
-      return CompletableFuture.failedStage(new IOException("store down"));
-    }
-
-    @Override
-    public CompletionStage<List<StoredPolicy>> loadAll() {
-      return CompletableFuture.failedStage(new IOException("store down"));
+    protected <T> CompletionStage<T> forward(String operation, Supplier<CompletionStage<T>> call) {
+      boolean fleetOnly = operation.equals("acquireFetch") || operation.equals("recordFetchFailure");
+      return fleetOnly ? call.get() : CompletableFuture.failedStage(new IOException("store down"));
     }
   }
 
