@@ -76,7 +76,8 @@ public final class MtaStsCli implements Runnable {
     cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
       // A message may quote a file or a server (SEC-12): escaped like all human output.
       commandLine.getErr().println("mta-sts: " + SafeText.escape(String.valueOf(
-          ex instanceof IllegalArgumentException || ex instanceof IllegalStateException ? ex.getMessage() : ex.toString())));
+          ex instanceof IllegalArgumentException || ex instanceof IllegalStateException
+              || ex instanceof java.io.UncheckedIOException ? ex.getMessage() : ex.toString())));
       return ERRORS;
     });
     String unknown = unknownCommand(cmd, args);

@@ -33,6 +33,12 @@ public class ReportsCommandTest {
 
   /** A week of quiet days, then a day with a spike whose sender's name carries terminal escapes. */
   void writeInbox() throws IOException {
+    writeInboxIn(dir);
+  }
+
+  /** Writes the inbox into {@code dir}. */
+  void writeInboxIn(Path dir) throws IOException {
+    Files.createDirectories(dir);
     for (int i = 7; i >= 1; i--) {
       Files.writeString(dir.resolve("quiet-" + i + ".json"),
           json("Quiet Sender", D.minusDays(i), "q" + i, 995, 5, "certificate-expired", "mx.example.org"));

@@ -154,6 +154,11 @@ public final class ReportsCommand implements Runnable {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "the HTML file to write")
     private Path out = Path.of("report.html");
 
+    @Option(names = "--state-dir", paramLabel = "DIR",
+        description = "the state directory of `mta-sts monitor`: adds each domain's policy, records, certificates, "
+            + "open alerts and alert history (read only; the monitor may be running)")
+    private @org.jspecify.annotations.Nullable Path stateDir;
+
     /** Creates the command; picocli calls this. */
     public Html() {}
 
@@ -161,13 +166,22 @@ public final class ReportsCommand implements Runnable {
     public Integer call() {
       InboxResult inbox = source.read();
       ReportAggregates a = source.aggregate(inbox);
-      String html = dev.mtasts.tlsrpt.inbox.ReportHtml.render(inbox, a, java.time.Instant.now(), List.of());
+      java.time.Instant now = java.time.Instant.now();
+      Terminal t = output.terminal(spec.commandLine().getOut());
+      List<dev.mtasts.tlsrpt.inbox.StatusNote> notes = List.of();
+      if (stateDir != null) {
+        dev.mtasts.owner.monitor.MonitorStatus status = dev.mtasts.owner.monitor.MonitorStatus.read(stateDir);
+        for (String problem : status.problems()) {
+          t.plain(t.severity(dev.mtasts.core.Severity.WARNING), " monitor state not read: ", problem);
+        }
+        notes = MonitorNotes.of(status, now);
+      }
+      String html = dev.mtasts.tlsrpt.inbox.ReportHtml.render(inbox, a, now, notes);
       try {
         dev.mtasts.core.internal.AtomicFiles.write(out, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
       }
-      Terminal t = output.terminal(spec.commandLine().getOut());
       t.plain("wrote " + out + " (" + a.domains().size() + " domain(s), " + inbox.reports().size() + " report(s))");
       return 0;
     }

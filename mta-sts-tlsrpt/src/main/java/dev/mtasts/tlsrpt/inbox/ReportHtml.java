@@ -61,11 +61,28 @@ public final class ReportHtml {
         .append(inbox.reports().size()).append(" report(s), ").append(inbox.duplicates())
         .append(" duplicate(s) dropped, ").append(inbox.rejected().size()).append(" input(s) skipped. Generated ")
         .append(text(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append(".</p></header>\n");
-    if (aggregates.domains().isEmpty()) {
+    java.util.Set<String> withReports = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    withReports.addAll(aggregates.domains());
+    java.util.Set<String> noteOnly = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (StatusNote n : notes) {
+      if (!withReports.contains(n.domain())) {
+        noteOnly.add(n.domain());
+      }
+    }
+    if (aggregates.domains().isEmpty() && noteOnly.isEmpty()) {
       h.append("<p>No reports.</p>\n");
     }
     for (String domain : aggregates.domains()) {
       domain(h, inbox, aggregates, domain, notes);
+    }
+    for (String domain : noteOnly) {
+      // A watched domain nobody has reported on yet still shows its status and alerts.
+      h.append("<section class=\"domain\"><h2>").append(text(domain)).append("</h2>\n<ul class=\"glance\">");
+      badge(h, Severity.WARNING, "No TLS-RPT report received for this domain");
+      glance(h, domain, notes);
+      h.append("</ul>\n");
+      history(h, domain, notes, List.of());
+      h.append("</section>\n");
     }
     marked(h, inbox);
     h.append("<footer>RFC 8460 TLS reports, as received; counts are the senders' own.</footer>\n");
@@ -85,36 +102,16 @@ public final class ReportHtml {
         "Last day " + last.day() + ": " + percent(last.failureRate()) + " of " + last.sessions() + " sessions failed");
     badge(h, verdict.spike() ? Severity.ERROR : null, verdict.describe());
     badge(h, null, "Policy senders saw: " + policySeen(inbox, domain));
-    for (StatusNote n : notes) {
-      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.STATUS) {
-        badge(h, n.severity(), n.text());
-      }
-    }
+    glance(h, domain, notes);
     h.append("</ul>\n");
-
-    List<String> history = new ArrayList<>();
-    for (StatusNote n : notes) {
-      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.ALERT) {
-        history.add((n.at() == null ? "" : n.at().truncatedTo(ChronoUnit.SECONDS) + " ")
-            + n.severity().token() + ": " + n.text());
-      }
-    }
+    List<String> spikes = new ArrayList<>();
     for (DomainDay d : all) {
       SpikeVerdict v = a.spike(domain, d.day());
       if (v.spike()) {
-        history.add(v.describe());
+        spikes.add(v.describe());
       }
     }
-    h.append("<h3>Alert history</h3>");
-    if (history.isEmpty()) {
-      h.append("<p class=\"meta\">No alerts.</p>\n");
-    } else {
-      h.append("<ul class=\"history\">");
-      for (String line : history) {
-        h.append("<li>").append(text(line)).append("</li>");
-      }
-      h.append("</ul>\n");
-    }
+    history(h, domain, notes, spikes);
 
     Map<String, Function<DomainDay, Long>> sessions = new LinkedHashMap<>();
     sessions.put("successful", DomainDay::successfulSessions);
@@ -126,6 +123,36 @@ public final class ReportHtml {
     table(h, "Top failing MX hosts", total.failuresByMxHost());
     table(h, "Top failure reasons", total.failuresByReason());
     h.append("</section>\n");
+  }
+
+  private static void glance(StringBuilder h, String domain, List<StatusNote> notes) {
+    for (StatusNote n : notes) {
+      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.STATUS) {
+        badge(h, n.severity(), n.text());
+      }
+    }
+  }
+
+  /** The alert history: the notes' past alerts, newest first, then the spike days the reports show. */
+  private static void history(StringBuilder h, String domain, List<StatusNote> notes, List<String> spikes) {
+    List<String> history = new ArrayList<>();
+    for (StatusNote n : notes) {
+      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.ALERT) {
+        history.add(0, (n.at() == null ? "" : n.at().truncatedTo(ChronoUnit.SECONDS) + " ")
+            + n.severity().token() + ": " + n.text());
+      }
+    }
+    history.addAll(spikes);
+    h.append("<h3>Alert history</h3>");
+    if (history.isEmpty()) {
+      h.append("<p class=\"meta\">No alerts.</p>\n");
+    } else {
+      h.append("<ul class=\"history\">");
+      for (String line : history) {
+        h.append("<li>").append(text(line)).append("</li>");
+      }
+      h.append("</ul>\n");
+    }
   }
 
   /** One series per key of the largest totals, the rest summed as "others". */

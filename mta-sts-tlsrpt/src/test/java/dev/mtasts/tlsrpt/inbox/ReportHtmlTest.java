@@ -43,7 +43,26 @@ class ReportHtmlTest {
     return ReportHtml.render(in, ReportAggregates.of(in), Instant.parse("2026-04-09T06:00:00Z"), List.of(
         new StatusNote("example.org", StatusNote.Kind.STATUS, Severity.INFO, "MTA-STS record and policy OK", null),
         new StatusNote("example.org", StatusNote.Kind.ALERT, Severity.WARNING, "policy id changed",
-            Instant.parse("2026-04-03T10:00:00Z"))));
+            Instant.parse("2026-04-03T10:00:00Z")),
+        // A watched domain no sender has reported on yet, with the long lines a monitor writes.
+        new StatusNote("watched.example", StatusNote.Kind.STATUS, Severity.ERROR, "Open since 2026-04-08T06:00:00Z: "
+            + "POLICY_CERT_EXPIRED mta-sts.watched.example: the certificate of mta-sts.watched.example for "
+            + "[mta-sts.watched.example, a-very-long-subject-alternative-name-without-any-break.watched.example] "
+            + "expired on 2026-04-07T23:59:59Z. Fix: Renew the certificate.", null),
+        new StatusNote("watched.example", StatusNote.Kind.ALERT, Severity.ERROR,
+            "firing POLICY_CERT_EXPIRED mta-sts.watched.example", Instant.parse("2026-04-08T06:00:00Z"))));
+  }
+
+  @Test
+  @DisplayName("MON-58: a watched domain without reports gets its status and history, and no chart")
+  void aDomainWithOnlyNotesGetsASectionWithoutCharts() {
+    String page = html();
+    int start = page.indexOf("<h2>watched.example</h2>");
+    assertThat(start).isPositive();
+    String section = page.substring(start, page.indexOf("</section>", start));
+    assertThat(section).contains("No TLS-RPT report received for this domain",
+        "<li class=\"error\">Open since 2026-04-08T06:00:00Z: POLICY_CERT_EXPIRED",
+        "<h3>Alert history</h3>", "2026-04-08T06:00:00Z error: firing POLICY_CERT_EXPIRED").doesNotContain("<svg");
   }
 
   @Test

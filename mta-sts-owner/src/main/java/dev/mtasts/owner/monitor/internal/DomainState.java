@@ -2,6 +2,7 @@ package dev.mtasts.owner.monitor.internal;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
+import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertCode;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +20,13 @@ import org.jspecify.annotations.Nullable;
 public final class DomainState {
   /** The most open alerts kept per domain: far more than the codes times a sane number of MX hosts. */
   public static final int MAX_OPEN = 512;
+  /**
+   * The most past alerts kept per domain for the history a report page shows (MON-56): the
+   * newest ones. Reminders are not kept, they repeat an alert already in the history.
+   */
+  public static final int MAX_HISTORY = 100;
+  /** The most characters of an alert's before or after text kept in the history. */
+  public static final int MAX_HISTORY_TEXT = 1_000;
 
   final PolicyDomain domain;
   /** Open conditions by {@link #key(AlertCode, String)}, sorted so that the file is stable. */
@@ -35,6 +43,10 @@ public final class DomainState {
   /** The MX hosts last seen, or {@code null} before the first successful MX lookup. */
   @Nullable List<String> mxHosts;
   @Nullable Instant testingSince;
+  /** When the domain was last checked, or {@code null} before its first check. */
+  @Nullable Instant lastChecked;
+  /** The alerts sent, oldest first, at most {@link #MAX_HISTORY}. */
+  final java.util.ArrayDeque<Alert> history = new java.util.ArrayDeque<>();
 
   /**
    * Creates the state of a domain never checked.
@@ -61,6 +73,102 @@ public final class DomainState {
    */
   public List<OpenAlert> openAlerts() {
     return List.copyOf(new ArrayList<>(open.values()));
+  }
+
+  /**
+   * Returns the alerts sent for this domain, reminders left out.
+   *
+   * @return a copy, oldest first, at most {@link #MAX_HISTORY}
+   */
+  public List<Alert> history() {
+    return List.copyOf(history);
+  }
+
+  /**
+   * Returns when the domain was last checked.
+   *
+   * @return the time of the last check, or {@code null} before the first
+   */
+  public @Nullable Instant lastChecked() {
+    return lastChecked;
+  }
+
+  /**
+   * Returns the id the policy was last served under.
+   *
+   * @return the id of the valid {@code v=STSv1} record seen with the last policy read, or {@code null}
+   */
+  public @Nullable String observedId() {
+    return observedId;
+  }
+
+  /**
+   * Returns the policy text last served.
+   *
+   * @return the text, or {@code null} before one was read
+   */
+  public @Nullable String observedPolicy() {
+    return observedPolicy;
+  }
+
+  /**
+   * Returns the MX hosts last seen.
+   *
+   * @return the hosts, empty before the first successful MX lookup
+   */
+  public List<String> mxHosts() {
+    return mxHosts == null ? List.of() : mxHosts;
+  }
+
+  /**
+   * Returns the policy host's certificate as last seen.
+   *
+   * @return what an alert says of it, or {@code null} if none was seen
+   */
+  public @Nullable String policyCertificate() {
+    return policyCert == null ? null : policyCert.description();
+  }
+
+  /**
+   * Returns the MX hosts' certificates as last seen.
+   *
+   * @return host to description, in host order
+   */
+  public Map<String, String> mxCertificates() {
+    Map<String, String> out = new TreeMap<>();
+    mxCerts.forEach((host, c) -> out.put(host, c.description()));
+    return out;
+  }
+
+  /**
+   * Returns since when the policy is in mode testing.
+   *
+   * @return the time the monitor first saw mode testing, or {@code null} if it is not
+   */
+  public @Nullable Instant testingSince() {
+    return testingSince;
+  }
+
+  /**
+   * Adds a sent alert to the history, dropping the oldest beyond {@link #MAX_HISTORY}; a reminder
+   * is not added. Long before and after texts are cut to {@link #MAX_HISTORY_TEXT} characters so
+   * that the state file stays small.
+   *
+   * @param a the alert
+   */
+  void remember(Alert a) {
+    if (a.status() == dev.mtasts.owner.monitor.AlertStatus.REMINDER) {
+      return;
+    }
+    history.addLast(new Alert(a.code(), a.status(), a.severity(), a.domain(), a.subject(), cut(a.before()),
+        cut(a.after()), a.fix(), a.at(), a.since()));
+    while (history.size() > MAX_HISTORY) {
+      history.removeFirst();
+    }
+  }
+
+  private static @Nullable String cut(@Nullable String text) {
+    return text == null || text.length() <= MAX_HISTORY_TEXT ? text : text.substring(0, MAX_HISTORY_TEXT - 1) + "…";
   }
 
   static String key(AlertCode code, String subject) {

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
+import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertCode;
+import dev.mtasts.owner.monitor.AlertStatus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +81,21 @@ final class StateCodec {
         g.writeEndArray();
       }
       nullable(g, "testing_since", s.testingSince == null ? null : s.testingSince.toString());
+      nullable(g, "last_checked", s.lastChecked == null ? null : s.lastChecked.toString());
+      g.writeArrayFieldStart("history");
+      for (Alert a : s.history) {
+        g.writeStartObject();
+        g.writeStringField("code", a.code().name());
+        g.writeStringField("status", a.status().name());
+        g.writeStringField("severity", a.severity().name());
+        g.writeStringField("subject", a.subject());
+        nullable(g, "before", a.before());
+        nullable(g, "after", a.after());
+        g.writeStringField("at", a.at().toString());
+        g.writeStringField("since", a.since().toString());
+        g.writeEndObject();
+      }
+      g.writeEndArray();
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -157,10 +174,30 @@ final class StateCodec {
       }
       String since = nullableString(root, "testing_since");
       s.testingSince = since == null ? null : Instant.parse(since);
+      // Files written before the history was kept have neither member.
+      String checked = nullableString(root, "last_checked");
+      s.lastChecked = checked == null ? null : Instant.parse(checked);
+      Object history = root.get("history");
+      if (history != null) {
+        for (Object o : list(history, "history")) {
+          s.history.addLast(pastAlert(s.domain, object(o, "a past alert")));
+        }
+        if (s.history.size() > DomainState.MAX_HISTORY) {
+          throw new IllegalArgumentException("more than " + DomainState.MAX_HISTORY + " past alerts");
+        }
+      }
       return s;
     } catch (RuntimeException e) {
       throw e instanceof IllegalArgumentException iae ? iae : new IllegalArgumentException(e.getMessage(), e);
     }
+  }
+
+  private static Alert pastAlert(PolicyDomain domain, Map<String, @Nullable Object> a) {
+    AlertCode code = AlertCode.valueOf(string(a, "code"));
+    String subject = string(a, "subject");
+    return new Alert(code, AlertStatus.valueOf(string(a, "status")), Severity.valueOf(string(a, "severity")), domain,
+        subject, nullableString(a, "before"), nullableString(a, "after"), code.fix(domain.name(), subject),
+        Instant.parse(string(a, "at")), Instant.parse(string(a, "since")));
   }
 
   private static DomainState.@Nullable CertSeen cert(@Nullable Object o) {

@@ -2,6 +2,7 @@ package dev.mtasts.owner.monitor.internal;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.internal.AtomicFiles;
+import dev.mtasts.core.internal.Text;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -138,6 +139,53 @@ public final class StateStore implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the monitor state of " + state.domain, e);
     }
+  }
+
+  /**
+   * Reads every domain's state in a directory without locking it or changing anything, for a
+   * report of what a running monitor knows (MON-57): state files are replaced atomically, so each
+   * is read whole. A damaged file is named in {@code problems} and left for the monitor to set
+   * aside.
+   *
+   * @param directory the monitor's state directory
+   * @param problems receives one line per file that cannot be read, and one if there are more
+   *     than {@code maxFiles} files
+   * @param maxFiles the most state files read
+   * @return the states read, in file name order
+   * @throws IOException if the directory cannot be listed
+   */
+  public static List<DomainState> readAll(Path directory, List<String> problems, int maxFiles) throws IOException {
+    List<Path> files = new java.util.ArrayList<>();
+    try (java.util.stream.Stream<Path> list = Files.list(directory)) {
+      java.util.Iterator<Path> it = list.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).iterator();
+      while (it.hasNext()) {
+        Path f = it.next();
+        if (files.size() == maxFiles) {
+          problems.add("more than " + maxFiles + " state files in " + directory + "; the others are left out");
+          break;
+        }
+        files.add(f);
+      }
+    }
+    files.sort(null);
+    List<DomainState> out = new java.util.ArrayList<>(files.size());
+    for (Path f : files) {
+      try {
+        byte[] bytes = AtomicFiles.readRegular(f, MAX_FILE_BYTES);
+        if (bytes == null) {
+          continue; // removed since the listing
+        }
+        AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
+        DomainState s = StateCodec.decode(frame.body());
+        if (!frame.one(DOMAIN).equals(s.domain.name())) {
+          throw new IllegalArgumentException("the header and the body name different domains");
+        }
+        out.add(s);
+      } catch (IOException | IllegalArgumentException e) {
+        problems.add(f.getFileName() + ": " + Text.message(e));
+      }
+    }
+    return out;
   }
 
   /**

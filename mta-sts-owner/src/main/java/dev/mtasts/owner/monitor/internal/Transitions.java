@@ -80,6 +80,10 @@ public final class Transitions {
       out.add(new Alert(n.code(), AlertStatus.NOTICE, n.code().defaultSeverity(), state.domain, n.subject(), n.before(),
           n.after(), n.code().fix(domain, n.subject()), now, now));
     }
+    state.lastChecked = now;
+    for (Alert a : out) {
+      state.remember(a);
+    }
     return out;
   }
 }
