@@ -245,9 +245,9 @@ public final class Evaluation {
   }
 
   private void run(CheckReport r, @Nullable List<DailyReportCounts> counts, boolean countsFailed) {
-    boolean stsFailed = dnsFailed(r, domain.stsRecordName());
-    boolean rptFailed = dnsFailed(r, domain.tlsRptRecordName());
-    boolean mxFailed = dnsFailed(r, "the MX records of " + domain.name());
+    boolean stsFailed = r.lookupFailed(CheckReport.Lookup.STS_RECORD);
+    boolean rptFailed = r.lookupFailed(CheckReport.Lookup.TLSRPT_RECORD);
+    boolean mxFailed = r.lookupFailed(CheckReport.Lookup.MX);
     List<Finding> dns = r.findings(FindingCode.DNS_FAILURE);
     if (dns.isEmpty()) {
       state.incompleteChecks = 0;
@@ -280,15 +280,6 @@ public final class Evaluation {
     } else if (counts != null) {
       reports(policy, counts);
     }
-  }
-
-  /**
-   * Tells whether the checker's lookup of {@code name} failed: its {@code DNS_FAILURE} finding
-   * names the lookup ("looking up NAME failed"), and nothing else tells the lookups apart.
-   */
-  private static boolean dnsFailed(CheckReport r, String name) {
-    String prefix = "looking up " + name + " failed";
-    return r.findings(FindingCode.DNS_FAILURE).stream().anyMatch(f -> f.message().startsWith(prefix));
   }
 
   private void stsRecord(CheckReport r) {
