@@ -19,6 +19,7 @@ import dev.mtasts.owner.PolicyGenerator;
 import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.owner.monitor.AlertCode;
 import dev.mtasts.owner.monitor.DailyReportCounts;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -204,7 +205,7 @@ public final class Evaluation {
    */
   public static LocalDate firstReportDay(DomainState state, Settings settings, Instant now) {
     LocalDate last = lastReportDay(now);
-    LocalDate from = last.minusDays(settings.spikeBaselineDays());
+    LocalDate from = last.minusDays(settings.spikeRule().windowDays());
     if (state.testingSince != null) {
       LocalDate t = day(state.testingSince);
       from = t.isBefore(from) ? t : from;
@@ -512,30 +513,14 @@ public final class Evaluation {
             + " count " + sessions + " sessions and no failure");
       }
     }
-    spike(byDay, last);
+    spike(counts, last);
   }
 
-  private void spike(Map<LocalDate, DailyReportCounts> byDay, LocalDate last) {
-    DailyReportCounts day = byDay.get(last);
-    if (day == null || day.sessions() == 0) {
-      return;
-    }
-    long baseSessions = 0;
-    long baseFailures = 0;
-    for (int i = 1; i <= settings.spikeBaselineDays(); i++) {
-      DailyReportCounts c = byDay.get(last.minusDays(i));
-      if (c != null) {
-        baseSessions = saturatingAdd(baseSessions, c.sessions());
-        baseFailures = saturatingAdd(baseFailures, c.failedSessions());
-      }
-    }
-    double rate = (double) day.failedSessions() / day.sessions();
-    double baseline = baseSessions == 0 ? 0 : (double) baseFailures / baseSessions;
-    if (day.failedSessions() >= settings.spikeMinFailures() && rate >= settings.spikeMinRate()
-        && rate >= settings.spikeFactor() * baseline) {
-      add(AlertCode.REPORT_FAILURE_SPIKE, domain.name(), String.format(Locale.ROOT,
-          "on %s %d of %d sessions failed (%.1f%%); the %d days before: %.1f%%", last, day.failedSessions(),
-          day.sessions(), rate * 100, settings.spikeBaselineDays(), baseline * 100));
+  /** Judges the last complete day by the one spike rule the inbox's page and summary use too (MON-40). */
+  private void spike(List<DailyReportCounts> counts, LocalDate last) {
+    SpikeVerdict verdict = settings.spikeRule().judge(domain.name(), last, counts);
+    if (verdict.spike()) {
+      add(AlertCode.REPORT_FAILURE_SPIKE, domain.name(), verdict.describe());
     }
   }
 
