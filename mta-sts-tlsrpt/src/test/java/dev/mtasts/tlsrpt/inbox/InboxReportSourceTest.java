@@ -27,10 +27,8 @@ class InboxReportSourceTest {
   @TempDir
   Path dir;
 
-  /** Saves an HTTPS submission of a report about example.org on {@code day}. */
   void submission(String id, LocalDate day, long ok, long failed) throws IOException {
-    Files.write(dir.resolve(id + ".json.gz"), ReportJson.toGzip(report("Sender", "tlsrpt@sender.example", day, id,
-        ok, failed, "certificate-expired", "mx.example.org")));
+    InboxFixtures.submission(dir, id, day, ok, failed);
   }
 
   static List<DailyReportCounts> get(InboxReportSource source, LocalDate from, LocalDate to) throws Exception {

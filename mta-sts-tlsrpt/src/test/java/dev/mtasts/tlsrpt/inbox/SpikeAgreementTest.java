@@ -1,6 +1,5 @@
 package dev.mtasts.tlsrpt.inbox;
 
-import static dev.mtasts.tlsrpt.inbox.InboxFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.PolicyDomain;
@@ -14,9 +13,7 @@ import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.testing.FakeDnsLookup;
 import dev.mtasts.testing.FakePolicyFetcher;
 import dev.mtasts.testing.ManualClock;
-import dev.mtasts.tlsrpt.ReportJson;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -38,11 +35,8 @@ class SpikeAgreementTest {
   @TempDir
   Path dir;
 
-  void submission(Path inbox, LocalDate day, long ok, long failed) throws IOException {
-    Files.createDirectories(inbox);
-    String id = "r" + day + "-" + ok + "-" + failed;
-    Files.write(inbox.resolve(id + ".json.gz"), ReportJson.toGzip(report("Sender", "tlsrpt@sender.example", day,
-        id.replace("-", ""), ok, failed, "certificate-expired", "mx.example.org")));
+  static void submission(Path inbox, LocalDate day, long ok, long failed) throws IOException {
+    InboxFixtures.submission(inbox, "r" + day + "-" + ok + "-" + failed, day, ok, failed);
   }
 
   /** The inbox's verdict on D and the monitor's report alerts after one round over the same inbox. */
