@@ -29,9 +29,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -200,6 +202,7 @@ public final class MtaStsChecker {
     private final PolicyDrift.@Nullable Observation previous;
     private final @Nullable MtaStsPolicy candidate;
     private final List<Finding> findings = new ArrayList<>();
+    private final Set<CheckReport.Lookup> failedLookups = EnumSet.noneOf(CheckReport.Lookup.class);
     private @Nullable String policyId;
     private @Nullable MtaStsPolicy policy;
 
@@ -233,7 +236,7 @@ public final class MtaStsChecker {
       PolicyDrift.Observation observation = policyId != null && policy != null
           ? new PolicyDrift.Observation(policyId, policy) : null;
       return new CheckReport(domain, now, stsValues, chain, policyId, fetch, policy, rptValues, hosts, findings,
-          observation);
+          failedLookups, observation);
     }
 
     private void add(FindingCode code, String message) {
@@ -242,7 +245,7 @@ public final class MtaStsChecker {
 
     private void stsRecord() {
       if (sts instanceof DnsOutcome.TemporaryFailure<String> f) {
-        add(FindingCode.DNS_FAILURE, dnsFailure(domain.stsRecordName(), f));
+        dnsFailure(CheckReport.Lookup.STS_RECORD, domain.stsRecordName(), f);
         return;
       }
       List<String> values = sts instanceof DnsOutcome.Records<String> r ? r.records() : List.of();
@@ -273,8 +276,10 @@ public final class MtaStsChecker {
       }
     }
 
-    private static String dnsFailure(String what, DnsOutcome.TemporaryFailure<?> f) {
-      return "looking up " + what + " failed (" + f.reason() + "): " + f.message();
+    /** Records a failed lookup: structurally for tools, and as a finding for people. */
+    private void dnsFailure(CheckReport.Lookup lookup, String what, DnsOutcome.TemporaryFailure<?> f) {
+      failedLookups.add(lookup);
+      add(FindingCode.DNS_FAILURE, "looking up " + what + " failed (" + f.reason() + "): " + f.message());
     }
 
     private static boolean selectionCounts(String v) {
@@ -354,7 +359,7 @@ public final class MtaStsChecker {
 
     private void tlsRpt() {
       if (rpt instanceof DnsOutcome.TemporaryFailure<String> f) {
-        add(FindingCode.DNS_FAILURE, dnsFailure(domain.tlsRptRecordName(), f));
+        dnsFailure(CheckReport.Lookup.TLSRPT_RECORD, domain.tlsRptRecordName(), f);
         return;
       }
       List<String> values = rpt instanceof DnsOutcome.Records<String> r ? r.records() : List.of();
@@ -376,7 +381,7 @@ public final class MtaStsChecker {
 
     private List<MxHostCheck> mxHosts() {
       if (mxOutcome instanceof DnsOutcome.TemporaryFailure<MxRecord> f) {
-        add(FindingCode.DNS_FAILURE, dnsFailure("the MX records of " + domain, f));
+        dnsFailure(CheckReport.Lookup.MX, "the MX records of " + domain, f);
         return List.of();
       }
       MtaStsPolicy p = policy;

@@ -1,6 +1,7 @@
 package dev.mtasts.owner;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
@@ -20,8 +21,12 @@ import dev.mtasts.testing.FakePolicyFetcher;
 import dev.mtasts.testing.ManualClock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.DisplayName;
@@ -107,6 +112,56 @@ class MtaStsCheckerTest {
     assertThat(codes(check())).contains(FindingCode.STS_RECORD_SPACE_BEFORE_DELIMITER);
     dns.failTxt("_mta-sts.example.com", DnsFailure.SERVFAIL);
     assertThat(codes(check())).contains(FindingCode.DNS_FAILURE);
+  }
+
+  @Test
+  @DisplayName("MON-42: each failed DNS lookup is named in failedLookups, one name failing at a time")
+  void eachFailedLookupIsReportedStructurally() {
+    CheckReport healthy = check();
+    assertThat(healthy.failedLookups()).isEmpty();
+    assertThat(healthy.lookupFailed(CheckReport.Lookup.MX)).isFalse();
+    for (CheckReport.Lookup lookup : CheckReport.Lookup.values()) {
+      MtaStsCheckerTest fresh = new MtaStsCheckerTest();
+      fresh.failOnly(lookup);
+      CheckReport r = fresh.check();
+      assertThat(r.failedLookups()).as("%s", lookup).containsExactly(lookup);
+      assertThat(r.lookupFailed(lookup)).isTrue();
+      assertThat(codes(r)).containsOnlyOnce(FindingCode.DNS_FAILURE);
+    }
+    dns.failTxt("_mta-sts.example.com", DnsFailure.SERVFAIL).failTxt("_smtp._tls.example.com", DnsFailure.TIMEOUT)
+        .failMx(DOMAIN, DnsFailure.TIMEOUT);
+    assertThat(check().failedLookups()).containsExactly(CheckReport.Lookup.values());
+  }
+
+  /** Makes one of the checker's lookups fail in this instance's fake DNS. */
+  private void failOnly(CheckReport.Lookup lookup) {
+    switch (lookup) {
+      case STS_RECORD -> dns.failTxt("_mta-sts.example.com", DnsFailure.SERVFAIL);
+      case TLSRPT_RECORD -> dns.failTxt("_smtp._tls.example.com", DnsFailure.TIMEOUT);
+      case MX -> dns.failMx(DOMAIN, DnsFailure.NETWORK_ERROR);
+    }
+  }
+
+  @Test
+  @DisplayName("MON-42: a report's failed lookups are copied, need a DNS_FAILURE finding, and hold no null")
+  void failedLookupsAreValidated() {
+    CheckReport r = check();
+    Set<CheckReport.Lookup> mutable = new HashSet<>(Set.of(CheckReport.Lookup.MX));
+    assertThatThrownBy(() -> new CheckReport(r.domain(), r.checkedAt(), r.stsRecords(),
+        r.stsCnameChain(), r.policyId(), r.fetch(), r.policy(), r.tlsRptRecords(), r.mxHosts(), r.findings(), mutable,
+        r.observation())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("DNS_FAILURE");
+    List<Finding> withFailure = new ArrayList<>(r.findings());
+    withFailure.add(Finding.of(FindingCode.DNS_FAILURE, "whatever the words"));
+    CheckReport copy = new CheckReport(r.domain(), r.checkedAt(), r.stsRecords(), r.stsCnameChain(), r.policyId(),
+        r.fetch(), r.policy(), r.tlsRptRecords(), r.mxHosts(), withFailure, mutable, r.observation());
+    mutable.add(CheckReport.Lookup.STS_RECORD);
+    assertThat(copy.failedLookups()).containsExactly(CheckReport.Lookup.MX);
+    assertThatThrownBy(() -> copy.failedLookups().add(CheckReport.Lookup.STS_RECORD))
+        .isInstanceOf(UnsupportedOperationException.class);
+    List<CheckReport.Lookup> withNull = Arrays.asList(CheckReport.Lookup.MX, null);
+    assertThatThrownBy(() -> new CheckReport(r.domain(), r.checkedAt(),
+        r.stsRecords(), r.stsCnameChain(), r.policyId(), r.fetch(), r.policy(), r.tlsRptRecords(), r.mxHosts(),
+        withFailure, new HashSet<>(withNull), r.observation())).isInstanceOf(NullPointerException.class);
   }
 
   @Test

@@ -148,7 +148,7 @@ public final class MonitorCommand implements Callable<Integer> {
         b.addSink(file);
       }
       if (reports != null) {
-        b.reportSource(new InboxReportSource(reports, authenticatedOnly, timers));
+        b.reportSource(dev.mtasts.tlsrpt.inbox.InboxReportSource.of(reports, authenticatedOnly, null, timers));
       }
       if (!mailTo.isEmpty()) {
         b.addSink(mailSink(timers));

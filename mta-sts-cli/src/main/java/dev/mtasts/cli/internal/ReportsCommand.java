@@ -1,6 +1,8 @@
 package dev.mtasts.cli.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mtasts.owner.monitor.SpikeRule;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.inbox.DomainDay;
 import dev.mtasts.tlsrpt.inbox.InboxFinding;
 import dev.mtasts.tlsrpt.inbox.InboxResult;
@@ -8,8 +10,6 @@ import dev.mtasts.tlsrpt.inbox.ReceivedReport;
 import dev.mtasts.tlsrpt.inbox.RejectedInput;
 import dev.mtasts.tlsrpt.inbox.ReportAggregates;
 import dev.mtasts.tlsrpt.inbox.ReportInbox;
-import dev.mtasts.tlsrpt.inbox.SpikeRule;
-import dev.mtasts.tlsrpt.inbox.SpikeVerdict;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -106,7 +106,7 @@ public final class MtaStsMonitor implements AutoCloseable {
     this.reports = b.reports;
     this.settings = new Settings(b.failuresBeforeAlert != null ? b.failuresBeforeAlert : DEFAULT_FAILURES_BEFORE_ALERT,
         b.reminder != null ? b.reminder : DEFAULT_REMINDER, EXPIRY_DAYS, 7,
-        b.readyAfter != null ? b.readyAfter : DEFAULT_READY_AFTER, 7, 10, 0.05, 3.0);
+        b.readyAfter != null ? b.readyAfter : DEFAULT_READY_AFTER, b.spikeRule != null ? b.spikeRule : SpikeRule.DEFAULT);
     this.checkDeadline = b.checkDeadline != null ? b.checkDeadline : DEFAULT_CHECK_DEADLINE;
     this.store = StateStore.open(dir);
   }
@@ -322,6 +322,7 @@ public final class MtaStsMonitor implements AutoCloseable {
     private @Nullable Integer failuresBeforeAlert;
     private @Nullable Duration reminder;
     private @Nullable Duration readyAfter;
+    private @Nullable SpikeRule spikeRule;
     private @Nullable Duration checkDeadline;
 
     private Builder() {}
@@ -459,6 +460,20 @@ public final class MtaStsMonitor implements AutoCloseable {
     public Builder readyForEnforceAfter(Duration period) {
       this.readyAfter = Builders.once(this.readyAfter, Builders.positive(period, "readyForEnforceAfter"),
           "readyForEnforceAfter");
+      return this;
+    }
+
+    /**
+     * Sets when the last complete UTC day of reports is a failure spike
+     * ({@link AlertCode#REPORT_FAILURE_SPIKE}, MON-40); default {@link SpikeRule#DEFAULT}, the
+     * rule the TLS-RPT inbox's aggregates, page and summary use too. Give them the same rule if
+     * you change it, so that they agree on which days are spikes.
+     *
+     * @param rule the rule
+     * @return this builder
+     */
+    public Builder spikeRule(SpikeRule rule) {
+      this.spikeRule = Builders.once(this.spikeRule, rule, "spikeRule");
       return this;
     }
 

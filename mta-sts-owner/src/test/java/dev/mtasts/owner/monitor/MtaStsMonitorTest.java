@@ -6,12 +6,20 @@ import static dev.mtasts.owner.monitor.MonitorFixture.cert;
 import static dev.mtasts.owner.monitor.MonitorFixture.lines;
 import static dev.mtasts.owner.monitor.MonitorFixture.round;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.MxRecord;
 import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.owner.CheckReport;
+import dev.mtasts.owner.Finding;
+import dev.mtasts.owner.FindingCode;
 import dev.mtasts.owner.SmtpProbeOutcome;
+import dev.mtasts.owner.monitor.internal.DomainState;
+import dev.mtasts.owner.monitor.internal.Evaluation;
+import dev.mtasts.owner.monitor.internal.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
@@ -20,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -316,7 +325,8 @@ class MtaStsMonitorTest {
       f.clock.advance(Duration.ofDays(1));
       List<Alert> fired = round(m);
       assertThat(lines(fired)).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
-      assertThat(fired.get(0).after()).contains("100 of 1000 sessions failed (10.0%)");
+      assertThat(fired.get(0).after()).isEqualTo("failure spike on " + today
+          + ": 10.0% of 1000 sessions failed, against 0.2% over the 7 days with reports before");
       LocalDate next = today.plusDays(1);
       counts.put(next, new DailyReportCounts(next, 1000, 3));
       f.clock.advance(Duration.ofDays(1));
@@ -324,15 +334,44 @@ class MtaStsMonitorTest {
     }
   }
 
+  /** MON-40, MON-41: the monitor judges spikes by the one rule; a first day of reports has no baseline. */
+  @Test
+  void theSpikeAlertFollowsTheOneSpikeRule() {
+    LocalDate yesterday = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC).minusDays(1);
+    // A new domain: its first day of reports already has failures, with one quiet day before it.
+    ReportSource source = (d, from, to) -> CompletableFuture.completedStage(List.of(
+        new DailyReportCounts(yesterday, 100, 50), new DailyReportCounts(yesterday.minusDays(1), 100, 0)));
+    try (MtaStsMonitor m = fixture().monitor(b -> b.reportSource(source))) {
+      // The former monitor rule (10 failures, 5%, 3 times the week) fired here; the one rule needs 3 days before.
+      assertThat(round(m)).isEmpty();
+    }
+    java.nio.file.Path other = dir.resolve("custom");
+    try (MtaStsMonitor m = new MonitorFixture(other).monitor(b -> b.reportSource(source)
+        .spikeRule(new SpikeRule(7, 1, 10, 3.0, 0.01)))) {
+      assertThat(lines(round(m))).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
+    }
+  }
+
+  @Test
+  @DisplayName("MON-41: the spike rule is set once, like every other option")
+  void theSpikeRuleIsSetOnce() {
+    MtaStsMonitor.Builder b = MtaStsMonitor.builder().spikeRule(SpikeRule.DEFAULT);
+    assertThatThrownBy(() -> b.spikeRule(SpikeRule.DEFAULT)).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("spikeRule");
+  }
+
   /** MON-38, MON-30: a failing report source keeps the report alerts as they were. */
   @Test
   void aFailingReportSourceKeepsTheReportAlerts() {
     MonitorFixture f = fixture();
     LocalDate yesterday = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC).minusDays(1);
+    List<DailyReportCounts> counts = List.of(new DailyReportCounts(yesterday, 100, 50),
+        new DailyReportCounts(yesterday.minusDays(1), 100, 0), new DailyReportCounts(yesterday.minusDays(2), 100, 0),
+        new DailyReportCounts(yesterday.minusDays(3), 100, 0));
     java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
     try (MtaStsMonitor m = f.monitor(b -> b.reportSource((d, from, to) -> fail.get()
         ? CompletableFuture.failedStage(new java.io.IOException("inbox offline"))
-        : CompletableFuture.completedStage(List.of(new DailyReportCounts(yesterday, 100, 50)))))) {
+        : CompletableFuture.completedStage(counts)))) {
       assertThat(lines(round(m))).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
       fail.set(true);
       assertThat(round(m)).isEmpty();
@@ -355,6 +394,35 @@ class MtaStsMonitorTest {
       assertThat(lines(round(m))).containsExactlyInAnyOrder("RESOLVED STS_RECORD_GONE _mta-sts.example.com",
           "RESOLVED CHECK_INCOMPLETE example.com");
     }
+  }
+
+  /**
+   * MON-42, MON-30: which lookups failed comes from the report's structure. The same failed
+   * lookups with the finding messages reworded give the same verdict (the former prefix match on
+   * "looking up NAME failed" read the reworded report as records gone).
+   */
+  @Test
+  void aRewordedDnsFailureMessageDoesNotChangeTheVerdict() {
+    MonitorFixture f = fixture();
+    f.dns.failTxt("_smtp._tls.example.com", DnsFailure.TIMEOUT);
+    f.dns.failMx(DOMAIN, DnsFailure.SERVFAIL);
+    CheckReport real = f.checker().check(PolicyDomain.of(DOMAIN)).toCompletableFuture().join();
+    List<Finding> findings = real.findings().stream().map(x -> x.code() != FindingCode.DNS_FAILURE ? x
+        : new Finding(x.code(), x.severity(), "DNS said nothing in time (" + x.message().length() + ")", x.fix()))
+        .toList();
+    CheckReport reworded = new CheckReport(real.domain(), real.checkedAt(), real.stsRecords(), real.stsCnameChain(),
+        real.policyId(), real.fetch(), real.policy(), real.tlsRptRecords(), real.mxHosts(), findings,
+        real.failedLookups(), real.observation());
+    Settings settings = new Settings(3, MtaStsMonitor.DEFAULT_REMINDER, MtaStsMonitor.EXPIRY_DAYS, 7,
+        MtaStsMonitor.DEFAULT_READY_AFTER, SpikeRule.DEFAULT);
+    Evaluation.Result before = Evaluation.evaluate(new DomainState(PolicyDomain.of(DOMAIN)), real, null, false,
+        settings, T0);
+    Evaluation.Result after = Evaluation.evaluate(new DomainState(PolicyDomain.of(DOMAIN)), reworded, null, false,
+        settings, T0);
+    assertThat(before.conditions()).isEmpty();
+    assertThat(before.carriedCodes()).contains(AlertCode.TLSRPT_RECORD_GONE, AlertCode.MX_NOT_COVERED,
+        AlertCode.MX_UNREACHABLE).doesNotContain(AlertCode.STS_RECORD_GONE);
+    assertThat(after).isEqualTo(before);
   }
 
   /** MON-34: the deadline comes from the scheduler; a check that misses it changes no alert. */

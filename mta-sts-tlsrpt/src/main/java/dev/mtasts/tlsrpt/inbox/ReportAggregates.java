@@ -1,5 +1,9 @@
 package dev.mtasts.tlsrpt.inbox;
 
+import dev.mtasts.owner.monitor.DailyReportCounts;
+import dev.mtasts.owner.monitor.ReportSource;
+import dev.mtasts.owner.monitor.SpikeRule;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.DateRange;
 import dev.mtasts.tlsrpt.FailureDetail;
 import dev.mtasts.tlsrpt.PolicyReport;
@@ -21,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The received reports counted per policy domain and UTC day (RPT-40), with a spike verdict per
- * day against the trailing week (MON-40): the plain API a monitor or a page reads.
+ * day by the one {@link SpikeRule} (MON-40, the monitor's too): the plain API a monitor or a page
+ * reads.
  *
  * <p>A report counts on the UTC day of the middle of its {@code date-range}, so a report that
  * runs from local midnight to local midnight lands on its own day; a report without a
@@ -61,7 +66,7 @@ public final class ReportAggregates {
    * @param reports the reports, already deduplicated
    * @param authenticatedOnly {@code true} to count only reports RFC 8460 §3 lets a receiver use
    *     (HTTPS, or a mail whose DKIM signature passed; RPT-23), {@code false} to count all
-   * @param rule when a day is a spike
+   * @param rule when a day is a spike; {@link SpikeRule#DEFAULT} agrees with the monitor's default
    * @return the aggregates
    */
   public static ReportAggregates of(Collection<ReceivedReport> reports, boolean authenticatedOnly, SpikeRule rule) {
@@ -186,7 +191,28 @@ public final class ReportAggregates {
   }
 
   /**
-   * Judges one day of a domain against the trailing days by the {@link SpikeRule}.
+   * The sessions of a domain per day, as the monitor's {@link ReportSource} gives them.
+   *
+   * @param domain the policy domain
+   * @param from the first UTC day
+   * @param to the last UTC day, included
+   * @return one entry per day with reports from {@code from} to {@code to}, oldest first
+   */
+  public List<DailyReportCounts> dailyCounts(String domain, LocalDate from, LocalDate to) {
+    NavigableMap<LocalDate, DomainDay> m = days.get(domain.toLowerCase(Locale.ROOT));
+    if (m == null || to.isBefore(from)) {
+      return List.of();
+    }
+    List<DailyReportCounts> out = new ArrayList<>();
+    for (DomainDay d : m.subMap(from, true, to, true).values()) {
+      out.add(new DailyReportCounts(d.day(), d.successfulSessions(), d.failedSessions()));
+    }
+    return out;
+  }
+
+  /**
+   * Judges one day of a domain against the days before it by the {@link SpikeRule} (MON-40), the
+   * rule {@link dev.mtasts.owner.monitor.MtaStsMonitor}'s failure-spike alert uses too.
    *
    * @param domain the policy domain
    * @param day the UTC day
@@ -194,31 +220,7 @@ public final class ReportAggregates {
    */
   public SpikeVerdict spike(String domain, LocalDate day) {
     String d = domain.toLowerCase(Locale.ROOT);
-    NavigableMap<LocalDate, DomainDay> m = days.getOrDefault(d, new TreeMap<>());
-    long bf = 0;
-    long bs = 0;
-    int bd = 0;
-    for (DomainDay x : m.subMap(day.minusDays(rule.windowDays()), true, day, false).values()) {
-      bf += x.failedSessions();
-      bs += x.sessions();
-      bd++;
-    }
-    DomainDay today = m.get(day);
-    if (today == null) {
-      return new SpikeVerdict(d, day, SpikeVerdict.Kind.NO_DATA, 0, 0, bf, bs, bd);
-    }
-    long f = today.failedSessions();
-    long s = today.sessions();
-    SpikeVerdict.Kind kind;
-    if (bd < rule.minBaselineDays()) {
-      kind = SpikeVerdict.Kind.NO_BASELINE;
-    } else {
-      double rate = s == 0 ? 0 : (double) f / s;
-      double base = bs == 0 ? 0 : (double) bf / bs;
-      boolean spike = f >= rule.minFailures() && rate >= rule.factor() * base && rate - base >= rule.minIncrease();
-      kind = spike ? SpikeVerdict.Kind.SPIKE : SpikeVerdict.Kind.NORMAL;
-    }
-    return new SpikeVerdict(d, day, kind, f, s, bf, bs, bd);
+    return rule.judge(d, day, dailyCounts(d, day.minusDays(rule.windowDays()), day));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.mtasts.tlsrpt.inbox;
 
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.Severity;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.PolicyReport;
 import dev.mtasts.tlsrpt.PolicyType;
 import java.time.Instant;

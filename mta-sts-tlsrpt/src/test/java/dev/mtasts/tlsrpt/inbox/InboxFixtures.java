@@ -7,12 +7,16 @@ import dev.mtasts.tlsrpt.DateRange;
 import dev.mtasts.tlsrpt.EncodedReport;
 import dev.mtasts.tlsrpt.FailureDetail;
 import dev.mtasts.tlsrpt.PolicyReport;
+import dev.mtasts.tlsrpt.ReportJson;
 import dev.mtasts.tlsrpt.ReportPolicy;
 import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.delivery.DkimSigner;
 import dev.mtasts.tlsrpt.delivery.MailtoReportDelivery;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -39,6 +43,13 @@ final class InboxFixtures {
     }
     return new TlsRptReport(org, DateRange.utcDay(day), contact, id,
         List.of(new PolicyReport(policy, ok, failed, details)));
+  }
+
+  /** Saves in {@code inbox} the HTTPS submission ({@code .json.gz}) of a report about example.org on {@code day}. */
+  static void submission(Path inbox, String id, LocalDate day, long ok, long failed) throws IOException {
+    Files.createDirectories(inbox);
+    Files.write(inbox.resolve(id + ".json.gz"), ReportJson.toGzip(report("Sender", "tlsrpt@sender.example", day, id,
+        ok, failed, TlsRptResultType.CERTIFICATE_EXPIRED.token(), "mx.example.org")));
   }
 
   static TlsRptReport report(String id) {

@@ -4,6 +4,8 @@ import static dev.mtasts.tlsrpt.inbox.InboxFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
+import dev.mtasts.owner.monitor.SpikeRule;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.DateRange;
 import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.inbox.ReceivedReport.Transport;

@@ -19,6 +19,7 @@ import dev.mtasts.owner.PolicyGenerator;
 import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.owner.monitor.AlertCode;
 import dev.mtasts.owner.monitor.DailyReportCounts;
+import dev.mtasts.owner.monitor.SpikeVerdict;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -204,7 +205,7 @@ public final class Evaluation {
    */
   public static LocalDate firstReportDay(DomainState state, Settings settings, Instant now) {
     LocalDate last = lastReportDay(now);
-    LocalDate from = last.minusDays(settings.spikeBaselineDays());
+    LocalDate from = last.minusDays(settings.spikeRule().windowDays());
     if (state.testingSince != null) {
       LocalDate t = day(state.testingSince);
       from = t.isBefore(from) ? t : from;
@@ -245,9 +246,9 @@ public final class Evaluation {
   }
 
   private void run(CheckReport r, @Nullable List<DailyReportCounts> counts, boolean countsFailed) {
-    boolean stsFailed = dnsFailed(r, domain.stsRecordName());
-    boolean rptFailed = dnsFailed(r, domain.tlsRptRecordName());
-    boolean mxFailed = dnsFailed(r, "the MX records of " + domain.name());
+    boolean stsFailed = r.lookupFailed(CheckReport.Lookup.STS_RECORD);
+    boolean rptFailed = r.lookupFailed(CheckReport.Lookup.TLSRPT_RECORD);
+    boolean mxFailed = r.lookupFailed(CheckReport.Lookup.MX);
     List<Finding> dns = r.findings(FindingCode.DNS_FAILURE);
     if (dns.isEmpty()) {
       state.incompleteChecks = 0;
@@ -280,15 +281,6 @@ public final class Evaluation {
     } else if (counts != null) {
       reports(policy, counts);
     }
-  }
-
-  /**
-   * Tells whether the checker's lookup of {@code name} failed: its {@code DNS_FAILURE} finding
-   * names the lookup ("looking up NAME failed"), and nothing else tells the lookups apart.
-   */
-  private static boolean dnsFailed(CheckReport r, String name) {
-    String prefix = "looking up " + name + " failed";
-    return r.findings(FindingCode.DNS_FAILURE).stream().anyMatch(f -> f.message().startsWith(prefix));
   }
 
   private void stsRecord(CheckReport r) {
@@ -521,30 +513,14 @@ public final class Evaluation {
             + " count " + sessions + " sessions and no failure");
       }
     }
-    spike(byDay, last);
+    spike(counts, last);
   }
 
-  private void spike(Map<LocalDate, DailyReportCounts> byDay, LocalDate last) {
-    DailyReportCounts day = byDay.get(last);
-    if (day == null || day.sessions() == 0) {
-      return;
-    }
-    long baseSessions = 0;
-    long baseFailures = 0;
-    for (int i = 1; i <= settings.spikeBaselineDays(); i++) {
-      DailyReportCounts c = byDay.get(last.minusDays(i));
-      if (c != null) {
-        baseSessions = saturatingAdd(baseSessions, c.sessions());
-        baseFailures = saturatingAdd(baseFailures, c.failedSessions());
-      }
-    }
-    double rate = (double) day.failedSessions() / day.sessions();
-    double baseline = baseSessions == 0 ? 0 : (double) baseFailures / baseSessions;
-    if (day.failedSessions() >= settings.spikeMinFailures() && rate >= settings.spikeMinRate()
-        && rate >= settings.spikeFactor() * baseline) {
-      add(AlertCode.REPORT_FAILURE_SPIKE, domain.name(), String.format(Locale.ROOT,
-          "on %s %d of %d sessions failed (%.1f%%); the %d days before: %.1f%%", last, day.failedSessions(),
-          day.sessions(), rate * 100, settings.spikeBaselineDays(), baseline * 100));
+  /** Judges the last complete day by the one spike rule the inbox's page and summary use too (MON-40). */
+  private void spike(List<DailyReportCounts> counts, LocalDate last) {
+    SpikeVerdict verdict = settings.spikeRule().judge(domain.name(), last, counts);
+    if (verdict.spike()) {
+      add(AlertCode.REPORT_FAILURE_SPIKE, domain.name(), verdict.describe());
     }
   }
 

@@ -1,11 +1,13 @@
-package dev.mtasts.tlsrpt.inbox;
+package dev.mtasts.owner.monitor;
 
 import java.time.LocalDate;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Whether a day's failures are a spike against the trailing week (MON-40), with the numbers that
- * decided it; see {@link SpikeRule} for the rule.
+ * Whether a day's failures are a spike against the days before it (MON-40), with the numbers that
+ * decided it: what {@link SpikeRule#judge} returns. {@link #describe()} is the text of a
+ * {@link AlertCode#REPORT_FAILURE_SPIKE} alert and of the inbox's page and summary.
  *
  * @param domain the policy domain
  * @param day the day judged
@@ -22,7 +24,7 @@ public record SpikeVerdict(
 
   /** The verdict. */
   public enum Kind {
-    /** The day's failure rate is well above the trailing week's (see {@link SpikeRule}). */
+    /** The day's failure rate is well above the trailing days' (see {@link SpikeRule}). */
     SPIKE,
     /** Not a spike. */
     NORMAL,
@@ -43,11 +45,15 @@ public record SpikeVerdict(
    * @param baselineFailures the {@code baselineFailures} component
    * @param baselineSessions the {@code baselineSessions} component
    * @param baselineDays the {@code baselineDays} component
+   * @throws IllegalArgumentException if a count is negative
    */
   public SpikeVerdict {
     Objects.requireNonNull(domain, "domain");
     Objects.requireNonNull(day, "day");
     Objects.requireNonNull(kind, "kind");
+    if (failures < 0 || sessions < 0 || baselineFailures < 0 || baselineSessions < 0 || baselineDays < 0) {
+      throw new IllegalArgumentException("spike verdict counts are at least 0");
+    }
   }
 
   /**
@@ -60,7 +66,7 @@ public record SpikeVerdict(
   }
 
   /**
-   * The trailing week's failure rate.
+   * The trailing days' failure rate.
    *
    * @return baseline failures / baseline sessions, 0 without sessions
    */
@@ -83,8 +89,8 @@ public record SpikeVerdict(
    * @return such as "failure spike on 2026-04-08: 12.0% of 1000 sessions failed, against 0.5% over the 7 days before"
    */
   public String describe() {
-    String now = String.format(java.util.Locale.ROOT, "%.1f%% of %d sessions failed", rate() * 100, sessions);
-    String before = String.format(java.util.Locale.ROOT, "%.1f%% over the %d days with reports before",
+    String now = String.format(Locale.ROOT, "%.1f%% of %d sessions failed", rate() * 100, sessions);
+    String before = String.format(Locale.ROOT, "%.1f%% over the %d days with reports before",
         baselineRate() * 100, baselineDays);
     return switch (kind) {
       case SPIKE -> "failure spike on " + day + ": " + now + ", against " + before;
