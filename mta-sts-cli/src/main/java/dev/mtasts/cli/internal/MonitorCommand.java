@@ -148,7 +148,8 @@ public final class MonitorCommand implements Callable<Integer> {
         b.addSink(file);
       }
       if (reports != null) {
-        b.reportSource(dev.mtasts.tlsrpt.inbox.InboxReportSource.of(reports, authenticatedOnly, null, timers));
+        b.reportSource(dev.mtasts.tlsrpt.inbox.InboxReportSource.builder(reports).authenticatedOnly(authenticatedOnly)
+            .executor(timers).build());
       }
       if (!mailTo.isEmpty()) {
         b.addSink(mailSink(timers));

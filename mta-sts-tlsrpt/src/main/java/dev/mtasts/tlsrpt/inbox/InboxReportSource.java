@@ -1,6 +1,7 @@
 package dev.mtasts.tlsrpt.inbox;
 
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.internal.Builders;
 import dev.mtasts.core.internal.Text;
 import dev.mtasts.owner.monitor.DailyReportCounts;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,13 +29,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * MtaStsMonitor.builder()
- *     .reportSource(InboxReportSource.of(Path.of("/var/mail/tlsrpt"), true, null, executor))
+ *     .reportSource(InboxReportSource.builder(Path.of("/var/mail/tlsrpt")).authenticatedOnly(true)
+ *         .dkimVerifier(verifier).executor(executor).build())
  *     ...
  * }</pre>
  *
  * <p>Bounded: the directory is read by a {@link ReportInbox} with its default caps (16 MiB per
  * message, 64 parts, 100,000 inputs per read, 32 MiB inflated per report), at most once per
- * {@link #REREAD} however many domains a round checks (the other queries answer from that read),
+ * {@linkplain Builder#rereadAfter re-read period} however many domains a round checks (the other queries answer from that read),
  * on the executor given; the monitor's check deadline bounds the wait. {@link #dailyCounts} never
  * throws: an unreadable directory, or an executor that refuses the task, completes the stage
  * exceptionally, and the monitor then keeps its report-derived alerts as they were.
@@ -41,45 +44,42 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe; reads run one at a time.
  */
 public final class InboxReportSource implements ReportSource {
-  /** How long one read of the inbox is used before the next query reads it again: one minute. */
-  public static final Duration REREAD = Duration.ofMinutes(1);
+  /** How long one read of the inbox is used by default before a query reads it again: one minute. */
+  public static final Duration DEFAULT_REREAD = Duration.ofMinutes(1);
 
   private final Path directory;
   private final boolean authenticatedOnly;
   private final ReportInbox inbox;
   private final Executor executor;
+  private final LongSupplier ticker;
+  private final long rereadNanos;
   private final Object lock = new Object();
   private @Nullable ReportAggregates last;
   private long readAt;
 
-  private InboxReportSource(Path directory, boolean authenticatedOnly, ReportInbox inbox, Executor executor) {
-    this.directory = directory;
-    this.authenticatedOnly = authenticatedOnly;
-    this.inbox = inbox;
-    this.executor = executor;
+  private InboxReportSource(Builder b) {
+    this.directory = b.directory;
+    this.authenticatedOnly = b.authenticatedOnly != null && b.authenticatedOnly;
+    ReportInbox.Builder inboxBuilder = ReportInbox.builder();
+    if (b.dkim != null) {
+      inboxBuilder.dkimVerifier(b.dkim);
+    }
+    this.inbox = inboxBuilder.build();
+    this.executor = Objects.requireNonNull(b.executor, "executor is required");
+    this.ticker = b.ticker != null ? b.ticker : System::nanoTime;
+    this.rereadNanos = (b.reread != null ? b.reread : DEFAULT_REREAD).toNanos();
   }
 
   /**
-   * Creates a source over an inbox directory (a Maildir, mbox files, {@code .eml} and saved
-   * {@code .json}/{@code .json.gz} submissions, as {@link ReportInbox#read(Path)} reads them).
+   * Starts a source over an inbox: a Maildir, mbox files, {@code .eml} and saved
+   * {@code .json}/{@code .json.gz} submissions, as {@link ReportInbox#read(Path)} reads them. The
+   * executor is required.
    *
    * @param directory the inbox, a directory or a single file
-   * @param authenticatedOnly {@code true} to count only the reports RFC 8460 §3 lets a receiver
-   *     use (HTTPS submissions, and mails whose DKIM signature passed; RPT-23); without a
-   *     {@code dkim} verifier that leaves the HTTPS submissions only
-   * @param dkim checks the mails' DKIM signatures, or {@code null} to leave them unchecked
-   * @param executor where the inbox is read (blocking file I/O, and DNS through the verifier)
-   * @return the source
+   * @return a builder
    */
-  public static InboxReportSource of(Path directory, boolean authenticatedOnly, @Nullable DkimVerifier dkim,
-      Executor executor) {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(executor, "executor");
-    ReportInbox.Builder b = ReportInbox.builder();
-    if (dkim != null) {
-      b.dkimVerifier(dkim);
-    }
-    return new InboxReportSource(directory, authenticatedOnly, b.build(), executor);
+  public static Builder builder(Path directory) {
+    return new Builder(Objects.requireNonNull(directory, "directory"));
   }
 
   /**
@@ -105,9 +105,9 @@ public final class InboxReportSource implements ReportSource {
 
   private ReportAggregates aggregates() {
     synchronized (lock) {
-      long now = System.nanoTime();
+      long now = ticker.getAsLong();
       ReportAggregates a = last;
-      if (a == null || now - readAt >= REREAD.toNanos()) {
+      if (a == null || now - readAt >= rereadNanos) {
         try {
           a = ReportAggregates.of(inbox.read(directory).reports(), authenticatedOnly, SpikeRule.DEFAULT);
         } catch (IOException e) {
@@ -123,5 +123,95 @@ public final class InboxReportSource implements ReportSource {
   @Override
   public String toString() {
     return "InboxReportSource[" + directory + (authenticatedOnly ? ", authenticated only" : "") + "]";
+  }
+
+  /** Configures an {@link InboxReportSource}; each option may be set once. */
+  public static final class Builder {
+    private final Path directory;
+    private @Nullable Boolean authenticatedOnly;
+    private @Nullable DkimVerifier dkim;
+    private @Nullable Executor executor;
+    private @Nullable LongSupplier ticker;
+    private @Nullable Duration reread;
+
+    private Builder(Path directory) {
+      this.directory = directory;
+    }
+
+    /**
+     * Counts only the reports RFC 8460 §3 lets a receiver use: HTTPS submissions, and mails whose
+     * DKIM signature passed (RPT-23); without a {@linkplain #dkimVerifier DKIM verifier} that
+     * leaves the HTTPS submissions only.
+     *
+     * @param only {@code true} for authenticated reports only; default {@code false}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder authenticatedOnly(boolean only) {
+      authenticatedOnly = Builders.once(authenticatedOnly, only, "authenticatedOnly");
+      return this;
+    }
+
+    /**
+     * Checks the DKIM signatures of mailed reports (RFC 8460 §3).
+     *
+     * @param verifier the verifier, such as {@code mta-sts-tlsrpt-dkim}'s; default: mails are not checked
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder dkimVerifier(DkimVerifier verifier) {
+      dkim = Builders.once(dkim, verifier, "dkimVerifier");
+      return this;
+    }
+
+    /**
+     * Sets where the inbox is read: blocking file I/O, and DNS through the DKIM verifier.
+     *
+     * @param executor the executor (required)
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder executor(Executor executor) {
+      this.executor = Builders.once(this.executor, executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the monotonic ticker that times the re-read period, so that a test with a manual clock
+     * sees new reports when its time moves.
+     *
+     * @param nanos nanoseconds from an arbitrary origin, such as {@code ManualClock.ticker()};
+     *     default {@link System#nanoTime()}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder ticker(LongSupplier nanos) {
+      ticker = Builders.once(ticker, nanos, "ticker");
+      return this;
+    }
+
+    /**
+     * Sets how long one read of the inbox answers queries before the next query reads it again:
+     * the queries of one monitor round (one per domain) share a read.
+     *
+     * @param period at least zero (zero reads for every query); default {@link #DEFAULT_REREAD}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder rereadAfter(Duration period) {
+      reread = Builders.once(reread, Builders.nonNegative(period, "rereadAfter"), "rereadAfter");
+      return this;
+    }
+
+    /**
+     * Builds the source.
+     *
+     * @return the source
+     * @throws NullPointerException if no executor was set
+     */
+    public InboxReportSource build() {
+      return new InboxReportSource(this);
+    }
   }
 }

@@ -3,9 +3,11 @@ package dev.mtasts.tlsrpt.inbox;
 import static dev.mtasts.tlsrpt.inbox.InboxFixtures.mail;
 import static dev.mtasts.tlsrpt.inbox.InboxFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.owner.monitor.DailyReportCounts;
+import dev.mtasts.testing.ManualClock;
 import dev.mtasts.tlsrpt.ReportJson;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ class InboxReportSourceTest {
     // The same report-id again is counted once.
     Files.write(dir.resolve("dup.json"), ReportJson.toJson(report("Sender", "tlsrpt@sender.example", D, "id0", 100, 0,
         "certificate-expired", "mx.example.org")));
-    InboxReportSource source = InboxReportSource.of(dir, false, null, Runnable::run);
+    InboxReportSource source = InboxReportSource.builder(dir).executor(Runnable::run).build();
 
     assertThat(get(source, D.minusDays(2), D)).containsExactly(new DailyReportCounts(D.minusDays(2), 102, 2),
         new DailyReportCounts(D.minusDays(1), 101, 1), new DailyReportCounts(D, 100, 0));
@@ -59,28 +61,29 @@ class InboxReportSourceTest {
     Files.write(dir.resolve("signed.eml"), mail(report("Mailer", "tlsrpt@mail.sender.example", D, "m1", 50, 5,
         "certificate-expired", "mx.example.org")));
 
-    assertThat(get(InboxReportSource.of(dir, true, null, Runnable::run), D, D))
+    assertThat(get(InboxReportSource.builder(dir).authenticatedOnly(true).executor(Runnable::run).build(), D, D))
         .containsExactly(new DailyReportCounts(D, 100, 0));
-    assertThat(get(InboxReportSource.of(dir, false, null, Runnable::run), D, D))
+    assertThat(get(InboxReportSource.builder(dir).executor(Runnable::run).build(), D, D))
         .containsExactly(new DailyReportCounts(D, 150, 5));
     DkimVerifier passes = message -> new DkimResult(DkimResult.Status.PASS, "mail.sender.example", "pass");
-    assertThat(get(InboxReportSource.of(dir, true, passes, Runnable::run), D, D))
+    assertThat(get(InboxReportSource.builder(dir).authenticatedOnly(true).dkimVerifier(passes).executor(Runnable::run)
+        .build(), D, D))
         .containsExactly(new DailyReportCounts(D, 150, 5));
   }
 
   @Test
   @DisplayName("MON-43: a missing inbox or a refused executor fails the stage; nothing is thrown to the monitor")
   void neverThrowsOutOfTheStage() {
-    CompletableFuture<List<DailyReportCounts>> missing = InboxReportSource.of(dir.resolve("missing"), false, null,
-        Runnable::run).dailyCounts(DOMAIN, D, D).toCompletableFuture();
+    CompletableFuture<List<DailyReportCounts>> missing = InboxReportSource.builder(dir.resolve("missing"))
+        .executor(Runnable::run).build().dailyCounts(DOMAIN, D, D).toCompletableFuture();
     assertThat(missing).isCompletedExceptionally();
     // The monitor logs the cause's message: words, no Java class name.
     assertThat(missing.handle((v, t) -> t.getCause().getMessage()).join()).contains("cannot read the reports in")
         .doesNotContain("Exception");
 
-    CompletableFuture<List<DailyReportCounts>> refused = InboxReportSource.of(dir, false, null, task -> {
+    CompletableFuture<List<DailyReportCounts>> refused = InboxReportSource.builder(dir).executor(task -> {
       throw new RejectedExecutionException("shut down");
-    }).dailyCounts(DOMAIN, D, D).toCompletableFuture();
+    }).build().dailyCounts(DOMAIN, D, D).toCompletableFuture();
     assertThat(refused).isCompletedExceptionally();
   }
 
@@ -88,12 +91,38 @@ class InboxReportSourceTest {
   @DisplayName("MON-43: the inbox is read once however many queries come within the re-read period")
   void readsTheInboxOncePerPeriod() throws Exception {
     submission("first", D, 100, 0);
-    InboxReportSource source = InboxReportSource.of(dir, false, null, Runnable::run);
+    InboxReportSource source = InboxReportSource.builder(dir).executor(Runnable::run).build();
     assertThat(get(source, D, D)).containsExactly(new DailyReportCounts(D, 100, 0));
     submission("second", D, 100, 0);
     // Queries for the next domains of the same round answer from the same read.
     assertThat(get(source, D, D)).containsExactly(new DailyReportCounts(D, 100, 0));
-    assertThat(get(InboxReportSource.of(dir, false, null, Runnable::run), D, D))
+    assertThat(get(InboxReportSource.builder(dir).executor(Runnable::run).build(), D, D))
         .containsExactly(new DailyReportCounts(D, 200, 0));
+  }
+
+  @Test
+  @DisplayName("MON-43: the re-read period is measured on the injected ticker")
+  void readsAgainOnceTheTickerPassesThePeriod() throws Exception {
+    ManualClock clock = ManualClock.at(java.time.Instant.parse("2026-04-09T00:00:00Z"));
+    InboxReportSource source = InboxReportSource.builder(dir).executor(Runnable::run).ticker(clock.ticker())
+        .rereadAfter(java.time.Duration.ofMinutes(5)).build();
+    submission("first", D, 100, 0);
+    assertThat(get(source, D, D)).containsExactly(new DailyReportCounts(D, 100, 0));
+    submission("second", D, 100, 0);
+    clock.advance(java.time.Duration.ofMinutes(4));
+    assertThat(get(source, D, D)).containsExactly(new DailyReportCounts(D, 100, 0));
+    clock.advance(java.time.Duration.ofMinutes(1));
+    assertThat(get(source, D, D)).containsExactly(new DailyReportCounts(D, 200, 0));
+  }
+
+  @Test
+  @DisplayName("MON-43: the builder's options are set once, the executor is required")
+  void theBuilderFailsFast() {
+    assertThatThrownBy(() -> InboxReportSource.builder(dir).build()).isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("executor");
+    assertThatThrownBy(() -> InboxReportSource.builder(dir).authenticatedOnly(true).authenticatedOnly(false))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> InboxReportSource.builder(dir).rereadAfter(java.time.Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

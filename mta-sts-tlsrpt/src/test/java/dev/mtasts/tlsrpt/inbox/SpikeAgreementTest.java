@@ -56,7 +56,7 @@ class SpikeAgreementTest {
         .domains(List.of(PolicyDomain.of("example.org"))).stateDirectory(dir.resolve(inbox.getFileName() + "-state"))
         // The fakes answer at once: no deadline ever has to fire.
         .scheduler((task, delay) -> () -> { }).clock(clock)
-        .reportSource(InboxReportSource.of(inbox, false, null, Runnable::run)).build()) {
+        .reportSource(InboxReportSource.builder(inbox).executor(Runnable::run).build()).build()) {
       List<Alert> alerts = monitor.runOnce().toCompletableFuture().join().alerts().stream()
           .filter(a -> a.code() == AlertCode.REPORT_FAILURE_SPIKE).toList();
       return new Judged(verdict, alerts);
