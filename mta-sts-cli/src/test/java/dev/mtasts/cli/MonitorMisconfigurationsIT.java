@@ -11,10 +11,14 @@ import dev.mtasts.owner.monitor.MtaStsMonitor;
 import dev.mtasts.testing.ManualClock;
 import dev.mtasts.testing.PolicyHost;
 import dev.mtasts.testing.TestPki;
+import dev.mtasts.tlsrpt.inbox.InboxReportSource;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -38,8 +42,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The misconfigurations {@link MonitorScenarioIT} does not walk through, one after the other on
  * real loopback servers (knotd, the HTTPS policy host, STARTTLS MX hosts): each is deployed for a
- * day and then undone, and its alert must fire exactly once and resolve the next day. Together
- * the two scenarios raise every {@link AlertCode}.
+ * day and then undone, and its alert must fire exactly once and resolve the next day. Then the
+ * received reports, read from real report files by the TLS-RPT inbox, make the domain ready for
+ * enforce and show a failure spike. Together the two scenarios raise every {@link AlertCode}.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MonitorMisconfigurationsIT {
@@ -49,6 +54,9 @@ class MonitorMisconfigurationsIT {
 
   @TempDir
   Path dir;
+
+  @TempDir
+  Path inbox;
 
   final TestPki pki = TestPki.create();
   final Instant start = Instant.now().truncatedTo(ChronoUnit.DAYS).plus(Duration.ofHours(12));
@@ -73,8 +81,8 @@ class MonitorMisconfigurationsIT {
   }
 
   @Test
-  @DisplayName("MON-2, MON-3, MON-5, MON-10, MON-13, MON-17, MON-19, MON-20, MON-22, MON-23, MON-26, MON-27, MON-30: "
-      + "each misconfiguration on real servers fires once and resolves once undone")
+  @DisplayName("MON-2, MON-3, MON-5, MON-10, MON-13, MON-17, MON-19, MON-20, MON-22, MON-23, MON-24, MON-25, MON-26, "
+      + "MON-27, MON-30, MON-41: each misconfiguration on real servers, and the reports' verdicts, fire once and resolve")
   void eachMisconfigurationFiresOnceAndResolves() throws Exception {
     site.mx.put(MX1, mx1Cert.serverContext());
     site.deploy();
@@ -82,11 +90,18 @@ class MonitorMisconfigurationsIT {
     List<String> timeline = new ArrayList<>();
     try (MtaStsMonitor monitor = MtaStsMonitor.builder().checker(site.checker()).domains(List.of(PolicyDomain.of(D)))
         .stateDirectory(dir).scheduler(MonitorScheduler.of(timers)).clock(clock).failuresBeforeAlert(2)
-        .reminder(Duration.ofDays(365)).checkDeadline(Duration.ofSeconds(60)).addSink(a -> {
+        .reminder(Duration.ofDays(365)).checkDeadline(Duration.ofSeconds(60)).readyForEnforceAfter(Duration.ofDays(5))
+        .reportSource(InboxReportSource.builder(inbox).executor(timers).ticker(clock.ticker()).build()).addSink(a -> {
           alerts.add(a);
           return CompletableFuture.completedStage(null);
         }).build()) {
-      for (int day = 0; day <= 24; day++) {
+      for (int day = 0; day <= 35; day++) {
+        // Each morning, the reports senders mailed about yesterday: 1,000 sessions, a few failures once in
+        // enforce, 200 on day 33.
+        LocalDate yesterday = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(1);
+        long failed = day < 32 ? 0 : day == 34 ? 200 : 5;
+        Files.writeString(inbox.resolve("report-" + day + ".json"), ReportsCommandTest.json(D, "Big Sender", yesterday,
+            "r" + day, 1000 - failed, failed, "certificate-host-mismatch", MX1));
         switch (day) {
           case 1 -> site.stsRecord = "v=STSv1; id=not valid!";
           case 2, 4 -> {
@@ -130,6 +145,14 @@ class MonitorMisconfigurationsIT {
           }
           case 22 -> site.dnsRefuses = true;
           case 24 -> site.dnsRefuses = false;
+          case 25 -> { // testing, with clean reports: after 5 days it is time for enforce
+            site.policy = ENFORCE.replace("enforce", "testing");
+            site.stsRecord = "v=STSv1; id=25";
+          }
+          case 31 -> {
+            site.policy = ENFORCE;
+            site.stsRecord = "v=STSv1; id=31";
+          }
           default -> { }
         }
         site.deploy();
@@ -173,7 +196,11 @@ class MonitorMisconfigurationsIT {
           "day 23 FIRING CHECK_INCOMPLETE codes.test",
           "day 23 FIRING POLICY_UNREACHABLE mta-sts.codes.test",
           "day 24 RESOLVED CHECK_INCOMPLETE codes.test",
-          "day 24 RESOLVED POLICY_UNREACHABLE mta-sts.codes.test");
+          "day 24 RESOLVED POLICY_UNREACHABLE mta-sts.codes.test",
+          "day 30 FIRING READY_FOR_ENFORCE codes.test",
+          "day 31 RESOLVED READY_FOR_ENFORCE codes.test",
+          "day 34 FIRING REPORT_FAILURE_SPIKE codes.test",
+          "day 35 RESOLVED REPORT_FAILURE_SPIKE codes.test");
       Map<AlertCode, Long> fired = alerts.stream().filter(a -> a.status() == AlertStatus.FIRING)
           .collect(Collectors.groupingBy(Alert::code, Collectors.counting()));
       Set<AlertCode> resolved = alerts.stream().filter(a -> a.status() == AlertStatus.RESOLVED).map(Alert::code)

@@ -21,11 +21,17 @@ public class ReportsCommandTest {
   Path dir;
 
   public static String json(String org, LocalDate day, String id, long ok, long failed, String type, String mx) {
+    return json("example.org", org, day, id, ok, failed, type, mx);
+  }
+
+  /** A TLS-RPT report (RFC 8460 §4.4) of one STS policy of {@code domain} for one UTC day. */
+  public static String json(String domain, String org, LocalDate day, String id, long ok, long failed, String type,
+      String mx) {
     return "{\"organization-name\":\"" + org + "\",\"date-range\":{\"start-datetime\":\"" + day
         + "T00:00:00Z\",\"end-datetime\":\"" + day.plusDays(1) + "T00:00:00Z\"},\"contact-info\":\"tlsrpt@s.example\","
         + "\"report-id\":\"" + id + "\",\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-string\":"
-        + "[\"version: STSv1\",\"mode: enforce\",\"mx: mx.example.org\",\"max_age: 604800\"],"
-        + "\"policy-domain\":\"example.org\",\"mx-host\":[\"mx.example.org\"]},\"summary\":{"
+        + "[\"version: STSv1\",\"mode: enforce\",\"mx: mx." + domain + "\",\"max_age: 604800\"],"
+        + "\"policy-domain\":\"" + domain + "\",\"mx-host\":[\"mx." + domain + "\"]},\"summary\":{"
         + "\"total-successful-session-count\":" + ok + ",\"total-failure-session-count\":" + failed + "},"
         + "\"failure-details\":[{\"result-type\":\"" + type + "\",\"receiving-mx-hostname\":\"" + mx + "\","
         + "\"failed-session-count\":" + failed + "}]}]}";
