@@ -174,7 +174,7 @@ public final class ReportsCommand implements Runnable {
         for (String problem : status.problems()) {
           t.plain(t.severity(dev.mtasts.core.Severity.WARNING), " monitor state not read: ", problem);
         }
-        notes = MonitorNotes.of(status, now);
+        notes = dev.mtasts.tlsrpt.inbox.StatusNote.fromMonitor(status, now);
       }
       String html = dev.mtasts.tlsrpt.inbox.ReportHtml.render(inbox, a, now, notes);
       try {
