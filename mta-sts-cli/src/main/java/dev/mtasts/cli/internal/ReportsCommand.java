@@ -1,6 +1,8 @@
 package dev.mtasts.cli.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.mtasts.core.Severity;
+import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.SpikeRule;
 import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.inbox.DomainDay;
@@ -10,20 +12,23 @@ import dev.mtasts.tlsrpt.inbox.ReceivedReport;
 import dev.mtasts.tlsrpt.inbox.RejectedInput;
 import dev.mtasts.tlsrpt.inbox.ReportAggregates;
 import dev.mtasts.tlsrpt.inbox.ReportInbox;
+import dev.mtasts.tlsrpt.inbox.StatusNote;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code mta-sts reports}: read the TLS-RPT reports a domain received (RFC 8460 §5) and summarise
@@ -157,7 +162,7 @@ public final class ReportsCommand implements Runnable {
     @Option(names = "--state-dir", paramLabel = "DIR",
         description = "the state directory of `mta-sts monitor`: adds each domain's policy, records, certificates, "
             + "open alerts and alert history (read only; the monitor may be running)")
-    private @org.jspecify.annotations.Nullable Path stateDir;
+    private @Nullable Path stateDir;
 
     /** Creates the command; picocli calls this. */
     public Html() {}
@@ -166,15 +171,15 @@ public final class ReportsCommand implements Runnable {
     public Integer call() {
       InboxResult inbox = source.read();
       ReportAggregates a = source.aggregate(inbox);
-      java.time.Instant now = java.time.Instant.now();
+      Instant now = Instant.now();
       Terminal t = output.terminal(spec.commandLine().getOut());
-      List<dev.mtasts.tlsrpt.inbox.StatusNote> notes = List.of();
+      List<StatusNote> notes = List.of();
       if (stateDir != null) {
-        dev.mtasts.owner.monitor.MonitorStatus status = dev.mtasts.owner.monitor.MonitorStatus.read(stateDir);
+        MonitorStatus status = MonitorStatus.read(stateDir);
         for (String problem : status.problems()) {
-          t.plain(t.severity(dev.mtasts.core.Severity.WARNING), " monitor state not read: ", problem);
+          t.plain(t.severity(Severity.WARNING), " monitor state not read: ", problem);
         }
-        notes = dev.mtasts.tlsrpt.inbox.StatusNote.fromMonitor(status, now);
+        notes = StatusNote.fromMonitor(status, now);
       }
       String html = dev.mtasts.tlsrpt.inbox.ReportHtml.render(inbox, a, now, notes);
       try {

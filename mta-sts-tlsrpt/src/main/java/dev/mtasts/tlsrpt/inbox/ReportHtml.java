@@ -13,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -62,9 +64,9 @@ public final class ReportHtml {
         .append(inbox.reports().size()).append(" report(s), ").append(inbox.duplicates())
         .append(" duplicate(s) dropped, ").append(inbox.rejected().size()).append(" input(s) skipped. Generated ")
         .append(text(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append(".</p></header>\n");
-    java.util.Set<String> withReports = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    Set<String> withReports = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     withReports.addAll(aggregates.domains());
-    java.util.Set<String> noteOnly = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    Set<String> noteOnly = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     for (StatusNote n : notes) {
       if (!withReports.contains(n.domain())) {
         noteOnly.add(n.domain());

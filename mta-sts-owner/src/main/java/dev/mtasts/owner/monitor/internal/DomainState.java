@@ -4,7 +4,9 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.Severity;
 import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertCode;
+import dev.mtasts.owner.monitor.AlertStatus;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,7 +48,7 @@ public final class DomainState {
   /** When the domain was last checked, or {@code null} before its first check. */
   @Nullable Instant lastChecked;
   /** The alerts sent, oldest first, at most {@link #MAX_HISTORY}. */
-  final java.util.ArrayDeque<Alert> history = new java.util.ArrayDeque<>();
+  final ArrayDeque<Alert> history = new ArrayDeque<>();
 
   /**
    * Creates the state of a domain never checked.
@@ -157,7 +159,7 @@ public final class DomainState {
    * @param a the alert
    */
   void remember(Alert a) {
-    if (a.status() == dev.mtasts.owner.monitor.AlertStatus.REMINDER) {
+    if (a.status() == AlertStatus.REMINDER) {
       return;
     }
     history.addLast(new Alert(a.code(), a.status(), a.severity(), a.domain(), a.subject(), cut(a.before()),

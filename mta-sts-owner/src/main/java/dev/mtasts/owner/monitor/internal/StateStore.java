@@ -11,10 +11,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -155,9 +158,9 @@ public final class StateStore implements AutoCloseable {
    * @throws IOException if the directory cannot be listed
    */
   public static List<DomainState> readAll(Path directory, List<String> problems, int maxFiles) throws IOException {
-    List<Path> files = new java.util.ArrayList<>();
-    try (java.util.stream.Stream<Path> list = Files.list(directory)) {
-      java.util.Iterator<Path> it = list.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).iterator();
+    List<Path> files = new ArrayList<>();
+    try (Stream<Path> list = Files.list(directory)) {
+      Iterator<Path> it = list.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).iterator();
       while (it.hasNext()) {
         Path f = it.next();
         if (files.size() == maxFiles) {
@@ -168,7 +171,7 @@ public final class StateStore implements AutoCloseable {
       }
     }
     files.sort(null);
-    List<DomainState> out = new java.util.ArrayList<>(files.size());
+    List<DomainState> out = new ArrayList<>(files.size());
     for (Path f : files) {
       try {
         byte[] bytes = AtomicFiles.readRegular(f, MAX_FILE_BYTES);
