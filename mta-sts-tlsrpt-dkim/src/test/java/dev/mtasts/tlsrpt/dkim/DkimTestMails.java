@@ -1,7 +1,10 @@
 package dev.mtasts.tlsrpt.dkim;
 
+import dev.mtasts.testing.FakeDnsLookup;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -100,6 +103,35 @@ public final class DkimTestMails {
     return "$TTL 300\n@ SOA ns hostmaster 2026040101 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
         + "tlsrpt._domainkey TXT " + strings("v=DKIM1; k=rsa; s=tlsrpt; p=" + PUBLIC) + "\n"
         + "email._domainkey TXT " + strings("v=DKIM1; k=rsa; s=email; p=" + PUBLIC) + "\n";
+  }
+
+  /**
+   * The keys of {@link #zone()} in a fake DNS, for tests without knotd.
+   *
+   * @return a new fake DNS
+   */
+  public static FakeDnsLookup fakeDns() {
+    return FakeDnsLookup.create()
+        .putTxt("tlsrpt._domainkey.sender.example", "v=DKIM1; k=rsa; s=tlsrpt; p=" + PUBLIC)
+        .putTxt("email._domainkey.sender.example", "v=DKIM1; k=rsa; s=email; p=" + PUBLIC);
+  }
+
+  /**
+   * Writes a Maildir of four report mails for example.org on 2026-04-01, 10 sessions each, each
+   * with its own report-id: {@code valid} (passes), {@code badbody} (body changed after signing),
+   * {@code email} (signed with the {@code s=email} key) and {@code unsigned}.
+   *
+   * @param dir the Maildir
+   * @throws Exception if signing or writing fails
+   */
+  public static void maildir(Path dir) throws Exception {
+    Path cur = Files.createDirectories(dir.resolve("cur"));
+    Files.createDirectories(dir.resolve("new"));
+    Files.createDirectories(dir.resolve("tmp"));
+    Files.write(cur.resolve("1.valid:2,S"), signed(mail(json("valid")), "tlsrpt"));
+    Files.write(cur.resolve("2.badbody:2,S"), tampered(mail(json("badbody")), "tlsrpt"));
+    Files.write(cur.resolve("3.email:2,S"), signed(mail(json("email")), "email"));
+    Files.write(cur.resolve("4.unsigned:2,S"), mail(json("unsigned")).getBytes(StandardCharsets.US_ASCII));
   }
 
   /** A TXT value as zone-file strings of at most 200 characters (one string holds 255 at most). */

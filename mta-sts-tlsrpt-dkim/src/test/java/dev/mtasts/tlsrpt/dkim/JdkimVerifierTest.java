@@ -25,11 +25,9 @@ import org.junit.jupiter.api.Test;
 
 class JdkimVerifierTest {
   static FakeDnsLookup dns() {
-    return FakeDnsLookup.create()
-        .putTxt("tlsrpt._domainkey.sender.example", "v=DKIM1; k=rsa; s=tlsrpt; p=" + PUBLIC)
+    return DkimTestMails.fakeDns()
         .putTxt("both._domainkey.sender.example", "v=DKIM1; k=rsa; s=email:tlsrpt; p=" + PUBLIC)
-        .putTxt("any._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC)
-        .putTxt("email._domainkey.sender.example", "v=DKIM1; k=rsa; s=email; p=" + PUBLIC);
+        .putTxt("any._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC);
   }
 
   final FakeDnsLookup dns = dns();

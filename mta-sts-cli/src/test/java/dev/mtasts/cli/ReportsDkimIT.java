@@ -1,0 +1,134 @@
+package dev.mtasts.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.mtasts.testing.KnotServer;
+import dev.mtasts.tlsrpt.dkim.DkimTestMails;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code mta-sts reports} verifies the DKIM signatures of mailed reports against keys a real
+ * knotd publishes: a Maildir with a valid signature, a body changed after signing, a signature
+ * whose key says {@code s=email}, and an unsigned mail.
+ */
+class ReportsDkimIT {
+  static KnotServer knot;
+
+  @TempDir
+  Path maildir;
+
+  @BeforeAll
+  static void start() throws IOException {
+    knot = KnotServer.start(Map.of("sender.example", DkimTestMails.zone()));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (knot != null) {
+      knot.close();
+    }
+  }
+
+  void writeMaildir() throws Exception {
+    DkimTestMails.maildir(maildir);
+  }
+
+  Cli reports(String... extra) {
+    List<String> args = new ArrayList<>(List.of("reports", "summary", "--no-color", "--from", maildir.toString(),
+        "--dns-server", knot.hostPort(), "--timeout", "10"));
+    args.addAll(List.of(extra));
+    Cli r = Cli.run(args.toArray(new String[0]));
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    return r;
+  }
+
+  @Test
+  @DisplayName("RPT-48 RPT-46 RPT-47: reports summary verifies DKIM by default: 1 pass, 2 fail (body hash, s=email), 1 unsigned")
+  void summaryCountsDkimOutcomesPerDay() throws Exception {
+    writeMaildir();
+    Cli r = reports();
+    assertThat(r.out()).contains("4 report(s) read",
+        "Mailed reports' DKIM (RFC 8460 §3): 1 pass, 2 fail, 1 unsigned",
+        "2026-04-01  40 sessions, 0 failed (0.0%), 4 report(s)",
+        "mailed: DKIM 1 pass, 2 fail, 1 unsigned",
+        "DKIM_FAILED", "s=email", "DKIM_MISSING");
+    assertThat(r.err()).doesNotContain("DKIM not checked");
+
+    Map<String, Object> doc = JsonDoc.parse(reports("--json").out());
+    assertThat(doc).containsEntry("dkim_checked", true)
+        .containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> domain = ((List<Map<String, Object>>) doc.get("domains")).get(0);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> day = ((List<Map<String, Object>>) domain.get("days")).get(0);
+    assertThat(day).containsEntry("reports", 4L)
+        .containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+  }
+
+  @Test
+  @DisplayName("RPT-48 RPT-23: --authenticated-only counts exactly the mail whose signature passed")
+  void authenticatedOnlyCountsThePassingMail() throws Exception {
+    writeMaildir();
+    Cli r = reports("--authenticated-only");
+    assertThat(r.out()).contains("2026-04-01  10 sessions, 0 failed (0.0%), 1 report(s)",
+        "Mailed reports' DKIM (RFC 8460 §3): 1 pass, 0 fail, 0 unsigned");
+  }
+
+  @Test
+  @DisplayName("RPT-48: --no-dkim leaves the signatures unchecked, so --authenticated-only counts no mail")
+  void noDkimLeavesSignaturesUnchecked() throws Exception {
+    writeMaildir();
+    Cli r = reports("--no-dkim");
+    assertThat(r.out()).contains("0 pass, 0 fail, 1 unsigned, 3 not checked (--no-dkim)");
+    assertThat(reports("--no-dkim", "--authenticated-only").out()).doesNotContain("2026-04-01");
+  }
+
+  @Test
+  @DisplayName("RPT-50: the runnable jar finds the DKIM verifier through META-INF/services")
+  void theShadedJarFindsTheVerifier() throws Exception {
+    writeMaildir();
+    String jar = System.getProperty("mtasts.cli.jar");
+    assertThat(jar).as("the failsafe configuration passes the jar path").isNotNull();
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
+        "reports", "summary", "--json", "--from", maildir.toString(), "--dns-server", knot.hostPort(),
+        "--timeout", "10").start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out + err).isZero();
+    assertThat(err).doesNotContain("DKIM not checked");
+    assertThat(JsonDoc.parse(out)).containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+  }
+
+  @Test
+  @DisplayName("RPT-50: without the DKIM jar the command says so on the console and counts the signed mails as not checked")
+  void withoutTheProviderTheConsoleSaysSo() throws Exception {
+    writeMaildir();
+    List<String> classPath = new ArrayList<>();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (!entry.contains("mta-sts-tlsrpt-dkim") && !entry.contains("jdkim")) {
+        classPath.add(entry);
+      }
+    }
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+        String.join(java.io.File.pathSeparator, classPath), "dev.mtasts.cli.MtaStsCli", "reports", "summary",
+        "--no-color", "--from", maildir.toString()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out + err).isZero();
+    assertThat(err).contains("DKIM not checked: no DKIM verifier was found");
+    assertThat(out).contains("0 pass, 0 fail, 1 unsigned, 3 not checked");
+  }
+}
