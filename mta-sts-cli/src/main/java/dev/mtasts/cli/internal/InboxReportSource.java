@@ -3,6 +3,7 @@ package dev.mtasts.cli.internal;
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.owner.monitor.DailyReportCounts;
 import dev.mtasts.owner.monitor.ReportSource;
+import dev.mtasts.tlsrpt.inbox.DkimVerifier;
 import dev.mtasts.tlsrpt.inbox.DomainDay;
 import dev.mtasts.tlsrpt.inbox.ReportAggregates;
 import dev.mtasts.tlsrpt.inbox.ReportInbox;
@@ -30,13 +31,15 @@ final class InboxReportSource implements ReportSource {
 
   private final Path from;
   private final boolean authenticatedOnly;
+  private final @Nullable DkimVerifier dkim;
   private final Executor executor;
   private @Nullable ReportAggregates last;
   private long readAt;
 
-  InboxReportSource(Path from, boolean authenticatedOnly, Executor executor) {
+  InboxReportSource(Path from, boolean authenticatedOnly, @Nullable DkimVerifier dkim, Executor executor) {
     this.from = from;
     this.authenticatedOnly = authenticatedOnly;
+    this.dkim = dkim;
     this.executor = executor;
   }
 
@@ -57,8 +60,12 @@ final class InboxReportSource implements ReportSource {
     long now = System.nanoTime();
     ReportAggregates a = last;
     if (a == null || now - readAt >= REREAD_NANOS) {
+      ReportInbox.Builder b = ReportInbox.builder();
+      if (dkim != null) {
+        b.dkimVerifier(dkim); // RPT-48: so --authenticated-only counts the mails whose signature passed
+      }
       try {
-        a = ReportAggregates.of(ReportInbox.builder().build().read(from).reports(), authenticatedOnly,
+        a = ReportAggregates.of(b.build().read(from).reports(), authenticatedOnly,
             SpikeRule.DEFAULT);
       } catch (IOException e) {
         // The monitor keeps its report-derived alerts as they were when the source fails.

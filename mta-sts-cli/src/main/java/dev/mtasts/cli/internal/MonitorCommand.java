@@ -117,6 +117,10 @@ public final class MonitorCommand implements Callable<Integer> {
   @Mixin
   private OutputOptions output = new OutputOptions();
 
+  /** With --reports: --no-dkim (RPT-48). */
+  @Mixin
+  private DkimOptions dkim = new DkimOptions();
+
   /** Creates the command; picocli calls this. */
   public MonitorCommand() {}
 
@@ -148,7 +152,8 @@ public final class MonitorCommand implements Callable<Integer> {
         b.addSink(file);
       }
       if (reports != null) {
-        b.reportSource(new InboxReportSource(reports, authenticatedOnly, timers));
+        b.reportSource(new InboxReportSource(reports, authenticatedOnly,
+            dkim.verifier(network, spec.commandLine().getErr()), timers));
       }
       if (!mailTo.isEmpty()) {
         b.addSink(mailSink(timers));

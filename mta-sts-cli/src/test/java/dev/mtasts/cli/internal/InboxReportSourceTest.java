@@ -29,7 +29,7 @@ class InboxReportSourceTest {
     }
     // The same report-id again is counted once.
     Files.writeString(dir.resolve("dup.json"), json("Sender", D, "id0", 100, 0, "certificate-expired", "mx.example.org"));
-    InboxReportSource source = new InboxReportSource(dir, false, Runnable::run);
+    InboxReportSource source = new InboxReportSource(dir, false, null, Runnable::run);
 
     List<DailyReportCounts> days = new ArrayList<>(source.dailyCounts(PolicyDomain.of("example.org"), D.minusDays(2), D)
         .toCompletableFuture().get(30, TimeUnit.SECONDS));
