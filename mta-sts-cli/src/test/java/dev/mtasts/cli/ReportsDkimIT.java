@@ -4,13 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.testing.KnotServer;
 import dev.mtasts.tlsrpt.dkim.DkimTestMails;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -23,6 +26,14 @@ import org.junit.jupiter.api.io.TempDir;
  * whose key says {@code s=email}, and an unsigned mail.
  */
 class ReportsDkimIT {
+  /** The JSON summary's DKIM counts of the Maildir: one valid, two failing, one unsigned. */
+  static final Map<String, Long> COUNTS = Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L);
+
+  /** The file-name prefixes of the test class path's jars that the CLI does not run with. */
+  static final List<String> TEST_ONLY = List.of("mta-sts-testing", "mta-sts-redis", "lettuce-", "redis-", "netty-",
+      "reactor-", "reactive-streams-", "junit-", "apiguardian-", "assertj-", "byte-buddy", "opentest4j-", "bcp",
+      "bcutil-", "surefire", "common-java5", "common-junit", "commons-lang3", "plexus-");
+
   static KnotServer knot;
 
   @TempDir
@@ -67,13 +78,12 @@ class ReportsDkimIT {
 
     Map<String, Object> doc = JsonDoc.parse(reports("--json").out());
     assertThat(doc).containsEntry("dkim_checked", true)
-        .containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+        .containsEntry("dkim", COUNTS);
     @SuppressWarnings("unchecked")
     Map<String, Object> domain = ((List<Map<String, Object>>) doc.get("domains")).get(0);
     @SuppressWarnings("unchecked")
     Map<String, Object> day = ((List<Map<String, Object>>) domain.get("days")).get(0);
-    assertThat(day).containsEntry("reports", 4L)
-        .containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+    assertThat(day).containsEntry("reports", 4L).containsEntry("dkim", COUNTS);
   }
 
   @Test
@@ -94,41 +104,65 @@ class ReportsDkimIT {
     assertThat(reports("--no-dkim", "--authenticated-only").out()).doesNotContain("2026-04-01");
   }
 
+  /** Runs {@code java} with the arguments in a child process, as a user does; out and err. */
+  static Cli java(List<String> args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(args);
+    Process p = new ProcessBuilder(command).start();
+    // The outputs are a few lines: reading them one after the other cannot fill a pipe.
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out + err).isZero();
+    return new Cli(0, out, err);
+  }
+
+  List<String> summary(String... launch) {
+    List<String> args = new ArrayList<>(List.of(launch));
+    args.addAll(List.of("reports", "summary", "--json", "--from", maildir.toString(), "--dns-server", knot.hostPort(),
+        "--timeout", "10"));
+    return args;
+  }
+
+  /** The test class path's entries, without those the filter drops. */
+  static List<String> classPath(Predicate<String> drop) {
+    return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).filter(drop.negate()).toList();
+  }
+
   @Test
   @DisplayName("RPT-50: the runnable jar finds the DKIM verifier through META-INF/services")
   void theShadedJarFindsTheVerifier() throws Exception {
     writeMaildir();
     String jar = System.getProperty("mtasts.cli.jar");
     assertThat(jar).as("the failsafe configuration passes the jar path").isNotNull();
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar,
-        "reports", "summary", "--json", "--from", maildir.toString(), "--dns-server", knot.hostPort(),
-        "--timeout", "10").start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out + err).isZero();
-    assertThat(err).doesNotContain("DKIM not checked");
-    assertThat(JsonDoc.parse(out)).containsEntry("dkim", Map.of("pass", 1L, "fail", 2L, "none", 1L, "not_checked", 0L));
+    Cli r = java(summary("-jar", jar));
+    assertThat(r.err()).doesNotContain("DKIM not checked");
+    assertThat(JsonDoc.parse(r.out())).containsEntry("dkim", COUNTS);
+  }
+
+  @Test
+  @DisplayName("RPT-50: on the module path the named CLI module binds the automatic DKIM module's service")
+  void theModulePathFindsTheVerifier() throws Exception {
+    writeMaildir();
+    // The CLI's runtime modules: the test class path without the test classes and test-only jars.
+    List<String> modulePath = classPath(e -> e.contains("test-classes") || e.endsWith("-tests.jar")
+        || TEST_ONLY.stream().anyMatch(t -> Path.of(e).getFileName().toString().startsWith(t)));
+    assertThat(modulePath).anyMatch(e -> e.contains("mta-sts-tlsrpt-dkim")).anyMatch(e -> e.contains("jdkim"));
+    // jDKIM's mime4j uses commons-io, an explicit module that no module requires: added by hand.
+    Cli r = java(summary("--module-path", String.join(File.pathSeparator, modulePath), "--add-modules",
+        "org.apache.commons.io", "-m", "dev.mtasts.cli/dev.mtasts.cli.MtaStsCli"));
+    assertThat(r.err()).doesNotContain("DKIM not checked");
+    assertThat(JsonDoc.parse(r.out())).containsEntry("dkim", COUNTS);
   }
 
   @Test
   @DisplayName("RPT-50: without the DKIM jar the command says so on the console and counts the signed mails as not checked")
   void withoutTheProviderTheConsoleSaysSo() throws Exception {
     writeMaildir();
-    List<String> classPath = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (!entry.contains("mta-sts-tlsrpt-dkim") && !entry.contains("jdkim")) {
-        classPath.add(entry);
-      }
-    }
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        String.join(java.io.File.pathSeparator, classPath), "dev.mtasts.cli.MtaStsCli", "reports", "summary",
-        "--no-color", "--from", maildir.toString()).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out + err).isZero();
-    assertThat(err).contains("DKIM not checked: no DKIM verifier was found");
-    assertThat(out).contains("0 pass, 0 fail, 1 unsigned, 3 not checked");
+    List<String> classPath = classPath(e -> e.contains("mta-sts-tlsrpt-dkim") || e.contains("jdkim"));
+    Cli r = java(List.of("-cp", String.join(File.pathSeparator, classPath), "dev.mtasts.cli.MtaStsCli", "reports",
+        "summary", "--no-color", "--from", maildir.toString()));
+    assertThat(r.err()).contains("DKIM not checked: no DKIM verifier was found");
+    assertThat(r.out()).contains("0 pass, 0 fail, 1 unsigned, 3 not checked");
   }
 }
