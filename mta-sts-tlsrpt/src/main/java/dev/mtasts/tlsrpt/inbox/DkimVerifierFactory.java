@@ -9,7 +9,8 @@ import java.time.Duration;
  * depending on its implementation at compile time. {@code mta-sts-tlsrpt-dkim} provides one
  * (Apache James jDKIM) in {@code META-INF/services}, which the class path and the module path (as
  * an automatic module) both honour; a named module that loads it declares
- * {@code uses dev.mtasts.tlsrpt.inbox.DkimVerifierFactory}.
+ * {@code uses dev.mtasts.tlsrpt.inbox.DkimVerifierFactory} (and, for jDKIM's mime4j, the
+ * application adds {@code --add-modules org.apache.commons.io}).
  *
  * <p>Implementations need a public no-argument constructor and must be thread-safe.
  */
