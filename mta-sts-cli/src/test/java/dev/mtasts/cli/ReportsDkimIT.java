@@ -7,6 +7,7 @@ import dev.mtasts.tlsrpt.dkim.DkimTestMails;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,6 +85,19 @@ class ReportsDkimIT {
     @SuppressWarnings("unchecked")
     Map<String, Object> day = ((List<Map<String, Object>>) domain.get("days")).get(0);
     assertThat(day).containsEntry("reports", 4L).containsEntry("dkim", COUNTS);
+  }
+
+  @Test
+  @DisplayName("RPT-48 RPT-44: reports html verifies DKIM too: the page marks the failing and the unsigned mails")
+  void thePageMarksFailingAndUnsignedMails() throws Exception {
+    writeMaildir();
+    Path page = maildir.resolveSibling(maildir.getFileName() + ".html");
+    Cli r = Cli.run("reports", "html", "--from", maildir.toString(), "--out", page.toString(), "--dns-server",
+        knot.hostPort(), "--timeout", "10");
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    String html = Files.readString(page);
+    assertThat(html).contains("s=email", "the mail is not DKIM-signed").doesNotContain("1.valid");
+    assertThat(html.split("RPT-22 DKIM: ", -1)).hasSize(3);
   }
 
   @Test

@@ -154,6 +154,10 @@ public final class JdkimVerifier implements DkimVerifier {
     long now = ticker.getAsLong();
     Cached c = cache.get(name, now);
     if (c == null) {
+      if (deadline - System.nanoTime() <= 0) {
+        // Not asked, so nothing learnt about the name: other mails still look it up.
+        throw new TempFailException("no time left to look up " + name);
+      }
       try {
         c = new Cached(now + KEY_CACHE_TIME.toNanos(), fetch(name, deadline), null, false);
       } catch (PermFailException e) {

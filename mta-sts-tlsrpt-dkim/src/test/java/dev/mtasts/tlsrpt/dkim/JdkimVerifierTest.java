@@ -138,6 +138,22 @@ class JdkimVerifierTest {
   }
 
   @Test
+  @DisplayName("RPT-49: a key not looked up because one mail's deadline ran out is not cached as a failure")
+  void aLookupSkippedForLackOfTimeIsNotCached() throws Exception {
+    Gate gate = dns.hold("slow._domainkey.sender.example");
+    try {
+      JdkimVerifier quick = JdkimVerifier.create(dns, Duration.ofMillis(200));
+      // The slow signature comes first and uses up the mail's deadline before the tlsrpt key's turn.
+      byte[] both = signed(new String(signed(MAIL, "tlsrpt"), StandardCharsets.US_ASCII), "slow");
+      assertThat(quick.verify(both).status()).isEqualTo(DkimResult.Status.FAIL);
+      assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isZero();
+      assertThat(quick.verify(signed(MAIL, "tlsrpt")).status()).isEqualTo(DkimResult.Status.PASS);
+    } finally {
+      gate.release();
+    }
+  }
+
+  @Test
   @DisplayName("RPT-49: at most 1000 key names are kept, the least recently used dropped first")
   void theCacheIsBounded() throws Exception {
     for (int i = 0; i < JdkimVerifier.MAX_CACHED_KEYS + 20; i++) {
