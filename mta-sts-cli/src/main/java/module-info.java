@@ -16,6 +16,9 @@ module dev.mtasts.cli {
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
 
+  // DKIM of mailed reports (mta-sts-tlsrpt-dkim, an automatic module found at run time).
+  uses dev.mtasts.tlsrpt.inbox.DkimVerifierFactory;
+
   opens dev.mtasts.cli to info.picocli;
   opens dev.mtasts.cli.internal to info.picocli;
 }

@@ -7,14 +7,16 @@ import dev.mtasts.fetch.ContentTypeMode;
 import dev.mtasts.owner.MtaStsChecker;
 import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertJson;
-import dev.mtasts.owner.monitor.AlertStatus;
 import dev.mtasts.owner.monitor.AlertSink;
+import dev.mtasts.owner.monitor.AlertStatus;
 import dev.mtasts.owner.monitor.JsonLinesAlertSink;
 import dev.mtasts.owner.monitor.MailAlertSink;
 import dev.mtasts.owner.monitor.MonitorRound;
 import dev.mtasts.owner.monitor.MonitorScheduler;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
 import dev.mtasts.owner.monitor.WebhookAlertSink;
+import dev.mtasts.tlsrpt.inbox.DkimVerifier;
+import dev.mtasts.tlsrpt.inbox.InboxReportSource;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -33,10 +35,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code mta-sts monitor}: watch domains over time and report what changed (docs/alerts.md). */
 @Command(name = "monitor", mixinStandardHelpOptions = true,
@@ -117,6 +119,10 @@ public final class MonitorCommand implements Callable<Integer> {
   @Mixin
   private OutputOptions output = new OutputOptions();
 
+  /** With --reports: --no-dkim (RPT-48). */
+  @Mixin
+  private DkimOptions dkim = new DkimOptions();
+
   /** Creates the command; picocli calls this. */
   public MonitorCommand() {}
 
@@ -148,8 +154,13 @@ public final class MonitorCommand implements Callable<Integer> {
         b.addSink(file);
       }
       if (reports != null) {
-        b.reportSource(dev.mtasts.tlsrpt.inbox.InboxReportSource.builder(reports).authenticatedOnly(authenticatedOnly)
-            .executor(timers).build());
+        InboxReportSource.Builder source = InboxReportSource.builder(reports).authenticatedOnly(authenticatedOnly)
+            .executor(timers);
+        DkimVerifier verifier = dkim.verifier(network, spec.commandLine().getErr());
+        if (verifier != null) {
+          source.dkimVerifier(verifier);
+        }
+        b.reportSource(source.build());
       }
       if (!mailTo.isEmpty()) {
         b.addSink(mailSink(timers));

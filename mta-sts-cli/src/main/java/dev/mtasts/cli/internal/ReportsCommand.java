@@ -5,6 +5,8 @@ import dev.mtasts.core.Severity;
 import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.SpikeRule;
 import dev.mtasts.owner.monitor.SpikeVerdict;
+import dev.mtasts.tlsrpt.inbox.DkimResult;
+import dev.mtasts.tlsrpt.inbox.DkimVerifier;
 import dev.mtasts.tlsrpt.inbox.DomainDay;
 import dev.mtasts.tlsrpt.inbox.InboxFinding;
 import dev.mtasts.tlsrpt.inbox.InboxResult;
@@ -19,10 +21,13 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -62,12 +67,16 @@ public final class ReportsCommand implements Runnable {
         description = "count only reports RFC 8460 §3 accepts: HTTPS submissions and mails with a passing DKIM signature")
     boolean authenticatedOnly;
 
-    InboxResult read() {
+    InboxResult read(@Nullable DkimVerifier dkim) {
       if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
         throw new IllegalArgumentException("no such file or directory: " + from);
       }
+      ReportInbox.Builder b = ReportInbox.builder();
+      if (dkim != null) {
+        b.dkimVerifier(dkim);
+      }
       try {
-        return ReportInbox.builder().build().read(from);
+        return b.build().read(from);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read " + from + ": " + e.getMessage(), e);
       }
@@ -88,6 +97,68 @@ public final class ReportsCommand implements Runnable {
 
     @CommandLine.ArgGroup(exclusive = false, multiplicity = "1")
     Source source = new Source();
+
+    /** --dns-server and --timeout: how DKIM keys are looked up. */
+    @Mixin
+    NetworkOptions network = new NetworkOptions();
+
+    @Mixin
+    DkimOptions dkim = new DkimOptions();
+
+    /** Reads the inbox, verifying mailed reports' DKIM signatures unless --no-dkim (RPT-48). */
+    InboxResult read() {
+      return source.read(dkim.verifier(network, spec.commandLine().getErr()));
+    }
+  }
+
+  /**
+   * How many mailed reports' DKIM signatures passed, failed, were absent or not checked, per
+   * domain and day (RPT-48): each status's mails counted by {@link ReportAggregates} itself, so a
+   * mail lands on the same domain and day as in the main counts.
+   */
+  static final class DkimCounts {
+    private final List<ReportAggregates> byStatus = new ArrayList<>(); // by Status ordinal
+    private final long[] totals = new long[DkimResult.Status.values().length];
+
+    DkimCounts(InboxResult inbox, boolean authenticatedOnly) {
+      for (DkimResult.Status status : DkimResult.Status.values()) {
+        List<ReceivedReport> mails = inbox.reports().stream()
+            .filter(r -> r.transport() == ReceivedReport.Transport.MAIL && r.dkim().status() == status).toList();
+        byStatus.add(ReportAggregates.of(mails, authenticatedOnly, SpikeRule.DEFAULT));
+        totals[status.ordinal()] = mails.stream().filter(r -> !authenticatedOnly || r.authenticated()).count();
+      }
+    }
+
+    long total(DkimResult.Status status) {
+      return totals[status.ordinal()];
+    }
+
+    long mails(DkimResult.Status status, String domain, LocalDate day) {
+      return byStatus.get(status.ordinal()).days(domain).stream().filter(d -> d.day().equals(day))
+          .mapToLong(DomainDay::reports).sum();
+    }
+
+    /** "1 pass, 2 fail, 1 unsigned" (and "n not checked" when some were not), or null without mails. */
+    @Nullable String describe(ToLongFunction<DkimResult.Status> count) {
+      long pass = count.applyAsLong(DkimResult.Status.PASS);
+      long fail = count.applyAsLong(DkimResult.Status.FAIL);
+      long none = count.applyAsLong(DkimResult.Status.NONE);
+      long unchecked = count.applyAsLong(DkimResult.Status.NOT_CHECKED);
+      if (pass + fail + none + unchecked == 0) {
+        return null;
+      }
+      return pass + " pass, " + fail + " fail, " + none + " unsigned" + (unchecked > 0 ? ", " + unchecked
+          + " not checked" : "");
+    }
+
+    void json(JsonGenerator g, ToLongFunction<DkimResult.Status> count) throws IOException {
+      g.writeObjectFieldStart("dkim");
+      g.writeNumberField("pass", count.applyAsLong(DkimResult.Status.PASS));
+      g.writeNumberField("fail", count.applyAsLong(DkimResult.Status.FAIL));
+      g.writeNumberField("none", count.applyAsLong(DkimResult.Status.NONE));
+      g.writeNumberField("not_checked", count.applyAsLong(DkimResult.Status.NOT_CHECKED));
+      g.writeEndObject();
+    }
   }
 
   /** {@code reports summary}: per domain and day, the counts, the top failures and spikes. */
@@ -100,16 +171,21 @@ public final class ReportsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      InboxResult inbox = source.read();
+      InboxResult inbox = read();
       ReportAggregates a = source.aggregate(inbox);
+      DkimCounts dkimCounts = new DkimCounts(inbox, source.authenticatedOnly);
       if (output.json) {
-        Json.print(spec.commandLine().getOut(), g -> json(g, inbox, a));
+        Json.print(spec.commandLine().getOut(), g -> json(g, inbox, a, dkimCounts, !dkim.off));
         return 0;
       }
       Terminal t = output.terminal(spec.commandLine().getOut());
       t.plain(inbox.reports().size() + " report(s) read from " + source.from + ", " + inbox.duplicates()
           + " duplicate(s) dropped, " + inbox.rejected().size() + " input(s) skipped"
           + (source.authenticatedOnly ? "; counting authenticated reports only" : ""));
+      String mails = dkimCounts.describe(dkimCounts::total);
+      if (mails != null) {
+        t.plain("Mailed reports' DKIM (RFC 8460 §3): " + mails + (dkim.off ? " (--no-dkim)" : ""));
+      }
       if (a.undated() > 0) {
         t.plain(a.undated() + " report(s) without a date-range are not counted");
       }
@@ -123,6 +199,10 @@ public final class ReportsCommand implements Runnable {
             t.line(counts, "  ", t.severity(dev.mtasts.core.Severity.WARNING), " ", v.describe());
           } else {
             t.line(counts);
+          }
+          String dayMails = dkimCounts.describe(s -> dkimCounts.mails(s, domain, d.day()));
+          if (dayMails != null) {
+            t.line("            mailed: DKIM " + dayMails);
           }
         }
         DomainDay all = a.total(domain).orElseThrow();
@@ -169,7 +249,7 @@ public final class ReportsCommand implements Runnable {
 
     @Override
     public Integer call() {
-      InboxResult inbox = source.read();
+      InboxResult inbox = read();
       ReportAggregates a = source.aggregate(inbox);
       Instant now = Instant.now();
       Terminal t = output.terminal(spec.commandLine().getOut());
@@ -204,9 +284,12 @@ public final class ReportsCommand implements Runnable {
         .collect(Collectors.joining(", "));
   }
 
-  private static void json(JsonGenerator g, InboxResult inbox, ReportAggregates a) throws IOException {
+  private static void json(JsonGenerator g, InboxResult inbox, ReportAggregates a, DkimCounts dkim, boolean checked)
+      throws IOException {
     g.writeStartObject();
     g.writeNumberField("reports", inbox.reports().size());
+    g.writeBooleanField("dkim_checked", checked);
+    dkim.json(g, dkim::total);
     g.writeNumberField("duplicates", inbox.duplicates());
     g.writeNumberField("undated", a.undated());
     g.writeArrayFieldStart("domains");
@@ -222,6 +305,7 @@ public final class ReportsCommand implements Runnable {
         g.writeNumberField("sessions", d.sessions());
         g.writeNumberField("successful", d.successfulSessions());
         g.writeNumberField("failed", d.failedSessions());
+        dkim.json(g, s -> dkim.mails(s, domain, d.day()));
         counts(g, "failures_by_result_type", d.failuresByResultType());
         counts(g, "failures_by_sender", d.failuresBySender());
         counts(g, "failures_by_mx_host", d.failuresByMxHost());
@@ -247,6 +331,7 @@ public final class ReportsCommand implements Runnable {
       g.writeStringField("source", r.source());
       Json.nullableString(g, "report_id", r.report().reportId());
       g.writeStringField("dkim", r.dkim().status().name());
+      g.writeStringField("dkim_detail", r.dkim().detail());
       g.writeArrayFieldStart("findings");
       for (InboxFinding f : r.findings()) {
         g.writeStartObject();

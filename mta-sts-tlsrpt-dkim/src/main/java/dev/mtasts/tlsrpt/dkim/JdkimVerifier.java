@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import org.apache.james.jdkim.DKIMVerifier;
 import org.apache.james.jdkim.api.PublicKeyRecordRetriever;
 import org.apache.james.jdkim.api.Result;
@@ -38,20 +40,37 @@ import org.jspecify.annotations.Nullable;
  * ({@link #create(DnsLookup, Duration)}; {@link #DEFAULT_TIMEOUT} is a sensible value); a lookup that misses it is a failure.
  * {@link #verify(byte[])} blocks the calling thread for at most that long.
  *
- * <p>Instances are immutable and thread-safe.
+ * <p>Key lookups are cached per verifier, so a directory of thousands of mails from a few
+ * senders costs a few lookups, not one per mail: at most {@value #MAX_CACHED_KEYS} key names
+ * ({@code selector._domainkey.domain}, least recently used dropped first), a key or a "no key"
+ * answer for {@link #KEY_CACHE_TIME} (10 minutes), a failed or timed-out lookup for
+ * {@link #FAILURE_CACHE_TIME} (1 minute), so a dead name server costs one deadline per key name,
+ * not one per mail. A run over N mails thus waits at most about (distinct key names) ×
+ * timeout on DNS, however large N is.
+ *
+ * <p>Instances are thread-safe.
  */
 public final class JdkimVerifier implements DkimVerifier {
   /** The most {@code DKIM-Signature} fields verified in one message. */
   public static final int MAX_SIGNATURES = 5;
   /** A sensible deadline for all key lookups of one message: 10 seconds. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** The most key names whose lookup outcome one verifier keeps. */
+  public static final int MAX_CACHED_KEYS = 1000;
+  /** How long a key record, or the answer that there is none, is reused: 10 minutes. */
+  public static final Duration KEY_CACHE_TIME = Duration.ofMinutes(10);
+  /** How long a failed or timed-out key lookup is reused before it is tried again: 1 minute. */
+  public static final Duration FAILURE_CACHE_TIME = Duration.ofMinutes(1);
 
   private final DnsLookup dns;
   private final Duration timeout;
+  private final LongSupplier ticker;
+  private final KeyCache cache = new KeyCache();
 
-  private JdkimVerifier(DnsLookup dns, Duration timeout) {
+  private JdkimVerifier(DnsLookup dns, Duration timeout, LongSupplier ticker) {
     this.dns = dns;
     this.timeout = timeout;
+    this.ticker = ticker;
   }
 
   /**
@@ -64,11 +83,17 @@ public final class JdkimVerifier implements DkimVerifier {
    * @throws IllegalArgumentException if the timeout is not positive
    */
   public static JdkimVerifier create(DnsLookup dns, Duration timeout) {
+    return create(dns, timeout, System::nanoTime);
+  }
+
+  /** For tests: the cache ages by the given monotonic nanosecond ticker (ManualClock.ticker()). */
+  static JdkimVerifier create(DnsLookup dns, Duration timeout, LongSupplier ticker) {
     Objects.requireNonNull(dns, "dns");
+    Objects.requireNonNull(ticker, "ticker");
     if (timeout.isNegative() || timeout.isZero()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout.toSeconds() + " s");
     }
-    return new JdkimVerifier(dns, timeout);
+    return new JdkimVerifier(dns, timeout, ticker);
   }
 
   @Override
@@ -124,7 +149,35 @@ public final class JdkimVerifier implements DkimVerifier {
     return new DkimResult(DkimResult.Status.FAIL, null, String.join("; ", problems));
   }
 
+  /** The cached outcome of the name's lookup, or a fresh lookup whose outcome is cached. */
   private List<String> lookup(String name, long deadline) throws TempFailException, PermFailException {
+    long now = ticker.getAsLong();
+    Cached c = cache.get(name, now);
+    if (c == null) {
+      if (deadline - System.nanoTime() <= 0) {
+        // Not asked, so nothing learnt about the name: other mails still look it up.
+        throw new TempFailException("no time left to look up " + name);
+      }
+      try {
+        c = new Cached(now + KEY_CACHE_TIME.toNanos(), fetch(name, deadline), null, false);
+      } catch (PermFailException e) {
+        c = new Cached(now + KEY_CACHE_TIME.toNanos(), List.of(), message(e), false);
+      } catch (TempFailException e) {
+        c = new Cached(now + FAILURE_CACHE_TIME.toNanos(), List.of(), message(e), true);
+      }
+      cache.put(name, c);
+    }
+    String failure = c.failure();
+    if (failure == null) {
+      return c.records();
+    }
+    if (c.temporary()) {
+      throw new TempFailException(failure);
+    }
+    throw new PermFailException(failure);
+  }
+
+  private List<String> fetch(String name, long deadline) throws TempFailException, PermFailException {
     long left = deadline - System.nanoTime();
     if (left <= 0) {
       throw new TempFailException("no time left to look up " + name);
@@ -147,6 +200,43 @@ public final class JdkimVerifier implements DkimVerifier {
       throw new TempFailException("the key lookup of " + name + " failed: " + t.message());
     }
     throw new PermFailException("no key at " + name);
+  }
+
+  /** One lookup's outcome: the records, or why there are none (temporary: worth asking again). */
+  private record Cached(long expiresAt, List<String> records, @Nullable String failure, boolean temporary) {}
+
+  /** The bounded, least-recently-used cache of lookup outcomes by key name. */
+  private static final class KeyCache {
+    private final LinkedHashMap<String, Cached> map = new LinkedHashMap<>(16, 0.75f, true) {
+      private static final long serialVersionUID = 1L;
+
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Cached> eldest) {
+        return size() > MAX_CACHED_KEYS;
+      }
+    };
+
+    synchronized @Nullable Cached get(String name, long now) {
+      Cached c = map.get(name);
+      if (c != null && now - c.expiresAt() >= 0) {
+        map.remove(name);
+        return null;
+      }
+      return c;
+    }
+
+    synchronized void put(String name, Cached c) {
+      map.put(name, c);
+    }
+
+    synchronized int size() {
+      return map.size();
+    }
+  }
+
+  /** How many key names are cached now (for tests). */
+  int cachedKeys() {
+    return cache.size();
   }
 
   /** Counts the DKIM-Signature fields of the header section. */

@@ -1,8 +1,7 @@
 package dev.mtasts.tlsrpt.dkim;
 
-import static dev.mtasts.tlsrpt.dkim.JdkimVerifierTest.MAIL;
-import static dev.mtasts.tlsrpt.dkim.JdkimVerifierTest.PUBLIC;
-import static dev.mtasts.tlsrpt.dkim.JdkimVerifierTest.signed;
+import static dev.mtasts.tlsrpt.dkim.DkimTestMails.MAIL;
+import static dev.mtasts.tlsrpt.dkim.DkimTestMails.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.dns.DnsjavaLookup;
@@ -28,21 +27,9 @@ class JdkimVerifierIT {
   static ExecutorService executor;
   static JdkimVerifier verifier;
 
-  /** A TXT value as zone-file strings of at most 200 characters (one string holds 255 at most). */
-  static String strings(String value) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < value.length(); i += 200) {
-      sb.append('"').append(value, i, Math.min(value.length(), i + 200)).append("\" ");
-    }
-    return sb.toString();
-  }
-
   @BeforeAll
   static void start() throws IOException {
-    String zone = "$TTL 300\n@ SOA ns hostmaster 2026040101 3600 600 86400 300\n@ NS ns\nns A 127.0.0.1\n"
-        + "tlsrpt._domainkey TXT " + strings("v=DKIM1; k=rsa; s=tlsrpt; p=" + PUBLIC) + "\n"
-        + "email._domainkey TXT " + strings("v=DKIM1; k=rsa; s=email; p=" + PUBLIC) + "\n";
-    knot = KnotServer.start(Map.of("sender.example", zone));
+    knot = KnotServer.start(Map.of("sender.example", DkimTestMails.zone()));
     executor = Executors.newFixedThreadPool(2);
     verifier = JdkimVerifier.create(DnsjavaLookup.builder().servers(knot.hostPort()).executor(executor).build(),
         Duration.ofSeconds(10));
@@ -65,8 +52,7 @@ class JdkimVerifierIT {
     DkimResult valid = verifier.verify(signed(MAIL, "tlsrpt"));
     assertThat(valid.status()).as(valid.detail()).isEqualTo(DkimResult.Status.PASS);
 
-    byte[] badBody = new String(signed(MAIL, "tlsrpt"), StandardCharsets.US_ASCII).replace("A report.", "A rep0rt.")
-        .getBytes(StandardCharsets.US_ASCII);
+    byte[] badBody = DkimTestMails.tampered(MAIL, "tlsrpt");
     assertThat(verifier.verify(badBody).status()).isEqualTo(DkimResult.Status.FAIL);
 
     DkimResult wrongService = verifier.verify(signed(MAIL, "email"));

@@ -1,62 +1,33 @@
 package dev.mtasts.tlsrpt.dkim;
 
+import static dev.mtasts.tlsrpt.dkim.DkimTestMails.MAIL;
+import static dev.mtasts.tlsrpt.dkim.DkimTestMails.PUBLIC;
+import static dev.mtasts.tlsrpt.dkim.DkimTestMails.signed;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.Gate;
+import dev.mtasts.testing.ManualClock;
+import dev.mtasts.tlsrpt.inbox.DkimVerifier;
+import dev.mtasts.tlsrpt.inbox.DkimVerifierFactory;
 import dev.mtasts.tlsrpt.inbox.DkimResult;
 import dev.mtasts.tlsrpt.inbox.InboxFinding;
 import dev.mtasts.tlsrpt.inbox.InboxResult;
 import dev.mtasts.tlsrpt.inbox.ReportInbox;
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.Base64;
-import org.apache.james.jdkim.DKIMSigner;
+import java.time.Instant;
+import java.util.List;
+import java.util.ServiceLoader;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class JdkimVerifierTest {
-  static final KeyPair KEYS = keys();
-  static final String PUBLIC = Base64.getEncoder().encodeToString(KEYS.getPublic().getEncoded());
-  static final String JSON = "{\"organization-name\":\"Sender\",\"date-range\":{\"start-datetime\":\"2026-04-01T00:00:00Z\","
-      + "\"end-datetime\":\"2026-04-02T00:00:00Z\"},\"contact-info\":\"tlsrpt@sender.example\",\"report-id\":\"r1\","
-      + "\"policies\":[{\"policy\":{\"policy-type\":\"sts\",\"policy-domain\":\"example.org\"},"
-      + "\"summary\":{\"total-successful-session-count\":10,\"total-failure-session-count\":0}}]}";
-  static final String MAIL = "From: tlsrpt@sender.example\r\nTo: tlsrpt@example.org\r\n"
-      + "Subject: Report Domain: example.org Submitter: sender.example Report-ID: <r1@sender.example>\r\n"
-      + "TLS-Report-Domain: example.org\r\nTLS-Report-Submitter: sender.example\r\nMIME-Version: 1.0\r\n"
-      + "Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b\"\r\n\r\n"
-      + "--b\r\nContent-Type: text/plain\r\n\r\nA report.\r\n"
-      + "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n" + JSON + "\r\n--b--\r\n";
-
-  static KeyPair keys() {
-    try {
-      KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-      g.initialize(2048);
-      return g.generateKeyPair();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The mail signed by sender.example with the selector, by jDKIM's own signer. */
-  static byte[] signed(String mail, String selector) throws Exception {
-    DKIMSigner signer = new DKIMSigner("v=1; a=rsa-sha256; c=relaxed/relaxed; d=sender.example; s=" + selector
-        + "; h=from:to:subject:tls-report-domain:tls-report-submitter:content-type; bh=; b=;", KEYS.getPrivate());
-    String field = signer.sign(new ByteArrayInputStream(mail.getBytes(StandardCharsets.US_ASCII)));
-    return (field + "\r\n" + mail).getBytes(StandardCharsets.US_ASCII);
-  }
-
   static FakeDnsLookup dns() {
-    return FakeDnsLookup.create()
-        .putTxt("tlsrpt._domainkey.sender.example", "v=DKIM1; k=rsa; s=tlsrpt; p=" + PUBLIC)
+    return DkimTestMails.fakeDns()
         .putTxt("both._domainkey.sender.example", "v=DKIM1; k=rsa; s=email:tlsrpt; p=" + PUBLIC)
-        .putTxt("any._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC)
-        .putTxt("email._domainkey.sender.example", "v=DKIM1; k=rsa; s=email; p=" + PUBLIC);
+        .putTxt("any._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC);
   }
 
   final FakeDnsLookup dns = dns();
@@ -117,5 +88,87 @@ class JdkimVerifierTest {
     assertThat(r.status()).isEqualTo(DkimResult.Status.FAIL);
     assertThat(r.detail()).contains("6 DKIM-Signature fields");
     assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isEqualTo(before);
+  }
+
+  @Test
+  @DisplayName("RPT-49: a key is looked up once for many mails, again after 10 minutes; a failed lookup is reused for 1 minute")
+  void keyLookupsAreCachedPerName() throws Exception {
+    ManualClock clock = ManualClock.at(Instant.parse("2026-04-01T00:00:00Z"));
+    JdkimVerifier cached = JdkimVerifier.create(dns, Duration.ofSeconds(10), clock.ticker());
+    byte[] mail = signed(MAIL, "tlsrpt");
+    for (int i = 0; i < 50; i++) {
+      assertThat(cached.verify(mail).status()).isEqualTo(DkimResult.Status.PASS);
+    }
+    assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isEqualTo(1);
+    clock.advance(JdkimVerifier.KEY_CACHE_TIME);
+    assertThat(cached.verify(mail).status()).isEqualTo(DkimResult.Status.PASS);
+    assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isEqualTo(2);
+
+    dns.failTxt("broken._domainkey.sender.example", DnsFailure.SERVFAIL);
+    byte[] broken = signed(MAIL, "broken");
+    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.FAIL);
+    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.FAIL);
+    assertThat(dns.txtQueries("broken._domainkey.sender.example")).isEqualTo(1);
+    clock.advance(JdkimVerifier.FAILURE_CACHE_TIME);
+    dns.putTxt("broken._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC);
+    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.PASS);
+    assertThat(dns.txtQueries("broken._domainkey.sender.example")).isEqualTo(2);
+  }
+
+  @Test
+  @DisplayName("RPT-49: a key lookup that never answers costs one deadline, not one per mail")
+  void aTimedOutLookupIsNotRepeatedForEveryMail() throws Exception {
+    Gate gate = dns.hold("tlsrpt._domainkey.sender.example");
+    try {
+      JdkimVerifier quick = JdkimVerifier.create(dns, Duration.ofMillis(200));
+      byte[] mail = signed(MAIL, "tlsrpt");
+      DkimResult first = quick.verify(mail);
+      assertThat(first.status()).isEqualTo(DkimResult.Status.FAIL);
+      assertThat(first.detail()).contains("timed out");
+      long start = System.nanoTime();
+      for (int i = 0; i < 100; i++) {
+        assertThat(quick.verify(mail).status()).isEqualTo(DkimResult.Status.FAIL);
+      }
+      // 100 mails at 200 ms each would be 20 s; from the cache they take no deadline at all.
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isEqualTo(1);
+    } finally {
+      gate.release();
+    }
+  }
+
+  @Test
+  @DisplayName("RPT-49: a key not looked up because one mail's deadline ran out is not cached as a failure")
+  void aLookupSkippedForLackOfTimeIsNotCached() throws Exception {
+    Gate gate = dns.hold("slow._domainkey.sender.example");
+    try {
+      JdkimVerifier quick = JdkimVerifier.create(dns, Duration.ofMillis(200));
+      // The slow signature comes first and uses up the mail's deadline before the tlsrpt key's turn.
+      byte[] both = signed(new String(signed(MAIL, "tlsrpt"), StandardCharsets.US_ASCII), "slow");
+      assertThat(quick.verify(both).status()).isEqualTo(DkimResult.Status.FAIL);
+      assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isZero();
+      assertThat(quick.verify(signed(MAIL, "tlsrpt")).status()).isEqualTo(DkimResult.Status.PASS);
+    } finally {
+      gate.release();
+    }
+  }
+
+  @Test
+  @DisplayName("RPT-49: at most 1000 key names are kept, the least recently used dropped first")
+  void theCacheIsBounded() throws Exception {
+    for (int i = 0; i < JdkimVerifier.MAX_CACHED_KEYS + 20; i++) {
+      verifier.verify(signed(MAIL, "k" + i));
+    }
+    assertThat(verifier.cachedKeys()).isEqualTo(JdkimVerifier.MAX_CACHED_KEYS);
+  }
+
+  @Test
+  @DisplayName("RPT-50: the module provides its DkimVerifierFactory through META-INF/services")
+  void theFactoryIsFoundByServiceLoader() throws Exception {
+    List<DkimVerifierFactory> found = ServiceLoader.load(DkimVerifierFactory.class).stream()
+        .map(ServiceLoader.Provider::get).toList();
+    assertThat(found).singleElement().isInstanceOf(JdkimVerifierFactory.class);
+    DkimVerifier v = found.get(0).create(dns, Duration.ofSeconds(10));
+    assertThat(v.verify(signed(MAIL, "tlsrpt")).status()).isEqualTo(DkimResult.Status.PASS);
   }
 }
