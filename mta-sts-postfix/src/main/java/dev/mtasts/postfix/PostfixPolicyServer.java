@@ -149,6 +149,8 @@ public final class PostfixPolicyServer implements AutoCloseable {
   private final Semaphore permits;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
   private final List<ServerSocketChannel> listeners = new ArrayList<>();
+  /** Completed as each accept loop returns, after its listener is closed. */
+  private final List<CompletableFuture<Void>> acceptLoops = new ArrayList<>();
   private @Nullable InetSocketAddress boundTcp;
   private boolean unixBound;
   private boolean started;
@@ -220,7 +222,20 @@ public final class PostfixPolicyServer implements AutoCloseable {
     }
     for (ServerSocketChannel l : listeners) {
       ServerSocketChannel listener = l;
-      executor.execute(() -> acceptLoop(listener));
+      CompletableFuture<Void> ended = new CompletableFuture<>();
+      acceptLoops.add(ended);
+      try {
+        executor.execute(() -> {
+          try {
+            acceptLoop(listener);
+          } finally {
+            ended.complete(null);
+          }
+        });
+      } catch (RuntimeException e) {
+        ended.complete(null); // never ran: nothing to wait for at shutdown
+        throw e;
+      }
     }
     LOG.info("event=listening tcp={} unix={} zones={}", boundTcp == null ? "-" : boundTcp,
         unixPath == null ? "-" : unixPath, zones.keySet());
@@ -397,28 +412,27 @@ public final class PostfixPolicyServer implements AutoCloseable {
    */
   public boolean shutdown(Duration grace) {
     Builders.nonNegative(grace, "grace");
+    // Real time: this is a wait on the accept loops and the connections, not a measurement.
+    long deadline = System.nanoTime() + grace.toNanos();
+    List<CompletableFuture<Void>> loops;
     synchronized (this) {
       if (closing) {
         return connections.isEmpty();
       }
       closing = true;
       closeListeners();
+      loops = List.copyOf(acceptLoops);
     }
+    // A listener closed while its accept call is still in the kernel keeps the port open until
+    // that call returns; waiting for the loops makes "stops accepting" true before the idle
+    // connections are closed (PFX-15).
+    boolean clean = await(loops, deadline);
     List<CompletableFuture<Void>> pending = new ArrayList<>();
     for (Connection c : connections) {
       pending.add(c.done());
       c.shutdown();
     }
-    boolean clean = true;
-    try {
-      CompletableFuture.allOf(pending.toArray(new CompletableFuture<?>[0]))
-          .get(grace.toNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException | ExecutionException e) {
-      clean = false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      clean = false;
-    }
+    clean &= await(pending, deadline);
     for (Connection c : connections) {
       if (!c.done().isDone()) {
         clean = false;
@@ -427,6 +441,20 @@ public final class PostfixPolicyServer implements AutoCloseable {
     }
     LOG.info("event=server-stopped clean={}", clean);
     return clean;
+  }
+
+  /** Waits until every stage completes or the deadline ({@link System#nanoTime()}) passes. */
+  private static boolean await(List<CompletableFuture<Void>> stages, long deadline) {
+    try {
+      CompletableFuture.allOf(stages.toArray(new CompletableFuture<?>[0]))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      return true;
+    } catch (TimeoutException | ExecutionException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Shuts down with the default grace period of 10 seconds. */
