@@ -3,15 +3,20 @@ package dev.mtasts.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsLookup;
 import dev.mtasts.core.dns.DnsOutcome;
 import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
+import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.dns.DnsjavaLookup;
 import dev.mtasts.fetch.AddressResolver;
 import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.owner.MtaStsChecker;
 import dev.mtasts.owner.SmtpProbe;
+import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertCode;
 import dev.mtasts.owner.monitor.AlertStatus;
@@ -35,12 +40,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -50,9 +59,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Seven simulated weeks of one domain against real servers on loopback: knotd serves the zone,
  * an HTTPS policy host presents a test-CA certificate that is left to expire and then rotated,
- * and STARTTLS MX hosts come, change and lose STARTTLS. The owner changes the deployment between
- * daily rounds (each change restarts the fake domain with its new zone and servers); the manual
- * clock moves the days. Every alert fires exactly once per transition, and every condition resolves.
+ * and STARTTLS MX hosts come, change and lose STARTTLS, one of them letting its certificate
+ * expire and then rotating it too early. The owner changes the deployment between daily rounds
+ * (each change restarts the fake domain with its new zone and servers); the manual clock moves the
+ * days, and the fetcher and the probe validate certificates at the manual clock's time
+ * ({@link TestPki#trustManager(java.time.InstantSource)}), so an expired certificate really fails
+ * the TLS handshake or the PKIX check on the simulated day, as it would for senders. Every alert
+ * fires exactly once per transition, and every condition resolves.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class MonitorScenarioIT {
@@ -69,18 +82,42 @@ class MonitorScenarioIT {
   final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> PolicyHost.daemon(r,
       "monitor-deadlines"));
   final AtomicReference<Servers> current = new AtomicReference<>();
+  /** The simulated day of the round running, and what the real fetches and probes returned on each day. */
+  final AtomicInteger today = new AtomicInteger();
+  final Map<Integer, PolicyFetchOutcome> fetches = new ConcurrentHashMap<>();
+  final Map<String, SmtpProbeOutcome> probes = new ConcurrentHashMap<>();
 
   /** What the owner deploys; each change is brought up as a new fake domain. */
   String policy = "version: STSv1\nmode: enforce\nmx: " + MX1 + "\nmax_age: 604800\n";
   String stsRecord = "v=STSv1; id=1";
   boolean tlsRpt = true;
   boolean policyHostUp = true;
-  TestPki.Issued policyCert = pki.leaf().dnsNames("mta-sts." + D)
-      .validity(start.minus(Duration.ofDays(50)), start.plus(Duration.ofDays(40))).issue();
+  /**
+   * Expires half a day before the round of day 40. PKIX counts notAfter itself as valid (RFC 5280
+   * §4.1.2.5), so a certificate ending exactly at a round's instant would still pass that round's
+   * real handshake; the thresholds (30, 14, 7, 1 days) are crossed on the same days as with an end
+   * on day 40 exactly.
+   */
+  final Instant policyExpiry = start.plus(Duration.ofDays(39)).plus(Duration.ofHours(12));
+  TestPki.Issued policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(50)), policyExpiry)
+      .issue();
   final Map<String, TestPki.Issued> mxCerts = new LinkedHashMap<>();
   final Set<String> plainMx = new java.util.HashSet<>();
 
-  record Servers(FakeDomain domain, DnsjavaLookup dns, HttpPolicyFetcher fetcher, SocketSmtpProbe probe) {}
+  record Servers(FakeDomain domain, DnsjavaLookup dns, X509ExtendedTrustManager trust, SocketSmtpProbe probe) {
+    /**
+     * A new fetcher, and so a new TLS client session cache, for each round. One fetcher keeps its
+     * SSLContext, whose cache would resume the session of the day before (a simulated day takes
+     * milliseconds, far below the JDK's 24-hour session timeout), and a resumed TLS session
+     * validates no certificate again (RFC 8446 §2.2): the expired policy certificate would pass.
+     * Between real daily rounds the cached session has about reached that timeout. (The probe
+     * builds its own SSLContext per handshake.)
+     */
+    HttpPolicyFetcher fetcher() {
+      return HttpPolicyFetcher.builder().port(domain.httpsPort()).addressResolver(AddressResolver.from(dns))
+          .trustManager(trust).deadline(Duration.ofSeconds(10)).build();
+    }
+  }
 
   @AfterEach
   void stop() {
@@ -103,12 +140,12 @@ class MonitorScenarioIT {
     }
     FakeDomain d = b.start();
     DnsjavaLookup dns = DnsjavaLookup.builder().servers(d.dnsServer()).deadline(Duration.ofSeconds(10)).build();
-    HttpPolicyFetcher fetcher = HttpPolicyFetcher.builder().port(d.httpsPort())
-        .addressResolver(AddressResolver.from(dns)).trustManager(pki.trustManager()).deadline(Duration.ofSeconds(10))
-        .build();
-    SocketSmtpProbe probe = SocketSmtpProbe.builder().port(d.smtpPort()).dnsLookup(dns)
-        .trustManager(pki.trustManager()).deadline(Duration.ofSeconds(10)).build();
-    Servers old = current.getAndSet(new Servers(d, dns, fetcher, probe));
+    // Both validate certificates at the scenario's clock: from the simulated day a certificate
+    // expires, its TLS handshake (the fetch) or PKIX check (the probe) really fails.
+    X509ExtendedTrustManager trust = pki.trustManager(clock);
+    SocketSmtpProbe probe = SocketSmtpProbe.builder().port(d.smtpPort()).dnsLookup(dns).trustManager(trust)
+        .deadline(Duration.ofSeconds(10)).build();
+    Servers old = current.getAndSet(new Servers(d, dns, trust, probe));
     if (old != null) {
       old.domain().close();
     }
@@ -132,17 +169,25 @@ class MonitorScenarioIT {
         return current.get().dns().addresses(host);
       }
     };
-    PolicyFetcher fetcher = (PolicyDomain domain) -> current.get().fetcher().fetch(domain);
-    SmtpProbe probe = host -> current.get().probe().probe(host);
+    PolicyFetcher fetcher = (PolicyDomain domain) -> current.get().fetcher().fetch(domain).thenApply(o -> {
+      fetches.put(today.get(), o);
+      return o;
+    });
+    SmtpProbe probe = host -> current.get().probe().probe(host).thenApply(o -> {
+      probes.put(today.get() + " " + host, o);
+      return o;
+    });
     return MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher).smtpProbe(probe).clock(clock).build();
   }
 
   @Test
   @DisplayName("MON-27, MON-28, MON-30, MON-4, MON-6, MON-7, MON-8, MON-9, MON-11, MON-12, MON-16, MON-18, MON-1, "
-      + "MON-21: seven weeks of real servers, every alert once per transition, every condition resolved")
+      + "MON-21, MON-14, MON-15, MON-47, MON-48: seven weeks of real servers, certificates validated on the simulated "
+      + "day, every alert once per transition, every condition resolved")
   void sevenWeeksOfChangesAgainstRealServers() throws IOException {
-    mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.minus(Duration.ofDays(10)), start.plus(Duration.ofDays(400)))
-        .issue());
+    // mx1's certificate ends between the rounds of days 33 and 34; its owner rotates it on day 36.
+    mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.minus(Duration.ofDays(10)),
+        start.plus(Duration.ofDays(33)).plus(Duration.ofHours(6))).issue());
     deploy();
     List<Alert> alerts = new CopyOnWriteArrayList<>();
     List<String> timeline = new ArrayList<>();
@@ -153,6 +198,7 @@ class MonitorScenarioIT {
           return java.util.concurrent.CompletableFuture.completedStage(null);
         }).build()) {
       for (int day = 0; day <= 49; day++) {
+        today.set(day);
         switch (day) {
           case 6 -> { // a new MX host, the policy not updated
             mxCerts.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue());
@@ -166,7 +212,12 @@ class MonitorScenarioIT {
             stsRecord = "v=STSv1; id=2";
             deploy();
           }
-          case 42 -> { // the expired policy certificate finally renewed (valid now in real time too: the fetch checks it)
+          case 36 -> { // mx1's expired certificate renewed, but issued to start in the evening: not valid yet today
+            mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.plus(Duration.ofDays(36)).plus(Duration.ofHours(6)),
+                start.plus(Duration.ofDays(400))).issue());
+            deploy();
+          }
+          case 42 -> { // the expired policy certificate finally renewed
             policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(1)),
                 start.plus(Duration.ofDays(130))).issue();
             deploy();
@@ -207,7 +258,41 @@ class MonitorScenarioIT {
         }
         clock.advance(Duration.ofDays(1));
       }
+      // The real connections on the days a certificate crossed its dates (MON-47, MON-48): the TLS
+      // handshake of the fetch, and the probe's PKIX check of the chain mx1 presented over STARTTLS,
+      // failed at the simulated time, as senders' would on that day, not only the monitor's date arithmetic.
+      assertThat(fetches.get(39)).isInstanceOf(PolicyFetchOutcome.Fetched.class);
+      for (int day : new int[] {40, 41}) {
+        assertThat(fetches.get(day)).as("the policy fetch on day %d", day)
+            .isInstanceOfSatisfying(PolicyFetchOutcome.Failed.class, f -> {
+              assertThat(f.reason()).isEqualTo(FetchFailure.CERTIFICATE_EXPIRED);
+              assertThat(f.message()).contains("expired");
+              assertThat(f.certificate()).isNotNull();
+              assertThat(f.certificate().notAfter()).isEqualTo(policyExpiry);
+            });
+      }
+      assertThat(fetches.get(42)).isInstanceOf(PolicyFetchOutcome.Fetched.class);
+      assertThat(pkixVerdict(33, MX1)).isNull();
+      for (int day : new int[] {34, 35}) {
+        assertThat(pkixVerdict(day, MX1)).as("mx1 on day %d", day).isNotNull()
+            .extracting(TlsFailure::resultType, TlsFailure::reasonCode)
+            .containsExactly(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_HAS_EXPIRED");
+      }
+      assertThat(pkixVerdict(36, MX1)).as("mx1 on day 36").isNotNull()
+          .extracting(TlsFailure::resultType, TlsFailure::reasonCode)
+          .containsExactly(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_NOT_YET_VALID");
+      assertThat(pkixVerdict(37, MX1)).isNull();
       assertThat(timeline).containsExactlyInAnyOrder(
+          // mx1's certificate: each threshold once, expired when the real PKIX check refuses it, kept open
+          // on day 36 while the renewed certificate is refused as not yet valid (MON-48), resolved on day 37.
+          "day 4 FIRING MX_CERT_EXPIRING " + MX1,
+          "day 20 FIRING MX_CERT_EXPIRING " + MX1,
+          "day 27 FIRING MX_CERT_EXPIRING " + MX1,
+          "day 33 FIRING MX_CERT_EXPIRING " + MX1,
+          "day 34 FIRING MX_CERT_EXPIRED " + MX1,
+          "day 34 RESOLVED MX_CERT_EXPIRING " + MX1,
+          "day 36 NOTICE MX_CERT_CHANGED " + MX1,
+          "day 37 RESOLVED MX_CERT_EXPIRED " + MX1,
           "day 6 FIRING MX_NOT_COVERED " + MX2,
           "day 6 NOTICE MX_CHANGED " + D,
           "day 7 FIRING POLICY_CHANGED_WITHOUT_NEW_ID _mta-sts." + D,
@@ -238,5 +323,12 @@ class MonitorScenarioIT {
       assertThat(resolved).containsAll(fired.keySet());
       assertThat(monitor.runOnce().toCompletableFuture().join().open()).isEmpty();
     }
+  }
+
+  /** The PKIX verdict of the probe of {@code host} on {@code day}, which must have completed its handshake. */
+  @Nullable TlsFailure pkixVerdict(int day, String host) {
+    SmtpProbeOutcome o = probes.get(day + " " + host);
+    assertThat(o).as("the probe of %s on day %d", host, day).isInstanceOf(SmtpProbeOutcome.Completed.class);
+    return ((SmtpProbeOutcome.Completed) o).pkixFailure();
   }
 }

@@ -9,21 +9,30 @@ import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -49,7 +58,8 @@ import org.jspecify.annotations.Nullable;
  * only, wildcard).
  *
  * <p>JSSE validates against the real time of the JVM, so validity periods are relative to the
- * system clock at issue time.
+ * system clock at issue time; a test that moves time with a {@link ManualClock} validates at that
+ * time with {@link #trustManager(InstantSource)}.
  *
  * <pre>{@code
  * TestPki pki = TestPki.create();
@@ -146,14 +156,50 @@ public final class TestPki {
   }
 
   /**
-   * Returns a PKIX trust manager trusting only this CA.
+   * Returns a PKIX trust manager trusting only this CA, validating at the real time.
    *
    * @return the trust manager
    */
   public X509ExtendedTrustManager trustManager() {
+    return pkix(null);
+  }
+
+  /**
+   * Returns a PKIX trust manager trusting only this CA that validates every chain at the time
+   * {@code at} reads at that check, for tests that move time (a {@link ManualClock} over days or
+   * months): a certificate whose notAfter the clock has passed fails the real JSSE handshake (or
+   * the real PKIX check) with the JDK's own {@link java.security.cert.CertificateExpiredException},
+   * one whose notBefore it has not reached with
+   * {@link java.security.cert.CertificateNotYetValidException}, as it would in production on that
+   * day (RFC 5280 §6.1.3 (a)(2): the validity period is checked at the validation time; RFC 8461
+   * §3.3 and §4.2 use the ordinary PKIX validation).
+   *
+   * <p>Each check builds the JDK's own PKIX trust manager ({@link TrustManagerFactory}
+   * {@code PKIX} with {@link CertPathTrustManagerParameters}) whose
+   * {@link PKIXBuilderParameters#setDate(Date) date} is {@code at.instant()}, revocation off (the
+   * test CA publishes none), and hands it the check: nothing of path validation is reimplemented.
+   * Endpoint identification, when the socket or engine asks for it, is the JDK's as well.
+   *
+   * @param at the clock of the test, read at each check
+   * @return the trust manager
+   */
+  public X509ExtendedTrustManager trustManager(InstantSource at) {
+    return new AtTimeTrustManager(Objects.requireNonNull(at, "at"));
+  }
+
+  /** The JDK's PKIX trust manager over this CA, at the real time or at {@code at}. */
+  private X509ExtendedTrustManager pkix(@Nullable Instant at) {
     try {
       TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
-      tmf.init(trustStore());
+      if (at == null) {
+        tmf.init(trustStore());
+      } else {
+        PKIXBuilderParameters params = new PKIXBuilderParameters(Set.of(new TrustAnchor(caCertificate, null)),
+            new X509CertSelector());
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(at));
+        tmf.init(new CertPathTrustManagerParameters(params));
+      }
       for (TrustManager tm : tmf.getTrustManagers()) {
         if (tm instanceof X509ExtendedTrustManager x) {
           return x;
@@ -162,6 +208,58 @@ public final class TestPki {
       throw new IllegalStateException("no X509ExtendedTrustManager");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot build a trust manager", e);
+    }
+  }
+
+  /** Delegates each check to a JDK PKIX trust manager built for the instant of that check. */
+  private final class AtTimeTrustManager extends X509ExtendedTrustManager {
+    private final InstantSource at;
+
+    AtTimeTrustManager(InstantSource at) {
+      this.at = at;
+    }
+
+    private X509ExtendedTrustManager now() {
+      return pkix(at.instant());
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      now().checkClientTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+      now().checkServerTrusted(chain, authType);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      now().checkClientTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+        throws CertificateException {
+      now().checkServerTrusted(chain, authType, socket);
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      now().checkClientTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+        throws CertificateException {
+      now().checkServerTrusted(chain, authType, engine);
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[] {caCertificate};
     }
   }
 

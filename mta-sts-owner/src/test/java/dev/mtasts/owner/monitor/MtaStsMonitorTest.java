@@ -8,9 +8,12 @@ import static dev.mtasts.owner.monitor.MonitorFixture.round;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.Severity;
+import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsFailure;
 import dev.mtasts.core.dns.MxRecord;
+import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
+import dev.mtasts.core.tls.TlsFailure;
 import dev.mtasts.owner.SmtpProbeOutcome;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -237,6 +240,34 @@ class MtaStsMonitorTest {
       f.mxCerts.put("mx2.example.com", cert("mx2.example.com", T0.plus(Duration.ofDays(200)), "m2b"));
       assertThat(lines(round(m))).containsExactly("RESOLVED MX_TLS_FAILED mx2.example.com",
           "RESOLVED MX_UNREACHABLE mx2.example.com");
+    }
+  }
+
+  /**
+   * MON-48: the probe's PKIX verdict "out of validity" fires MX_CERT_EXPIRED even when the leaf's
+   * end date has not passed (here a renewed certificate not valid yet), and it holds until PKIX
+   * accepts the certificate, not merely until a certificate with a later end date appears.
+   */
+  @Test
+  void anMxCertificateRefusedAsNotYetValidFiresExpiredUntilItIsValid() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor()) {
+      assertThat(round(m)).isEmpty();
+      CertificateSummary early = new CertificateSummary("CN=mx1.example.com", "CN=Test CA", List.of("mx1.example.com"),
+          T0.plus(Duration.ofDays(2)), T0.plus(Duration.ofDays(200)), "m1-early");
+      f.probes.put("mx1.example.com", new SmtpProbeOutcome.Completed("mx1.example.com", "TLSv1.3", List.of(early),
+          new TlsFailure(TlsRptResultType.CERTIFICATE_EXPIRED, "X509_V_ERR_CERT_NOT_YET_VALID",
+              "the certificate is not yet valid: NotBefore: " + T0.plus(Duration.ofDays(2)))));
+      List<Alert> refused = round(m);
+      assertThat(lines(refused)).containsExactly("FIRING MX_CERT_EXPIRED mx1.example.com",
+          "NOTICE MX_CERT_CHANGED mx1.example.com");
+      assertThat(refused.get(0).after()).contains("not yet valid");
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(round(m)).as("still refused: nothing new, nothing resolved").isEmpty();
+      f.clock.advance(Duration.ofDays(1));
+      f.probes.put("mx1.example.com", new SmtpProbeOutcome.Completed("mx1.example.com", "TLSv1.3", List.of(early),
+          null));
+      assertThat(lines(round(m))).containsExactly("RESOLVED MX_CERT_EXPIRED mx1.example.com");
     }
   }
 

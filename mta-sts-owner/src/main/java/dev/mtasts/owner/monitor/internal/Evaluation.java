@@ -476,6 +476,15 @@ public final class Evaluation {
       }
       state.mxCerts.put(host, certificate(c.leaf(), host, AlertCode.MX_CERT_EXPIRING, AlertCode.MX_CERT_EXPIRED,
           AlertCode.MX_CERT_CHANGED, state.mxCerts.get(host)));
+      if (m.certificateFailure() != null
+          && m.certificateFailure().resultType() == TlsRptResultType.CERTIFICATE_EXPIRED) {
+        // PKIX refused the chain as out of its validity at the time of the probe, as senders do, also
+        // when the leaf's end date has not passed (a leaf not yet valid, an expired intermediate):
+        // the leaf's dates alone would resolve the alert while mail is still refused (MON-48). The
+        // end-date detail above, naming the certificate, is kept when both hold.
+        add(AlertCode.MX_CERT_EXPIRED, host, "the certificate of " + host + " is refused: "
+            + m.certificateFailure().message());
+      }
     }
   }
 
