@@ -105,14 +105,7 @@ class MonitorScenarioIT {
   final Set<String> plainMx = new java.util.HashSet<>();
 
   record Servers(FakeDomain domain, DnsjavaLookup dns, X509ExtendedTrustManager trust, SocketSmtpProbe probe) {
-    /**
-     * A new fetcher, and so a new TLS client session cache, for each round. One fetcher keeps its
-     * SSLContext, whose cache would resume the session of the day before (a simulated day takes
-     * milliseconds, far below the JDK's 24-hour session timeout), and a resumed TLS session
-     * validates no certificate again (RFC 8446 §2.2): the expired policy certificate would pass.
-     * Between real daily rounds the cached session has about reached that timeout. (The probe
-     * builds its own SSLContext per handshake.)
-     */
+    /** A fetcher for this deployment's HTTPS port and DNS. */
     HttpPolicyFetcher fetcher() {
       return HttpPolicyFetcher.builder().port(domain.httpsPort()).addressResolver(AddressResolver.from(dns))
           .trustManager(trust).deadline(Duration.ofSeconds(10)).build();

@@ -49,6 +49,18 @@ import org.jspecify.annotations.Nullable;
  *       {@link dev.mtasts.core.tls.CertificateNames}. A refused certificate aborts the handshake, so no
  *       request is ever sent to such a host. Revocation is not checked unless the trust manager
  *       does (FET-4).
+ *   <li>A full TLS handshake on every fetch, so the certificate validated and reported
+ *       ({@link PolicyFetchOutcome.Fetched#certificate()}) is the one the policy host presents at
+ *       that fetch (RFC 8461 §3.3, FET-40, FET-41): no TLS session is resumed. Each fetch's
+ *       session is invalidated when its connection ends, which removes it, and the TLS 1.3
+ *       tickets received on it, from the client session cache of the context, the fetcher's own
+ *       or a {@linkplain Builder#sslContext configured} one. A resumed session would run no
+ *       trust manager and report the earlier session's certificate (RFC 8446 §2.2) for up to the
+ *       JDK's 24-hour session timeout: a renewed, expired or replaced certificate would go
+ *       unnoticed by a long-lived fetcher (a monitor's, a resolver's). The cost is a full
+ *       handshake per fetch, which a fetch at most every few hours per domain does not notice.
+ *       Only a fetch that starts while another fetch of the same host is still in progress may
+ *       resume that fetch's session, validated moments before.
  *   <li>Redirects are never followed (FET-7), only status 200 is accepted (FET-6), and the media
  *       type must be {@code text/plain} ({@link ContentTypeMode}, FET-9).
  *   <li>No HTTP caching of any kind (FET-8): there is no cache, no conditional header
@@ -348,8 +360,13 @@ public final class HttpPolicyFetcher implements PolicyFetcher {
      * DNS-ID rule itself right after the handshake, before any request is sent (a certificate
      * valid only by its common name fails with
      * {@link dev.mtasts.core.fetch.FetchFailure#CERTIFICATE_NAME_MISMATCH}); certificate failures
-     * are classified from the exceptions JSSE throws. Prefer
+     * are classified from the exceptions JSSE throws, without the refused certificate. Prefer
      * {@link #trustManager(X509TrustManager)} when only the trusted roots differ.
+     *
+     * <p>The context's client session cache is used as with the fetcher's own context: each
+     * fetch invalidates its session when its connection ends, so no later connection made with
+     * the context (the fetcher's or another user's) resumes it, and every fetch validates the
+     * certificate presented then (RFC 8461 §3.3, FET-40).
      *
      * @param context an initialized context supporting TLS 1.2 or 1.3
      * @return this builder

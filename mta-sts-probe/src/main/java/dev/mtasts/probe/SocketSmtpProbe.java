@@ -50,6 +50,14 @@ import org.slf4j.LoggerFactory;
  * the MX host as SNI (MXM-10), then report the certificate chain presented and its PKIX verdict.
  * The name check is the checker's: the probe reports, it does not judge.
  *
+ * <p>Every probe does a full TLS handshake, so the chain reported is the one the MX host
+ * presents at that probe (RFC 8461 §4.2, MXM-40): each probe builds its own {@link SSLContext},
+ * whose client session cache is empty, so no session (a TLS 1.2 session id or a TLS 1.3
+ * ticket) of an earlier probe is ever offered for resumption. A resumed session would run no
+ * trust manager and carry the earlier session's certificate (RFC 8446 §2.2): a renewed or
+ * replaced MX certificate would go unnoticed by a long-lived probe (a monitor's) for up to the
+ * JDK's 24-hour session timeout.
+ *
  * <pre>{@code
  * SmtpProbe probe = SocketSmtpProbe.builder().deadline(Duration.ofSeconds(20)).build();
  * MtaStsChecker checker = MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher).smtpProbe(probe).build();
@@ -205,6 +213,8 @@ public final class SocketSmtpProbe implements SmtpProbe {
     AtomicReference<@Nullable String> authType = new AtomicReference<>();
     SSLContext ctx;
     try {
+      // A context per probe, never shared (MXM-40): a shared one would resume an earlier
+      // probe's session, skipping the recording trust manager and reporting the old chain.
       ctx = SSLContext.getInstance("TLS");
       ctx.init(null, new TrustManager[] {new RecordingTrustManager(presented, authType)}, new SecureRandom());
     } catch (GeneralSecurityException e) {

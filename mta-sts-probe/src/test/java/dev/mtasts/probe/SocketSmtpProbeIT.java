@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.dns.DnsFailure;
+import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.owner.SmtpProbeOutcome;
 import dev.mtasts.testing.FakeDnsLookup;
+import dev.mtasts.testing.RotatingKeyManager;
 import dev.mtasts.testing.TestPki;
 import dev.mtasts.testing.TestSmtpServer;
 import java.io.IOException;
@@ -14,10 +16,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The probe against a real STARTTLS SMTP server on loopback. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -121,5 +126,38 @@ class SocketSmtpProbeIT {
           .isEqualTo(new SmtpProbeOutcome.Unreachable("down.example.test",
               "looking up its addresses failed (SERVFAIL): A: fake SERVFAIL"));
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"TLSv1.3", "TLSv1.2"})
+  @DisplayName("MXM-40: one probe, one port, the certificate replaced between probes: each probe reports the chain"
+      + " presented then, by a full handshake")
+  void eachProbeReportsTheCertificatePresentedThenWithoutResumingASession(String protocol) throws IOException {
+    TestPki.Issued first = pki.leaf().dnsNames(MX).issue();
+    TestPki.Issued renewed = pki.leaf().dnsNames(MX).issue();
+    TestPki.Issued untrusted = TestPki.create("an untrusted root").leaf().dnsNames(MX).issue();
+    RotatingKeyManager keys = RotatingKeyManager.presenting(first);
+    try (TestSmtpServer smtp = TestSmtpServer.start(keys.serverContext(), new String[] {protocol})) {
+      SocketSmtpProbe probe = probe(smtp.port());
+      assertPresented(run(probe), first, null);
+      keys.present(renewed);
+      assertPresented(run(probe), renewed, null);
+      keys.present(untrusted);
+      assertPresented(run(probe), untrusted, TlsRptResultType.CERTIFICATE_NOT_TRUSTED);
+      assertThat(keys.fullHandshakes()).as("a full handshake on each probe, none resumed").isEqualTo(3);
+    }
+  }
+
+  private static void assertPresented(SmtpProbeOutcome outcome, TestPki.Issued credential,
+      @Nullable TlsRptResultType failure) {
+    assertThat(outcome).isInstanceOfSatisfying(SmtpProbeOutcome.Completed.class, c -> {
+      assertThat(c.leaf()).isEqualTo(CertificateSummary.of(credential.certificate()));
+      if (failure == null) {
+        assertThat(c.pkixFailure()).isNull();
+      } else {
+        assertThat(c.pkixFailure()).isNotNull();
+        assertThat(c.pkixFailure().resultType()).isEqualTo(failure);
+      }
+    });
   }
 }

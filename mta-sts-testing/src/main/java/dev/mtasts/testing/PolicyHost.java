@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.StandardConstants;
 import org.jspecify.annotations.Nullable;
@@ -48,11 +49,11 @@ public final class PolicyHost implements AutoCloseable {
    */
   public record Request(String method, String path, Headers headers, String tlsProtocol) {}
 
-  private PolicyHost(InetSocketAddress bind, TestPki.Issued credential, String @Nullable [] protocols,
+  private PolicyHost(InetSocketAddress bind, SSLContext tls, String @Nullable [] protocols,
       HttpHandler handler) throws IOException {
     server = HttpsServer.create(bind, 0);
     handlers = Executors.newCachedThreadPool(r -> daemon(r, "policy-host"));
-    server.setHttpsConfigurator(new HttpsConfigurator(credential.serverContext()) {
+    server.setHttpsConfigurator(new HttpsConfigurator(tls) {
       @Override
       public void configure(HttpsParameters params) {
         SSLParameters p = getSSLContext().getDefaultSSLParameters();
@@ -93,8 +94,22 @@ public final class PolicyHost implements AutoCloseable {
    * @return the running host
    */
   public static PolicyHost start(TestPki.Issued credential, String @Nullable [] protocols, HttpHandler handler) {
+    return start(credential.serverContext(), protocols, handler);
+  }
+
+  /**
+   * Starts a host with a server context of the test's own, such as a
+   * {@link RotatingKeyManager#serverContext()} whose certificate the test replaces between two
+   * connections to the same port.
+   *
+   * @param tls the server context
+   * @param protocols the enabled TLS versions, or {@code null} for the JDK defaults
+   * @param handler what it answers
+   * @return the running host
+   */
+  public static PolicyHost start(SSLContext tls, String @Nullable [] protocols, HttpHandler handler) {
     try {
-      return new PolicyHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), credential, protocols, handler);
+      return new PolicyHost(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls, protocols, handler);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -113,7 +128,7 @@ public final class PolicyHost implements AutoCloseable {
    */
   public static PolicyHost start(InetSocketAddress bind, TestPki.Issued credential, HttpHandler handler)
       throws IOException {
-    return new PolicyHost(bind, credential, null, handler);
+    return new PolicyHost(bind, credential.serverContext(), null, handler);
   }
 
   /**

@@ -49,6 +49,7 @@ public final class TestSmtpServer implements AutoCloseable {
 
   private final ServerSocket server;
   private final @Nullable SSLContext tls;
+  private final String @Nullable [] protocols;
   private final List<Received> messages = new CopyOnWriteArrayList<>();
   private final List<String> sniNames = new CopyOnWriteArrayList<>();
   private final List<Socket> open = Collections.synchronizedList(new ArrayList<>());
@@ -79,9 +80,10 @@ public final class TestSmtpServer implements AutoCloseable {
     }
   }
 
-  private TestSmtpServer(ServerSocket server, @Nullable SSLContext tls) {
+  private TestSmtpServer(ServerSocket server, @Nullable SSLContext tls, String @Nullable [] protocols) {
     this.server = server;
     this.tls = tls;
+    this.protocols = protocols == null ? null : protocols.clone();
     this.acceptor = new Thread(this::acceptLoop, "test-smtp-accept-" + server.getLocalPort());
     this.acceptor.setDaemon(true);
     this.acceptor.start();
@@ -108,6 +110,24 @@ public final class TestSmtpServer implements AutoCloseable {
    * @throws IOException if the address cannot be bound
    */
   public static TestSmtpServer start(InetSocketAddress bind, @Nullable SSLContext tls) throws IOException {
+    return start(bind, tls, null);
+  }
+
+  /**
+   * Starts a server on an ephemeral port of 127.0.0.1 whose STARTTLS speaks only the given TLS
+   * versions, such as {@code TLSv1.2} to test session-id resumption.
+   *
+   * @param tls the server context for STARTTLS
+   * @param protocols the enabled TLS versions, or {@code null} for the JDK defaults
+   * @return the running server
+   * @throws IOException if the port cannot be bound
+   */
+  public static TestSmtpServer start(SSLContext tls, String @Nullable [] protocols) throws IOException {
+    return start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), tls, protocols);
+  }
+
+  private static TestSmtpServer start(InetSocketAddress bind, @Nullable SSLContext tls, String @Nullable [] protocols)
+      throws IOException {
     ServerSocket s = new ServerSocket();
     try {
       s.bind(bind, 50);
@@ -115,7 +135,7 @@ public final class TestSmtpServer implements AutoCloseable {
       s.close();
       throw e;
     }
-    return new TestSmtpServer(s, tls);
+    return new TestSmtpServer(s, tls, protocols);
   }
 
   /**
@@ -222,6 +242,9 @@ public final class TestSmtpServer implements AutoCloseable {
           ssl.setUseClientMode(false);
           SSLParameters params = ssl.getSSLParameters();
           params.setSNIMatchers(List.of(new RecordingSniMatcher()));
+          if (protocols != null) {
+            params.setProtocols(protocols);
+          }
           ssl.setSSLParameters(params);
           ssl.startHandshake();
           open.add(ssl);

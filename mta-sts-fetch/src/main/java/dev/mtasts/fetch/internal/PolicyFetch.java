@@ -85,6 +85,7 @@ public final class PolicyFetch {
   private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
   private volatile Phase phase = Phase.RESOLVE;
   private volatile @Nullable Http1Reader reader;
+  private volatile @Nullable SSLSession session;
   private volatile PolicyFetchOutcome.@Nullable Failed timedOut;
 
   private PolicyFetch(FetchSettings settings, PolicyDomain domain) {
@@ -282,7 +283,9 @@ public final class PolicyFetch {
       p.setEndpointIdentificationAlgorithm(null);
       tls.setSSLParameters(p);
       tls.startHandshake();
-      X509Certificate leaf = leaf(tls.getSession());
+      SSLSession established = tls.getSession();
+      session = established;
+      X509Certificate leaf = leaf(established);
       if (leaf == null) {
         result = failed(FetchFailure.TLS_HANDSHAKE_FAILED, "the TLS session with " + host
             + " has no verified server certificate", 0, null, List.of(), null);
@@ -302,6 +305,8 @@ public final class PolicyFetch {
       return;
     } finally {
       close(raw);
+      // complete() ends it too; this covers a deadline that completed the outcome mid-handshake.
+      endSession();
     }
     complete(result);
   }
@@ -460,6 +465,23 @@ public final class PolicyFetch {
     }
   }
 
+  /**
+   * Makes the TLS session of the fetch non-resumable (FET-40): the next fetch of this host does
+   * a full handshake and validates the certificate presented then (RFC 8461 §3.3). A resumed
+   * session would run no trust manager and carry this session's certificate (RFC 8446 §2.2),
+   * for up to the JDK's 24-hour session timeout. Invalidating removes the session from the
+   * context's client cache (a TLS 1.2 session id) together with the TLS 1.3 tickets the server
+   * sent on the connection, which JSSE caches as its child sessions. Called only once the
+   * connection is closed, before the outcome is published: JSSE still caches a ticket that
+   * arrives after an invalidation, and a second {@code invalidate()} does nothing.
+   */
+  private void endSession() {
+    SSLSession s = session;
+    if (s != null) {
+      s.invalidate();
+    }
+  }
+
   private void closeAll() {
     for (Socket s : sockets) {
       close(s);
@@ -499,6 +521,7 @@ public final class PolicyFetch {
   private void complete(PolicyFetchOutcome o) {
     // Close first: the outcome is decided, so no byte more is read or written for it.
     closeAll();
+    endSession();
     boolean won = outcome.complete(o);
     if (won && LOG.isDebugEnabled()) {
       if (o instanceof PolicyFetchOutcome.Failed f) {
