@@ -65,7 +65,8 @@ class MonitorMisconfigurationsIT {
       "monitor-deadlines"));
   final TestPki.Issued policyCert = pki.leaf().dnsNames("mta-sts." + D).issue();
   final TestPki.Issued mx1Cert = pki.leaf().dnsNames(MX1).issue();
-  final ScenarioDeployment site = new ScenarioDeployment(D, pki, clock, pki.trustManager(), ENFORCE, policyCert);
+  final ScenarioDeployment site = new ScenarioDeployment(D, pki, clock, pki.trustManager(clock), ENFORCE,
+      policyCert);
 
   @AfterEach
   void stop() {

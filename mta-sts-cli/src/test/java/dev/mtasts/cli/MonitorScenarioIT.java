@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.TlsRptResultType;
-import dev.mtasts.core.dns.DnsLookup;
-import dev.mtasts.core.dns.DnsOutcome;
-import dev.mtasts.core.dns.MxRecord;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.fetch.PolicyFetcher;
 import dev.mtasts.core.tls.TlsFailure;
-import dev.mtasts.dns.DnsjavaLookup;
-import dev.mtasts.fetch.AddressResolver;
-import dev.mtasts.fetch.HttpPolicyFetcher;
 import dev.mtasts.owner.MtaStsChecker;
 import dev.mtasts.owner.SmtpProbe;
 import dev.mtasts.owner.SmtpProbeOutcome;
@@ -22,33 +16,26 @@ import dev.mtasts.owner.monitor.AlertCode;
 import dev.mtasts.owner.monitor.AlertStatus;
 import dev.mtasts.owner.monitor.MonitorScheduler;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
-import dev.mtasts.probe.SocketSmtpProbe;
-import dev.mtasts.testing.FakeDomain;
 import dev.mtasts.testing.ManualClock;
 import dev.mtasts.testing.PolicyHost;
 import dev.mtasts.testing.TestPki;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -81,17 +68,10 @@ class MonitorScenarioIT {
   final ManualClock clock = ManualClock.at(start);
   final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> PolicyHost.daemon(r,
       "monitor-deadlines"));
-  final AtomicReference<Servers> current = new AtomicReference<>();
   /** The simulated day of the round running, and what the real fetches and probes returned on each day. */
   final AtomicInteger today = new AtomicInteger();
   final Map<Integer, PolicyFetchOutcome> fetches = new ConcurrentHashMap<>();
   final Map<String, SmtpProbeOutcome> probes = new ConcurrentHashMap<>();
-
-  /** What the owner deploys; each change is brought up as a new fake domain. */
-  String policy = "version: STSv1\nmode: enforce\nmx: " + MX1 + "\nmax_age: 604800\n";
-  String stsRecord = "v=STSv1; id=1";
-  boolean tlsRpt = true;
-  boolean policyHostUp = true;
   /**
    * Expires half a day before the round of day 40. PKIX counts notAfter itself as valid (RFC 5280
    * §4.1.2.5), so a certificate ending exactly at a round's instant would still pass that round's
@@ -99,78 +79,32 @@ class MonitorScenarioIT {
    * on day 40 exactly.
    */
   final Instant policyExpiry = start.plus(Duration.ofDays(39)).plus(Duration.ofHours(12));
-  TestPki.Issued policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(50)), policyExpiry)
-      .issue();
-  final Map<String, TestPki.Issued> mxCerts = new LinkedHashMap<>();
-  final Set<String> plainMx = new java.util.HashSet<>();
-
-  record Servers(FakeDomain domain, DnsjavaLookup dns, X509ExtendedTrustManager trust, SocketSmtpProbe probe) {
-    /** A fetcher for this deployment's HTTPS port and DNS. */
-    HttpPolicyFetcher fetcher() {
-      return HttpPolicyFetcher.builder().port(domain.httpsPort()).addressResolver(AddressResolver.from(dns))
-          .trustManager(trust).deadline(Duration.ofSeconds(10)).build();
-    }
-  }
+  /**
+   * What the owner deploys; each change is brought up as a new fake domain. The fetcher and the
+   * probe validate certificates at the scenario's clock: from the simulated day a certificate
+   * expires, its TLS handshake (the fetch) or PKIX check (the probe) really fails.
+   */
+  final ScenarioDeployment site = new ScenarioDeployment(D, pki, clock, pki.trustManager(clock),
+      "version: STSv1\nmode: enforce\nmx: " + MX1 + "\nmax_age: 604800\n",
+      pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(50)), policyExpiry).issue());
 
   @AfterEach
   void stop() {
-    Servers s = current.getAndSet(null);
-    if (s != null) {
-      s.domain().close();
-    }
+    site.close();
     timers.shutdownNow();
   }
 
-  void deploy() throws IOException {
-    FakeDomain.Builder b = FakeDomain.builder(D, pki).stsRecord(stsRecord).tlsRptRecord(tlsRpt
-        ? "v=TLSRPTv1; rua=mailto:tlsrpt@" + D : null).policyCertificate(policyCert);
-    byte[] body = policy.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    b.policyHandler(PolicyHost.respond(policyHostUp ? 200 : 503, "text/plain", policyHostUp ? body : new byte[0]));
-    int preference = 10;
-    for (Map.Entry<String, TestPki.Issued> e : mxCerts.entrySet()) {
-      b.mx(preference, e.getKey(), plainMx.contains(e.getKey()) ? null : e.getValue().serverContext());
-      preference += 10;
-    }
-    FakeDomain d = b.start();
-    DnsjavaLookup dns = DnsjavaLookup.builder().servers(d.dnsServer()).deadline(Duration.ofSeconds(10)).build();
-    // Both validate certificates at the scenario's clock: from the simulated day a certificate
-    // expires, its TLS handshake (the fetch) or PKIX check (the probe) really fails.
-    X509ExtendedTrustManager trust = pki.trustManager(clock);
-    SocketSmtpProbe probe = SocketSmtpProbe.builder().port(d.smtpPort()).dnsLookup(dns).trustManager(trust)
-        .deadline(Duration.ofSeconds(10)).build();
-    Servers old = current.getAndSet(new Servers(d, dns, trust, probe));
-    if (old != null) {
-      old.domain().close();
-    }
-  }
-
-  /** The checker talks to whichever deployment is current, as a real one talks to the Internet. */
+  /** The checker, recording what each day's real fetch and probes returned. */
   MtaStsChecker checker() {
-    DnsLookup dns = new DnsLookup() {
-      @Override
-      public CompletionStage<DnsOutcome<String>> txt(String name) {
-        return current.get().dns().txt(name);
-      }
-
-      @Override
-      public CompletionStage<DnsOutcome<MxRecord>> mx(String name) {
-        return current.get().dns().mx(name);
-      }
-
-      @Override
-      public CompletionStage<DnsOutcome<InetAddress>> addresses(String host) {
-        return current.get().dns().addresses(host);
-      }
-    };
-    PolicyFetcher fetcher = (PolicyDomain domain) -> current.get().fetcher().fetch(domain).thenApply(o -> {
+    PolicyFetcher fetcher = site.policyFetcher();
+    SmtpProbe probe = site.smtpProbe();
+    return site.checker(domain -> fetcher.fetch(domain).thenApply(o -> {
       fetches.put(today.get(), o);
       return o;
-    });
-    SmtpProbe probe = host -> current.get().probe().probe(host).thenApply(o -> {
+    }), host -> probe.probe(host).thenApply(o -> {
       probes.put(today.get() + " " + host, o);
       return o;
-    });
-    return MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher).smtpProbe(probe).clock(clock).build();
+    }));
   }
 
   @Test
@@ -179,9 +113,9 @@ class MonitorScenarioIT {
       + "day, every alert once per transition, every condition resolved")
   void sevenWeeksOfChangesAgainstRealServers() throws IOException {
     // mx1's certificate ends between the rounds of days 33 and 34; its owner rotates it on day 36.
-    mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.minus(Duration.ofDays(10)),
-        start.plus(Duration.ofDays(33)).plus(Duration.ofHours(6))).issue());
-    deploy();
+    site.mx.put(MX1, pki.leaf().dnsNames(MX1).validity(start.minus(Duration.ofDays(10)),
+        start.plus(Duration.ofDays(33)).plus(Duration.ofHours(6))).issue().serverContext());
+    site.deploy();
     List<Alert> alerts = new CopyOnWriteArrayList<>();
     List<String> timeline = new ArrayList<>();
     try (MtaStsMonitor monitor = MtaStsMonitor.builder().checker(checker()).domains(List.of(PolicyDomain.of(D)))
@@ -194,53 +128,54 @@ class MonitorScenarioIT {
         today.set(day);
         switch (day) {
           case 6 -> { // a new MX host, the policy not updated
-            mxCerts.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue());
-            deploy();
+            site.mx.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue()
+                .serverContext());
+            site.deploy();
           }
           case 7 -> { // the policy fixed, but the id forgotten
-            policy = policy.replace("max_age", "mx: " + MX2 + "\nmax_age");
-            deploy();
+            site.policy = site.policy.replace("max_age", "mx: " + MX2 + "\nmax_age");
+            site.deploy();
           }
           case 8 -> { // the id published
-            stsRecord = "v=STSv1; id=2";
-            deploy();
+            site.stsRecord = "v=STSv1; id=2";
+            site.deploy();
           }
           case 36 -> { // mx1's expired certificate renewed, but issued to start in the evening: not valid yet today
-            mxCerts.put(MX1, pki.leaf().dnsNames(MX1).validity(start.plus(Duration.ofDays(36)).plus(Duration.ofHours(6)),
-                start.plus(Duration.ofDays(400))).issue());
-            deploy();
+            site.mx.put(MX1, pki.leaf().dnsNames(MX1).validity(start.plus(Duration.ofDays(36))
+                .plus(Duration.ofHours(6)), start.plus(Duration.ofDays(400))).issue().serverContext());
+            site.deploy();
           }
           case 42 -> { // the expired policy certificate finally renewed
-            policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(1)),
+            site.policyCert = pki.leaf().dnsNames("mta-sts." + D).validity(start.minus(Duration.ofDays(1)),
                 start.plus(Duration.ofDays(130))).issue();
-            deploy();
+            site.deploy();
           }
           case 43 -> { // an MTA upgrade loses STARTTLS on mx2
-            plainMx.add(MX2);
-            deploy();
+            site.mx.put(MX2, null);
+            site.deploy();
           }
           case 44 -> { // STARTTLS back, with a new certificate
-            plainMx.remove(MX2);
-            mxCerts.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue());
-            deploy();
+            site.mx.put(MX2, pki.leaf().dnsNames(MX2).validity(start, start.plus(Duration.ofDays(400))).issue()
+                .serverContext());
+            site.deploy();
           }
           case 45 -> { // a DNS migration drops both TXT records
-            stsRecord = null;
-            tlsRpt = false;
-            deploy();
+            site.stsRecord = null;
+            site.tlsRptRecord = null;
+            site.deploy();
           }
           case 46 -> {
-            stsRecord = "v=STSv1; id=2";
-            tlsRpt = true;
-            deploy();
+            site.stsRecord = "v=STSv1; id=2";
+            site.tlsRptRecord = "v=TLSRPTv1; rua=mailto:tlsrpt@" + D;
+            site.deploy();
           }
           case 47 -> { // the policy host fails for two days
-            policyHostUp = false;
-            deploy();
+            site.policyHostUp = false;
+            site.deploy();
           }
           case 49 -> {
-            policyHostUp = true;
-            deploy();
+            site.policyHostUp = true;
+            site.deploy();
           }
           default -> { }
         }

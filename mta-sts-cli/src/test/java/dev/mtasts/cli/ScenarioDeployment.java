@@ -98,9 +98,22 @@ final class ScenarioDeployment implements AutoCloseable {
     }
   }
 
-  /** A checker that talks to whichever deployment is current. */
+  /** A checker that talks to whichever deployment is current, as a real checker talks to the Internet. */
   MtaStsChecker checker() {
-    DnsLookup dns = new DnsLookup() {
+    return checker(policyFetcher(), smtpProbe());
+  }
+
+  /**
+   * A checker on this deployment's DNS with the given fetcher and probe, such as
+   * {@link #policyFetcher()} and {@link #smtpProbe()} wrapped to record what they returned.
+   */
+  MtaStsChecker checker(PolicyFetcher fetcher, SmtpProbe probe) {
+    return MtaStsChecker.builder().dnsLookup(dnsLookup()).policyFetcher(fetcher).smtpProbe(probe).clock(clock).build();
+  }
+
+  /** DNS through the current deployment's knotd. */
+  DnsLookup dnsLookup() {
+    return new DnsLookup() {
       @Override
       public CompletionStage<DnsOutcome<String>> txt(String name) {
         return running().dns().txt(name);
@@ -116,9 +129,16 @@ final class ScenarioDeployment implements AutoCloseable {
         return running().dns().addresses(host);
       }
     };
-    PolicyFetcher fetcher = (PolicyDomain d) -> running().fetcher().fetch(d);
-    SmtpProbe probe = host -> running().probe().probe(host);
-    return MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher).smtpProbe(probe).clock(clock).build();
+  }
+
+  /** Fetches from the current deployment's policy host. */
+  PolicyFetcher policyFetcher() {
+    return (PolicyDomain d) -> running().fetcher().fetch(d);
+  }
+
+  /** Probes the current deployment's MX hosts. */
+  SmtpProbe smtpProbe() {
+    return host -> running().probe().probe(host);
   }
 
   private Running running() {
