@@ -365,6 +365,30 @@ class MtaStsMonitorTest {
     }
   }
 
+  /** MON-25, MON-30: a day no report covers yet (senders report a day late) keeps the spike alert as it is. */
+  @Test
+  void aDayWithoutReportsYetKeepsTheSpikeAlert() {
+    MonitorFixture f = fixture();
+    Map<LocalDate, DailyReportCounts> counts = new ConcurrentHashMap<>();
+    LocalDate today = LocalDate.ofInstant(T0, java.time.ZoneOffset.UTC);
+    for (int i = 1; i <= 8; i++) {
+      counts.put(today.minusDays(i), new DailyReportCounts(today.minusDays(i), 1000, 2));
+    }
+    counts.put(today, new DailyReportCounts(today, 900, 100));
+    try (MtaStsMonitor m = f.monitor(b -> b.reportSource((d, from, to) ->
+        CompletableFuture.completedStage(List.copyOf(counts.values()))))) {
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(lines(round(m))).containsExactly("FIRING REPORT_FAILURE_SPIKE example.com");
+      f.clock.advance(Duration.ofDays(1));
+      assertThat(round(m)).as("no report covers the new day yet: neither resolved nor fired again").isEmpty();
+      assertThat(m.runOnce().toCompletableFuture().join().open()).extracting(MonitorRound.OpenCondition::code)
+          .contains(AlertCode.REPORT_FAILURE_SPIKE);
+      LocalDate next = today.plusDays(1);
+      counts.put(next, new DailyReportCounts(next, 1000, 3));
+      assertThat(lines(round(m))).containsExactly("RESOLVED REPORT_FAILURE_SPIKE example.com");
+    }
+  }
+
   /** MON-40, MON-41: the monitor judges spikes by the one rule; a first day of reports has no baseline. */
   @Test
   void theSpikeAlertFollowsTheOneSpikeRule() {

@@ -530,6 +530,10 @@ public final class Evaluation {
     SpikeVerdict verdict = settings.spikeRule().judge(domain.name(), last, counts);
     if (verdict.spike()) {
       add(AlertCode.REPORT_FAILURE_SPIKE, domain.name(), verdict.describe());
+    } else if (verdict.kind() == SpikeVerdict.Kind.NO_DATA) {
+      // Senders report a day late: a day no report covers yet is missing evidence, not a calm day.
+      // The alert is kept as it is, so an hourly monitor does not resolve and re-fire it daily (MON-30).
+      carriedCodes.add(AlertCode.REPORT_FAILURE_SPIKE);
     }
   }
 
