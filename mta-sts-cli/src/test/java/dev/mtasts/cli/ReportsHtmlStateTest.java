@@ -112,6 +112,16 @@ class ReportsHtmlStateTest {
     assertThat(missing.err()).contains("cannot read the monitor state in").doesNotContain("Exception");
   }
 
+  @Test
+  @DisplayName("RPT-48: reports offers the DNS options its DKIM checks use, not the HTTPS options it has no use for")
+  void reportsHelpListsOnlyOptionsThatDoSomething() {
+    Cli r = Cli.run("reports", "html", "--help");
+    assertThat(r.exitCode()).isZero();
+    assertThat(r.out()).contains("--state-dir", "--dns-server", "--timeout", "--no-dkim")
+        .doesNotContain("--ca-file", "--https-proxy", "--https-port");
+    assertThat(Cli.run("check", "--help").out()).contains("--dns-server", "--ca-file", "--https-proxy");
+  }
+
   /** The page's section of one domain. */
   static String section(String page, String domain) {
     int start = page.indexOf("<section class=\"domain\"><h2>" + domain + "</h2>");

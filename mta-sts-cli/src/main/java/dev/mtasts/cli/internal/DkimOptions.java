@@ -30,7 +30,7 @@ public final class DkimOptions {
    *
    * @return {@code null} with {@code --no-dkim}, or when no provider is found (said on {@code err})
    */
-  @Nullable DkimVerifier verifier(NetworkOptions network, PrintWriter err) {
+  @Nullable DkimVerifier verifier(DnsOptions dns, PrintWriter err) {
     if (off) {
       return null;
     }
@@ -45,6 +45,6 @@ public final class DkimOptions {
           + "signed mails count as not checked and --authenticated-only leaves them out");
       return null;
     }
-    return factory.get().create(network.dns(), network.timeout());
+    return factory.get().create(dns.dns(), dns.timeout());
   }
 }

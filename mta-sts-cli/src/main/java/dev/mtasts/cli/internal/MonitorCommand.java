@@ -156,7 +156,7 @@ public final class MonitorCommand implements Callable<Integer> {
       if (reports != null) {
         InboxReportSource.Builder source = InboxReportSource.builder(reports).authenticatedOnly(authenticatedOnly)
             .executor(timers);
-        DkimVerifier verifier = dkim.verifier(network, spec.commandLine().getErr());
+        DkimVerifier verifier = dkim.verifier(network.dnsOptions, spec.commandLine().getErr());
         if (verifier != null) {
           source.dkimVerifier(verifier);
         }

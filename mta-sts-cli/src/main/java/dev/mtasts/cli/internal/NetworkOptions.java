@@ -16,24 +16,18 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that go on the network. */
+/** Options shared by the commands that go on the network: DNS ({@link DnsOptions}), HTTPS and SMTP. */
 public final class NetworkOptions {
-  @Option(names = "--dns-server", paramLabel = "HOST:PORT",
-      description = "ask this DNS server (repeatable; default: the system's resolvers)")
-  List<String> dnsServers = new ArrayList<>();
-
-  @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
-      description = "deadline for each DNS lookup, HTTPS fetch and SMTP probe (default: ${DEFAULT-VALUE})")
-  long timeoutSeconds;
+  @Mixin
+  DnsOptions dnsOptions = new DnsOptions();
 
   @Option(names = "--ca-file", paramLabel = "PEM",
       description = "trust only the CA certificates in this PEM file (for private CAs; default: the JDK's trust store)")
@@ -50,37 +44,21 @@ public final class NetworkOptions {
       description = "connect to the policy host on this port instead of 443 (for tests only)")
   @Nullable Integer httpsPort;
 
-  private @Nullable DnsjavaLookup lookup;
-
   /** Creates the options; picocli fills them. */
   public NetworkOptions() {}
 
   Duration timeout() {
-    if (timeoutSeconds <= 0) {
-      throw new IllegalArgumentException("--timeout must be positive");
-    }
-    return Duration.ofSeconds(timeoutSeconds);
+    return dnsOptions.timeout();
   }
 
   /** The one lookup of the command: TXT, MX and, with --dns-server, every host address too. */
   DnsjavaLookup dns() {
-    DnsjavaLookup existing = lookup;
-    if (existing != null) {
-      return existing;
-    }
-    DnsjavaLookup.Builder b = DnsjavaLookup.builder().deadline(timeout())
-        .queryTimeout(timeout().compareTo(Duration.ofSeconds(2)) < 0 ? timeout() : Duration.ofSeconds(2));
-    if (!dnsServers.isEmpty()) {
-      b.servers(dnsServers.toArray(new String[0]));
-    }
-    DnsjavaLookup built = b.build();
-    lookup = built;
-    return built;
+    return dnsOptions.dns();
   }
 
   HttpPolicyFetcher fetcher(ContentTypeMode mode) {
     HttpPolicyFetcher.Builder b = HttpPolicyFetcher.builder().contentTypeMode(mode).deadline(timeout());
-    if (!dnsServers.isEmpty()) {
+    if (!dnsOptions.dnsServers.isEmpty()) {
       // The policy host is found through the servers asked for the records (FET-20), so a
       // domain not yet visible to the system's resolver is checked as the given server sees it.
       b.addressResolver(AddressResolver.from(dns()));
@@ -100,7 +78,7 @@ public final class NetworkOptions {
 
   SocketSmtpProbe probe(int port) {
     SocketSmtpProbe.Builder b = SocketSmtpProbe.builder().port(port).deadline(timeout());
-    if (!dnsServers.isEmpty()) {
+    if (!dnsOptions.dnsServers.isEmpty()) {
       b.dnsLookup(dns()); // the MX hosts' addresses from the same servers as the MX records (FET-20)
     }
     X509ExtendedTrustManager trust = trustManager();

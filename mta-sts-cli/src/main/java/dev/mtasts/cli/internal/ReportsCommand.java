@@ -100,14 +100,14 @@ public final class ReportsCommand implements Runnable {
 
     /** --dns-server and --timeout: how DKIM keys are looked up. */
     @Mixin
-    NetworkOptions network = new NetworkOptions();
+    DnsOptions dns = new DnsOptions();
 
     @Mixin
     DkimOptions dkim = new DkimOptions();
 
     /** Reads the inbox, verifying mailed reports' DKIM signatures unless --no-dkim (RPT-48). */
     InboxResult read() {
-      return source.read(dkim.verifier(network, spec.commandLine().getErr()));
+      return source.read(dkim.verifier(dns, spec.commandLine().getErr()));
     }
   }
 
