@@ -30,6 +30,8 @@ import java.util.Objects;
 public record MonitorStatus(List<DomainStatus> domains, List<String> problems) {
   /** The most past alerts kept per domain: the newest. */
   public static final int MAX_HISTORY = DomainState.MAX_HISTORY;
+  /** The most bytes of state files read in one call: 256 MiB. */
+  public static final long MAX_TOTAL_BYTES = 256L << 20;
 
   /**
    * Copies the lists.
@@ -44,7 +46,8 @@ public record MonitorStatus(List<DomainStatus> domains, List<String> problems) {
 
   /**
    * Reads a state directory. At most {@link MtaStsMonitor#MAX_DOMAINS} domains are read, each
-   * file at most 1 MiB.
+   * file at most 1 MiB, all of them at most {@link #MAX_TOTAL_BYTES}; what is left out is said in
+   * {@link #problems()}.
    *
    * @param stateDirectory the directory a monitor was given as
    *     {@link MtaStsMonitor.Builder#stateDirectory(Path)}
@@ -57,7 +60,7 @@ public record MonitorStatus(List<DomainStatus> domains, List<String> problems) {
     List<String> problems = new ArrayList<>();
     List<DomainState> states;
     try {
-      states = StateStore.readAll(stateDirectory, problems, MtaStsMonitor.MAX_DOMAINS);
+      states = StateStore.readAll(stateDirectory, problems, MtaStsMonitor.MAX_DOMAINS, MAX_TOTAL_BYTES);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the monitor state in " + stateDirectory + ": " + Text.message(e), e);
     }

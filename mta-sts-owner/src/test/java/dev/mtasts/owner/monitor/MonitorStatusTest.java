@@ -116,6 +116,24 @@ class MonitorStatusTest {
     assertThat(d.lastChecked()).isNull();
   }
 
+  /** MON-57: reading is bounded in files and bytes; what is left out is said. */
+  @Test
+  void readingStopsAtTheCapsAndSaysSo() throws IOException {
+    for (String d : List.of("a.example", "b.example", "c.example")) {
+      MonitorFixture f = new MonitorFixture(dir.resolve(d));
+      try (MtaStsMonitor m = f.monitor()) {
+        round(m);
+      }
+      Files.move(dir.resolve(d).resolve("example.com.monitor"), dir.resolve(d + ".monitor"));
+    }
+    List<String> problems = new java.util.ArrayList<>();
+    assertThat(dev.mtasts.owner.monitor.internal.StateStore.readAll(dir, problems, 2, Long.MAX_VALUE)).hasSize(2);
+    assertThat(problems).singleElement().asString().startsWith("more than 2 state files");
+    problems.clear();
+    assertThat(dev.mtasts.owner.monitor.internal.StateStore.readAll(dir, problems, 10, 1)).hasSize(1);
+    assertThat(problems).singleElement().asString().endsWith("the other 2 files are left out");
+  }
+
   /** A directory that is not there is the user's mistake, said in words. */
   @Test
   void aMissingDirectoryIsReportedInWords() {

@@ -9,11 +9,13 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 
@@ -31,6 +33,8 @@ import java.util.function.Function;
 public final class ReportHtml {
   /** The most days charted per domain: the latest ones. */
   public static final int MAX_DAYS = 62;
+  /** The most past alerts listed per domain: the newest. */
+  public static final int MAX_HISTORY_LINES = 100;
   /** How many senders get their own colour; the others are summed. */
   static final int MAX_SERIES = 6;
 
@@ -64,27 +68,29 @@ public final class ReportHtml {
         .append(inbox.reports().size()).append(" report(s), ").append(inbox.duplicates())
         .append(" duplicate(s) dropped, ").append(inbox.rejected().size()).append(" input(s) skipped. Generated ")
         .append(text(generatedAt.truncatedTo(ChronoUnit.SECONDS).toString())).append(".</p></header>\n");
-    Set<String> withReports = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    withReports.addAll(aggregates.domains());
-    Set<String> noteOnly = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    // Grouped once: a monitor of thousands of domains passes a hundred notes for each.
+    Map<String, List<StatusNote>> byDomain = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (StatusNote n : notes) {
-      if (!withReports.contains(n.domain())) {
-        noteOnly.add(n.domain());
-      }
+      byDomain.computeIfAbsent(n.domain(), d -> new ArrayList<>()).add(n);
     }
-    if (aggregates.domains().isEmpty() && noteOnly.isEmpty()) {
+    if (aggregates.domains().isEmpty() && byDomain.isEmpty()) {
       h.append("<p>No reports.</p>\n");
     }
     for (String domain : aggregates.domains()) {
-      domain(h, inbox, aggregates, domain, notes);
+      domain(h, inbox, aggregates, domain, byDomain.getOrDefault(domain, List.of()));
     }
-    for (String domain : noteOnly) {
+    Set<String> withReports = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    withReports.addAll(aggregates.domains());
+    for (Map.Entry<String, List<StatusNote>> e : byDomain.entrySet()) {
+      if (withReports.contains(e.getKey())) {
+        continue;
+      }
       // A watched domain nobody has reported on yet still shows its status and alerts.
-      h.append("<section class=\"domain\"><h2>").append(text(domain)).append("</h2>\n<ul class=\"glance\">");
+      h.append("<section class=\"domain\"><h2>").append(text(e.getKey())).append("</h2>\n<ul class=\"glance\">");
       badge(h, Severity.WARNING, "No TLS-RPT report received for this domain");
-      glance(h, domain, notes);
+      glance(h, e.getValue());
       h.append("</ul>\n");
-      history(h, domain, notes, List.of());
+      history(h, e.getValue(), List.of());
       h.append("</section>\n");
     }
     marked(h, inbox);
@@ -105,7 +111,7 @@ public final class ReportHtml {
         "Last day " + last.day() + ": " + percent(last.failureRate()) + " of " + last.sessions() + " sessions failed");
     badge(h, verdict.spike() ? Severity.ERROR : null, verdict.describe());
     badge(h, null, "Policy senders saw: " + policySeen(inbox, domain));
-    glance(h, domain, notes);
+    glance(h, notes);
     h.append("</ul>\n");
     List<String> spikes = new ArrayList<>();
     for (DomainDay d : all) {
@@ -114,7 +120,7 @@ public final class ReportHtml {
         spikes.add(v.describe());
       }
     }
-    history(h, domain, notes, spikes);
+    history(h, notes, spikes);
 
     Map<String, Function<DomainDay, Long>> sessions = new LinkedHashMap<>();
     sessions.put("successful", DomainDay::successfulSessions);
@@ -128,22 +134,31 @@ public final class ReportHtml {
     h.append("</section>\n");
   }
 
-  private static void glance(StringBuilder h, String domain, List<StatusNote> notes) {
+  private static void glance(StringBuilder h, List<StatusNote> notes) {
     for (StatusNote n : notes) {
-      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.STATUS) {
+      if (n.kind() == StatusNote.Kind.STATUS) {
         badge(h, n.severity(), n.text());
       }
     }
   }
 
-  /** The alert history: the notes' past alerts, newest first, then the spike days the reports show. */
-  private static void history(StringBuilder h, String domain, List<StatusNote> notes, List<String> spikes) {
+  /**
+   * The alert history: the notes' past alerts, newest first (at most {@link #MAX_HISTORY_LINES}),
+   * then the spike days the reports show.
+   */
+  private static void history(StringBuilder h, List<StatusNote> notes, List<String> spikes) {
     List<String> history = new ArrayList<>();
     for (StatusNote n : notes) {
-      if (n.domain().equalsIgnoreCase(domain) && n.kind() == StatusNote.Kind.ALERT) {
-        history.add(0, (n.at() == null ? "" : n.at().truncatedTo(ChronoUnit.SECONDS) + " ")
+      if (n.kind() == StatusNote.Kind.ALERT) {
+        history.add((n.at() == null ? "" : n.at().truncatedTo(ChronoUnit.SECONDS) + " ")
             + n.severity().token() + ": " + n.text());
       }
+    }
+    Collections.reverse(history);
+    int older = history.size() - MAX_HISTORY_LINES;
+    if (older > 0) {
+      history.subList(MAX_HISTORY_LINES, history.size()).clear();
+      history.add(older + " older alert(s) not shown");
     }
     history.addAll(spikes);
     h.append("<h3>Alert history</h3>");

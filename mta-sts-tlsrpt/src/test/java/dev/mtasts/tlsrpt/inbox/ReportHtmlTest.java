@@ -54,6 +54,22 @@ class ReportHtmlTest {
   }
 
   @Test
+  @DisplayName("MON-58: the page lists the newest 100 past alerts of a domain and says how many are left out")
+  void theHistoryShownIsBounded() {
+    List<StatusNote> notes = new java.util.ArrayList<>();
+    for (int i = 0; i < 150; i++) {
+      notes.add(new StatusNote("many.example", StatusNote.Kind.ALERT, Severity.WARNING, "alert " + i,
+          Instant.parse("2026-01-01T00:00:00Z").plusSeconds(i)));
+    }
+    InboxResult in = sample();
+    String page = ReportHtml.render(in, ReportAggregates.of(in), Instant.parse("2026-04-09T06:00:00Z"), notes);
+    String section = page.substring(page.indexOf("<h2>many.example</h2>"));
+    assertThat(section).contains("warning: alert 149", "warning: alert 50</li>", "50 older alert(s) not shown")
+        .doesNotContain("warning: alert 49</li>");
+    assertThat(section.indexOf("alert 149")).isLessThan(section.indexOf("alert 50<"));
+  }
+
+  @Test
   @DisplayName("MON-58: a watched domain without reports gets its status and history, and no chart")
   void aDomainWithOnlyNotesGetsASectionWithoutCharts() {
     String page = html();

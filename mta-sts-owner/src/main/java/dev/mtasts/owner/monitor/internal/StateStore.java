@@ -154,10 +154,13 @@ public final class StateStore implements AutoCloseable {
    * @param problems receives one line per file that cannot be read, and one if there are more
    *     than {@code maxFiles} files
    * @param maxFiles the most state files read
+   * @param maxBytes the most bytes read over all files; the files after that are left out, and named
+   *     in one line of {@code problems}
    * @return the states read, in file name order
    * @throws IOException if the directory cannot be listed
    */
-  public static List<DomainState> readAll(Path directory, List<String> problems, int maxFiles) throws IOException {
+  public static List<DomainState> readAll(Path directory, List<String> problems, int maxFiles, long maxBytes)
+      throws IOException {
     List<Path> files = new ArrayList<>();
     try (Stream<Path> list = Files.list(directory)) {
       Iterator<Path> it = list.filter(f -> f.getFileName().toString().endsWith(SUFFIX)).iterator();
@@ -172,12 +175,20 @@ public final class StateStore implements AutoCloseable {
     }
     files.sort(null);
     List<DomainState> out = new ArrayList<>(files.size());
-    for (Path f : files) {
+    long total = 0;
+    for (int i = 0; i < files.size(); i++) {
+      Path f = files.get(i);
+      if (total >= maxBytes) {
+        problems.add("the state files read so far hold " + total + " bytes; the other " + (files.size() - i)
+            + " files are left out");
+        break;
+      }
       try {
         byte[] bytes = AtomicFiles.readRegular(f, MAX_FILE_BYTES);
         if (bytes == null) {
           continue; // removed since the listing
         }
+        total += bytes.length;
         AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
         DomainState s = StateCodec.decode(frame.body());
         if (!frame.one(DOMAIN).equals(s.domain.name())) {
