@@ -15,15 +15,47 @@ class MonitorCommandTest {
   Path dir;
 
   @Test
-  @DisplayName("MON-37: exactly one of --once and --every is a usage error otherwise")
+  @DisplayName("MON-37: exactly one of --once, --every and --status; anything else is a usage error")
   void onceAndEveryAreExclusiveAndOneIsRequired() throws IOException {
     Path domains = Files.writeString(dir.resolve("d.txt"), "example.com\n");
     Cli neither = Cli.run("monitor", "--domains", domains.toString(), "--state-dir", dir.toString());
     assertThat(neither.exitCode()).isEqualTo(2);
-    assertThat(neither.err()).contains("exactly one of --once and --every");
+    assertThat(neither.err()).contains("exactly one of --once, --every and --status");
     Cli both = Cli.run("monitor", "--domains", domains.toString(), "--state-dir", dir.toString(), "--once",
         "--every", "1h");
     assertThat(both.exitCode()).isEqualTo(2);
+    Cli noDomains = Cli.run("monitor", "--state-dir", dir.toString(), "--once");
+    assertThat(noDomains.exitCode()).isEqualTo(2);
+    assertThat(noDomains.err()).contains("--domains FILE is required with --once and --every");
+  }
+
+  @Test
+  @DisplayName("MON-59: --status prints each domain's last check and open alerts without checking; exit 0 without an error")
+  void statusPrintsTheStateWithoutChecking() {
+    Path state = MonitorStateFixture.write(dir.resolve("state"), false);
+    Cli r = Cli.run("monitor", "--status", "--no-color", "--state-dir", state.toString());
+    assertThat(r.exitCode()).as(r.err()).isZero();
+    assertThat(r.out()).contains(
+        "example.org: last checked 2026-04-04T06:00:00Z, 1 open alert(s)",
+        "quiet.example: last checked 2026-04-04T06:00:00Z, 2 open alert(s)",
+        "WARNING FIRING MX_UNREACHABLE quiet.example mx.quiet.example",
+        "WARNING FIRING TLSRPT_RECORD_GONE quiet.example _smtp._tls.quiet.example",
+        "since 2026-04-04T06:00:00Z",
+        "Fix: ");
+  }
+
+  @Test
+  @DisplayName("MON-59: --status exits 1 while an error alert is open; --json gives the open alerts as alert JSON lines")
+  void statusExitsOneOnAnOpenErrorAndSpeaksJson() {
+    Path state = MonitorStateFixture.write(dir.resolve("state"), true);
+    Cli r = Cli.run("monitor", "--status", "--json", "--state-dir", state.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    java.util.List<String> lines = r.out().lines().toList();
+    assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(JsonDoc.parse(l)).containsEntry("status", "firing"));
+    assertThat(r.out()).contains("\"code\":\"STS_RECORD_GONE\"");
+    Cli missing = Cli.run("monitor", "--status", "--state-dir", dir.resolve("nope").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("cannot read the monitor state in").doesNotContain("Exception");
   }
 
   @Test

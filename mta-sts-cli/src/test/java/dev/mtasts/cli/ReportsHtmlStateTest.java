@@ -2,26 +2,10 @@ package dev.mtasts.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.mtasts.core.PolicyDomain;
-import dev.mtasts.core.dns.MxRecord;
-import dev.mtasts.owner.MtaStsChecker;
-import dev.mtasts.owner.SmtpProbeOutcome;
-import dev.mtasts.owner.monitor.MonitorScheduler;
-import dev.mtasts.owner.monitor.MtaStsMonitor;
-import dev.mtasts.testing.FakeDnsLookup;
-import dev.mtasts.testing.FakePolicyFetcher;
-import dev.mtasts.testing.ManualClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,50 +15,11 @@ class ReportsHtmlStateTest {
   @TempDir
   Path dir;
 
-  final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
-  final ManualClock clock = ManualClock.at(Instant.parse("2026-04-01T06:00:00Z"));
-  final FakeDnsLookup dns = FakeDnsLookup.create();
-  final FakePolicyFetcher fetcher = FakePolicyFetcher.create();
-
-  @AfterEach
-  void stop() {
-    timers.shutdownNow();
-  }
-
-  /** Two watched domains: example.org, which has reports, and quiet.example, which has none. */
-  Path monitorState() {
-    Path state = dir.resolve("state");
-    for (String d : List.of("example.org", "quiet.example")) {
-      dns.putTxt("_mta-sts." + d, "v=STSv1; id=1");
-      dns.putTxt("_smtp._tls." + d, "v=TLSRPTv1; rua=mailto:tlsrpt@" + d);
-      dns.putMx(d, new MxRecord(10, "mx." + d));
-      fetcher.serve(d, "version: STSv1\nmode: enforce\nmx: mx." + d + "\nmax_age: 604800\n");
-    }
-    MtaStsChecker checker = MtaStsChecker.builder().dnsLookup(dns).policyFetcher(fetcher)
-        .smtpProbe(host -> CompletableFuture.completedStage(new SmtpProbeOutcome.Unreachable(host, "refused")))
-        .clock(clock).build();
-    try (MtaStsMonitor m = MtaStsMonitor.builder().checker(checker)
-        .domains(List.of(PolicyDomain.of("example.org"), PolicyDomain.of("quiet.example"))).stateDirectory(state)
-        .scheduler(MonitorScheduler.of(timers)).clock(clock).build()) {
-      m.runOnce().toCompletableFuture().join();
-      dns.removeTxt("_mta-sts.example.org");
-      clock.advance(Duration.ofDays(1));
-      m.runOnce().toCompletableFuture().join();
-      dns.putTxt("_mta-sts.example.org", "v=STSv1; id=1");
-      clock.advance(Duration.ofDays(1));
-      m.runOnce().toCompletableFuture().join();
-      dns.removeTxt("_smtp._tls.quiet.example");
-      clock.advance(Duration.ofDays(1));
-      m.runOnce().toCompletableFuture().join();
-    }
-    return state;
-  }
-
   @Test
   @DisplayName("MON-58: the page shows each watched domain's policy, certificates, open alerts and alert history")
   void thePageShowsTheMonitorsStatusAndHistory() throws IOException {
     new ReportsCommandTest().writeInboxIn(dir.resolve("inbox"));
-    Path state = monitorState();
+    Path state = MonitorStateFixture.write(dir.resolve("state"), false);
     Path out = dir.resolve("report.html");
     Cli r = Cli.run("reports", "html", "--no-color", "--from", dir.resolve("inbox").toString(), "--out", out.toString(),
         "--state-dir", state.toString());
@@ -99,7 +44,7 @@ class ReportsHtmlStateTest {
   @DisplayName("MON-58: a damaged state file is named on the console, a missing state directory is an error in words")
   void stateProblemsAreSaidInWords() throws IOException {
     new ReportsCommandTest().writeInboxIn(dir.resolve("inbox"));
-    Path state = monitorState();
+    Path state = MonitorStateFixture.write(dir.resolve("state"), false);
     Files.writeString(state.resolve("broken.example.monitor"), "garbage", StandardCharsets.UTF_8);
     Path out = dir.resolve("report.html");
     Cli r = Cli.run("reports", "html", "--no-color", "--from", dir.resolve("inbox").toString(), "--out", out.toString(),

@@ -2,6 +2,8 @@ package dev.mtasts.cli.internal;
 
 import dev.mtasts.cli.MtaStsCli;
 import dev.mtasts.core.PolicyDomain;
+import dev.mtasts.core.SafeText;
+import dev.mtasts.core.Severity;
 import dev.mtasts.core.internal.Durations;
 import dev.mtasts.fetch.ContentTypeMode;
 import dev.mtasts.owner.MtaStsChecker;
@@ -9,6 +11,8 @@ import dev.mtasts.owner.monitor.Alert;
 import dev.mtasts.owner.monitor.AlertJson;
 import dev.mtasts.owner.monitor.AlertSink;
 import dev.mtasts.owner.monitor.AlertStatus;
+import dev.mtasts.owner.monitor.DomainStatus;
+import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.JsonLinesAlertSink;
 import dev.mtasts.owner.monitor.MailAlertSink;
 import dev.mtasts.owner.monitor.MonitorRound;
@@ -55,9 +59,10 @@ public final class MonitorCommand implements Callable<Integer> {
   @CommandLine.Spec
   private CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--domains", required = true, paramLabel = "FILE",
-      description = "the domains to watch, one a line; blank lines and lines starting with # are skipped")
-  private Path domainsFile = Path.of("");
+  @Option(names = "--domains", paramLabel = "FILE",
+      description = "the domains to watch, one a line; blank lines and lines starting with # are skipped "
+          + "(required with --once and --every)")
+  private @Nullable Path domainsFile;
 
   @Option(names = "--state-dir", required = true, paramLabel = "DIR",
       description = "where the monitor remembers each domain's last observation and open alerts")
@@ -65,6 +70,11 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Option(names = "--once", description = "run one round and exit: status 1 if an error alert is open (for cron)")
   private boolean once;
+
+  @Option(names = "--status", description = "check nothing: print what the state directory says (each domain's last "
+      + "check and open alerts, as JSON lines of the open alerts with --json) and exit: status 1 if an error alert "
+      + "is open; the monitor may be running")
+  private boolean status;
 
   @Option(names = "--every", paramLabel = "PERIOD",
       description = "run a round every PERIOD until stopped, such as 1h, 30m, 1d or 3600 (seconds)")
@@ -128,8 +138,11 @@ public final class MonitorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException, InterruptedException {
-    if (once == (every != null)) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --once and --every");
+    if ((once ? 1 : 0) + (every != null ? 1 : 0) + (status ? 1 : 0) != 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "give exactly one of --once, --every and --status");
+    }
+    if (status) {
+      return status(spec.commandLine().getOut());
     }
     List<PolicyDomain> domains = domains();
     MtaStsChecker.Builder cb = MtaStsChecker.builder().dnsLookup(network.dns())
@@ -199,6 +212,37 @@ public final class MonitorCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --status}: what the state directory says, read without checking or locking (MON-59). */
+  private int status(PrintWriter out) {
+    MonitorStatus state = MonitorStatus.read(stateDir);
+    Terminal t = output.terminal(out);
+    boolean errors = false;
+    for (DomainStatus d : state.domains()) {
+      if (!output.json) {
+        t.heading(d.domain().name() + ": " + (d.lastChecked() == null ? "not checked yet"
+            : "last checked " + d.lastChecked() + ", " + (d.open().isEmpty() ? "no open alert"
+                : d.open().size() + " open alert(s)")));
+      }
+      for (Alert a : d.open()) {
+        errors |= a.severity() == Severity.ERROR;
+        if (output.json) {
+          out.println(AlertJson.toJson(a));
+        } else {
+          human(t, a);
+          t.line("since " + a.since());
+        }
+      }
+    }
+    for (String problem : state.problems()) {
+      spec.commandLine().getErr().println("mta-sts: monitor state not read: " + SafeText.escape(problem));
+    }
+    if (!output.json && state.domains().isEmpty()) {
+      t.plain("no domain in " + stateDir + " yet");
+    }
+    out.flush();
+    return errors ? MtaStsCli.ERRORS : 0;
+  }
+
   /** Prints each alert as it comes: JSON lines with --json, else one human line and its fix. */
   private AlertSink print(PrintWriter out, Terminal t) {
     return a -> {
@@ -229,7 +273,7 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private static void summary(Terminal t, MonitorRound round) {
-    long errors = round.open().stream().filter(o -> o.severity() == dev.mtasts.core.Severity.ERROR).count();
+    long errors = round.open().stream().filter(o -> o.severity() == Severity.ERROR).count();
     t.plain("");
     t.plain(round.alerts().size() + (round.alerts().size() == 1 ? " alert sent, " : " alerts sent, ")
         + round.open().size() + " open (" + errors + (errors == 1 ? " error)" : " errors)"));
@@ -268,7 +312,11 @@ public final class MonitorCommand implements Callable<Integer> {
   }
 
   private List<PolicyDomain> domains() {
-    byte[] bytes = InputFiles.read(domainsFile, "--domains " + domainsFile, MAX_DOMAINS_FILE_BYTES);
+    Path file = domainsFile;
+    if (file == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--domains FILE is required with --once and --every");
+    }
+    byte[] bytes = InputFiles.read(file, "--domains " + file, MAX_DOMAINS_FILE_BYTES);
     List<PolicyDomain> out = new ArrayList<>();
     int n = 0;
     for (String line : new String(bytes, StandardCharsets.UTF_8).split("\r?\n", -1)) {
@@ -280,11 +328,11 @@ public final class MonitorCommand implements Callable<Integer> {
       try {
         out.add(PolicyDomain.of(s));
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("--domains " + domainsFile + " line " + n + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException("--domains " + file + " line " + n + ": " + e.getMessage(), e);
       }
     }
     if (out.isEmpty()) {
-      throw new IllegalArgumentException("--domains " + domainsFile + " lists no domain");
+      throw new IllegalArgumentException("--domains " + file + " lists no domain");
     }
     return out;
   }
