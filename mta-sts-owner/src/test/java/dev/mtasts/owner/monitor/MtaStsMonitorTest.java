@@ -435,6 +435,30 @@ class MtaStsMonitorTest {
     }
   }
 
+  /**
+   * MON-26, MON-4: when the monitor's own DNS fails, the policy host's name does not resolve either;
+   * that is one incomplete check, not also an unreachable policy host. A name that does not resolve
+   * while the other lookups answer still counts.
+   */
+  @Test
+  void aDnsOutageOnTheMonitorsSideIsOneAlertNotTwo() {
+    MonitorFixture f = fixture();
+    try (MtaStsMonitor m = f.monitor(b -> b.failuresBeforeAlert(2))) {
+      f.dns.failTxt("_mta-sts.example.com", DnsFailure.TIMEOUT).failTxt("_smtp._tls.example.com", DnsFailure.TIMEOUT)
+          .failMx("example.com", DnsFailure.TIMEOUT);
+      f.fake.fail("example.com", FetchFailure.HOST_NOT_FOUND);
+      assertThat(round(m)).isEmpty();
+      assertThat(lines(round(m))).containsExactly("FIRING CHECK_INCOMPLETE example.com");
+      assertThat(round(m)).isEmpty();
+    }
+    MonitorFixture g = new MonitorFixture(dir.resolve("other"));
+    try (MtaStsMonitor m = g.monitor(b -> b.failuresBeforeAlert(2))) {
+      g.fake.fail("example.com", FetchFailure.HOST_NOT_FOUND);
+      assertThat(round(m)).isEmpty();
+      assertThat(lines(round(m))).containsExactly("FIRING POLICY_UNREACHABLE mta-sts.example.com");
+    }
+  }
+
   /** MON-26, MON-30: DNS failures keep every DNS-derived alert and alert after N checks. */
   @Test
   void failingDnsKeepsTheOpenAlertsAndFiresCheckIncompleteAfterNChecks() {

@@ -9,6 +9,7 @@ import dev.mtasts.core.TlsRptRecord;
 import dev.mtasts.core.TlsRptResultType;
 import dev.mtasts.core.TxtRecordSelection;
 import dev.mtasts.core.fetch.CertificateSummary;
+import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
 import dev.mtasts.core.internal.Durations;
 import dev.mtasts.owner.CheckReport;
@@ -317,8 +318,13 @@ public final class Evaluation {
           add(AlertCode.POLICY_CERT_INVALID, host, f.message());
         }
         default -> {
-          state.policyFailures++;
           carriedCodes.addAll(POLICY_HOST);
+          if (f.reason() == FetchFailure.HOST_NOT_FOUND && !r.failedLookups().isEmpty()) {
+            // The monitor's own DNS failed in this check too: the policy host's name not resolving
+            // says nothing about the host, and CHECK_INCOMPLETE already says the picture is stale (MON-26).
+            break;
+          }
+          state.policyFailures++;
           if (state.policyFailures >= settings.failuresBeforeAlert()) {
             add(AlertCode.POLICY_UNREACHABLE, host, state.policyFailures + " consecutive fetches of " + f.uri()
                 + " failed; last: " + f.message());
