@@ -80,6 +80,15 @@ public final class MtaStsCli implements Runnable {
               || ex instanceof java.io.UncheckedIOException ? ex.getMessage() : ex.toString())));
       return ERRORS;
     });
+    cmd.setParameterExceptionHandler((ex, parsed) -> {
+      // The message and where the usage is, not the whole usage page: the error stays visible.
+      CommandLine c = ex.getCommandLine();
+      PrintWriter e = c.getErr();
+      e.println("mta-sts: " + SafeText.escape(String.valueOf(ex.getMessage())));
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, e);
+      e.println("Run '" + c.getCommandSpec().qualifiedName() + " --help' for the usage.");
+      return USAGE;
+    });
     String unknown = unknownCommand(cmd, args);
     if (unknown != null) {
       // Checked before picocli parses: "frobnicate --help" would otherwise print the help page and exit 0.

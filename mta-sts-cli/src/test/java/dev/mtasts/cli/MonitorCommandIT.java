@@ -122,6 +122,17 @@ class MonitorCommandIT {
   }
 
   @Test
+  @DisplayName("MON-39: an alert a sink cannot deliver is said on standard error at once, not only in the log")
+  void anUndeliveredAlertIsSaid() throws IOException {
+    Cli r = monitor(broken, "--mail-to", "postmaster@broken.test", "--mail-from", "monitor@broken.test",
+        "--mail-server", "127.0.0.1:1");
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("mta-sts: alert MX_NOT_COVERED for broken.test not delivered to mail to "
+        + "postmaster@broken.test: ");
+    Cli.assertNothingForATerminalToRun(r.err());
+  }
+
+  @Test
   @DisplayName("MON-39: --webhook posts each alert to an HTTPS receiver trusted through --ca-file, retrying a 503")
   void webhookReceivesTheAlerts() throws IOException {
     try (WebhookReceiver hook = WebhookReceiver.start(pki.leaf().dnsNames("localhost").issue())) {

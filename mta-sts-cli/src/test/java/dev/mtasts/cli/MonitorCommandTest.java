@@ -59,14 +59,39 @@ class MonitorCommandTest {
   }
 
   @Test
-  void aBadDomainOrPeriodIsReportedWithItsLine() throws IOException {
+  @DisplayName("MON-59: --status exits 1 when a state file cannot be read: it may hold open errors")
+  void statusExitsOneOnADamagedStateFile() throws IOException {
+    Path state = Files.createDirectories(dir.resolve("damaged"));
+    Files.writeString(state.resolve("example.com.monitor"), "garbage");
+    Cli r = Cli.run("monitor", "--status", "--no-color", "--state-dir", state.toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.err()).contains("monitor state not read: example.com.monitor: ");
+  }
+
+  @Test
+  @DisplayName("MON-37: a bad domain line is invalid input (1); bad option values are usage errors (2), said briefly")
+  void aBadDomainOrOptionIsReportedWithItsLineOrAsAUsageError() throws IOException {
     Path domains = Files.writeString(dir.resolve("d.txt"), "example.com\nnot a domain\n");
     Cli r = Cli.run("monitor", "--domains", domains.toString(), "--state-dir", dir.toString(), "--once");
     assertThat(r.exitCode()).isEqualTo(1);
     assertThat(r.err()).contains("line 2");
     Path ok = Files.writeString(dir.resolve("ok.txt"), "example.com\n");
-    Cli p = Cli.run("monitor", "--domains", ok.toString(), "--state-dir", dir.toString(), "--every", "1w");
-    assertThat(p.exitCode()).isEqualTo(1);
-    assertThat(p.err()).contains("--every must be a number with s, m, h or d");
+    String[][] usage = {
+        {"--every", "1w"}, {"--once", "--reminder", "1H"}, {"--once", "--failures", "0"},
+        {"--once", "--mail-to", "postmaster@example.com"}};
+    String[] said = {"--every must be a number with s, m, h or d", "--reminder must be a number with s, m, h or d",
+        "--failures must be at least 1, not 0", "--mail-to needs --mail-from"};
+    for (int i = 0; i < usage.length; i++) {
+      java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("monitor", "--domains", ok.toString(),
+          "--state-dir", dir.toString()));
+      args.addAll(java.util.List.of(usage[i]));
+      Cli u = Cli.run(args.toArray(new String[0]));
+      assertThat(u.exitCode()).as(String.join(" ", usage[i])).isEqualTo(2);
+      assertThat(u.err()).contains(said[i], "Run 'mta-sts monitor --help' for the usage.").doesNotContain("Usage:");
+    }
+    Cli missing = Cli.run("monitor", "--domains", ok.toString(), "--state-dir", dir.toString(), "--once",
+        "--reports", dir.resolve("no-such-inbox").toString());
+    assertThat(missing.exitCode()).isEqualTo(1);
+    assertThat(missing.err()).contains("--reports " + dir.resolve("no-such-inbox") + ": no such file or directory");
   }
 }

@@ -5,6 +5,7 @@ import dev.mtasts.core.PolicyDomain;
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.Severity;
 import dev.mtasts.core.internal.Durations;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.fetch.ContentTypeMode;
 import dev.mtasts.owner.MtaStsChecker;
 import dev.mtasts.owner.monitor.Alert;
@@ -12,11 +13,11 @@ import dev.mtasts.owner.monitor.AlertJson;
 import dev.mtasts.owner.monitor.AlertSink;
 import dev.mtasts.owner.monitor.AlertStatus;
 import dev.mtasts.owner.monitor.DomainStatus;
-import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.JsonLinesAlertSink;
 import dev.mtasts.owner.monitor.MailAlertSink;
 import dev.mtasts.owner.monitor.MonitorRound;
 import dev.mtasts.owner.monitor.MonitorScheduler;
+import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.MtaStsMonitor;
 import dev.mtasts.owner.monitor.WebhookAlertSink;
 import dev.mtasts.tlsrpt.inbox.DkimVerifier;
@@ -25,17 +26,21 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -144,6 +149,19 @@ public final class MonitorCommand implements Callable<Integer> {
     if (status) {
       return status(spec.commandLine().getOut());
     }
+    // Usage errors (exit 2) before anything is read or contacted.
+    if (failures < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--failures must be at least 1, not " + failures);
+    }
+    if (!mailTo.isEmpty() && mailFrom == null) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--mail-to needs --mail-from");
+    }
+    Duration reminderPeriod = usagePeriod(reminder, "--reminder");
+    Duration everyPeriod = every == null ? null : usagePeriod(every, "--every");
+    Path reportDir = reports;
+    if (reportDir != null && !Files.exists(reportDir)) {
+      throw new IllegalArgumentException("--reports " + reportDir + ": no such file or directory");
+    }
     List<PolicyDomain> domains = domains();
     MtaStsChecker.Builder cb = MtaStsChecker.builder().dnsLookup(network.dns())
         .policyFetcher(network.fetcher(ContentTypeMode.WARN));
@@ -158,13 +176,14 @@ public final class MonitorCommand implements Callable<Integer> {
       return t;
     });
     JsonLinesAlertSink file = alertsFile == null ? null : JsonLinesAlertSink.toFile(alertsFile);
+    AtomicInteger undelivered = new AtomicInteger();
     try {
       MtaStsMonitor.Builder b = MtaStsMonitor.builder().checker(cb.build()).domains(domains).stateDirectory(stateDir)
           .scheduler(MonitorScheduler.of(timers)).failuresBeforeAlert(failures)
-          .reminder(period(reminder, "--reminder"))
+          .reminder(reminderPeriod)
           .checkDeadline(network.timeout().multipliedBy(4)).addSink(print(out, terminal));
       if (file != null) {
-        b.addSink(file);
+        b.addSink(reporting(file, "--alerts-file " + alertsFile, undelivered));
       }
       if (reports != null) {
         InboxReportSource.Builder source = InboxReportSource.builder(reports).authenticatedOnly(authenticatedOnly)
@@ -176,7 +195,7 @@ public final class MonitorCommand implements Callable<Integer> {
         b.reportSource(source.build());
       }
       if (!mailTo.isEmpty()) {
-        b.addSink(mailSink(timers));
+        b.addSink(reporting(mailSink(timers), "mail to " + String.join(", ", mailTo), undelivered));
       }
       if (webhook != null) {
         WebhookAlertSink.Builder w = WebhookAlertSink.builder(webhook).executor(timers)
@@ -185,7 +204,7 @@ public final class MonitorCommand implements Callable<Integer> {
         if (trust != null) {
           w.sslContext(sslContext(trust));
         }
-        b.addSink(w.build());
+        b.addSink(reporting(w.build(), "the webhook " + webhook, undelivered));
       }
       try (MtaStsMonitor monitor = b.build()) {
         if (once) {
@@ -196,9 +215,10 @@ public final class MonitorCommand implements Callable<Integer> {
           if (!output.json) {
             summary(terminal, round);
           }
-          return round.hasOpenErrors() ? MtaStsCli.ERRORS : 0;
+          // An alert that reached no one is as bad as an open error for cron: say it in the status too.
+          return round.hasOpenErrors() || undelivered.get() > 0 ? MtaStsCli.ERRORS : 0;
         }
-        monitor.start(period(every == null ? "" : every, "--every"));
+        monitor.start(everyPeriod == null ? Duration.ofHours(1) : everyPeriod);
         new CountDownLatch(1).await(); // until the process is stopped
         return 0;
       }
@@ -212,6 +232,43 @@ public final class MonitorCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Wraps a sink so that an alert it fails to deliver is said at once on standard error, not only
+   * in the log that is off by default: a cron job's owner learns the alert channel is broken.
+   */
+  private AlertSink reporting(AlertSink sink, String channel, AtomicInteger undelivered) {
+    PrintWriter err = spec.commandLine().getErr();
+    return a -> {
+      CompletionStage<Void> s;
+      try {
+        s = sink.publish(a);
+      } catch (RuntimeException e) {
+        s = CompletableFuture.failedStage(e);
+      }
+      return s.whenComplete((v, t) -> {
+        if (t != null) {
+          undelivered.incrementAndGet();
+          Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
+              ? t.getCause() : t;
+          synchronized (err) {
+            err.println("mta-sts: alert " + a.code() + " for " + a.domain().name() + " not delivered to " + channel
+                + ": " + Text.message(cause));
+            err.flush();
+          }
+        }
+      });
+    };
+  }
+
+  /** A period option, or a usage error saying what is expected. */
+  private Duration usagePeriod(String value, String option) {
+    try {
+      return period(value, option);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
   /** {@code --status}: what the state directory says, read without checking or locking (MON-59). */
   private int status(PrintWriter out) {
     MonitorStatus state = MonitorStatus.read(stateDir);
@@ -220,8 +277,8 @@ public final class MonitorCommand implements Callable<Integer> {
     for (DomainStatus d : state.domains()) {
       if (!output.json) {
         t.heading(d.domain().name() + ": " + (d.lastChecked() == null ? "not checked yet"
-            : "last checked " + d.lastChecked() + ", " + (d.open().isEmpty() ? "no open alert"
-                : d.open().size() + " open alert(s)")));
+            : "last checked " + d.lastChecked().truncatedTo(ChronoUnit.SECONDS) + ", "
+                + (d.open().isEmpty() ? "no open alert" : d.open().size() + " open alert(s)")));
       }
       for (Alert a : d.open()) {
         errors |= a.severity() == Severity.ERROR;
@@ -229,7 +286,7 @@ public final class MonitorCommand implements Callable<Integer> {
           out.println(AlertJson.toJson(a));
         } else {
           human(t, a);
-          t.line("since " + a.since());
+          t.line("since " + a.since().truncatedTo(ChronoUnit.SECONDS));
         }
       }
     }
@@ -240,7 +297,8 @@ public final class MonitorCommand implements Callable<Integer> {
       t.plain("no domain in " + stateDir + " yet");
     }
     out.flush();
-    return errors ? MtaStsCli.ERRORS : 0;
+    // A state file that could not be read may hold open errors: not a clean bill of health.
+    return errors || !state.problems().isEmpty() ? MtaStsCli.ERRORS : 0;
   }
 
   /** Prints each alert as it comes: JSON lines with --json, else one human line and its fix. */
@@ -279,7 +337,7 @@ public final class MonitorCommand implements Callable<Integer> {
         + round.open().size() + " open (" + errors + (errors == 1 ? " error)" : " errors)"));
     for (MonitorRound.OpenCondition o : round.open()) {
       t.line(t.severity(o.severity()), " " + o.code() + " " + o.domain().name() + " " + o.subject() + " since "
-          + o.since());
+          + o.since().truncatedTo(ChronoUnit.SECONDS));
     }
   }
 
