@@ -151,6 +151,21 @@ class MtaStsMonitorTest {
     }
   }
 
+  /** Alert texts say durations in whole seconds and words, once: no fraction, no "(86400 seconds (1 day))". */
+  @Test
+  void alertTextsSayDurationsInWholeSecondsOnce() {
+    MonitorFixture f = fixture();
+    f.policyCert = cert("mta-sts.example.com", T0.plus(Duration.ofDays(10)).plusMillis(1234), "p1");
+    f.fake.serve("example.com", MonitorFixture.ENFORCE.replace("604800", "86400"));
+    try (MtaStsMonitor m = f.monitor()) {
+      List<Alert> alerts = round(m);
+      assertThat(alerts).filteredOn(a -> a.code() == AlertCode.MAX_AGE_SHORT).singleElement()
+          .extracting(Alert::after).isEqualTo("mode enforce with max_age 86400 seconds (1 day)");
+      assertThat(alerts).filteredOn(a -> a.code() == AlertCode.POLICY_CERT_EXPIRING).singleElement()
+          .extracting(Alert::after).asString().endsWith("expires within 14 days (in 864001 seconds (about 10 days))");
+    }
+  }
+
   /** MON-7, MON-8, MON-9, MON-28: each threshold fires once, from 7 days as an error; expiry; rotation. */
   @Test
   void thePolicyHostCertificateFiresAtEachThresholdThenExpiredThenChangedAndResolves() {

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -350,7 +351,7 @@ public final class Evaluation {
     Duration left = cert.timeToExpiry(now);
     if (left.isNegative() || left.isZero()) {
       add(expired, subject, "the certificate " + seen.description() + " expired "
-          + Durations.human(left.negated()) + " ago");
+          + Durations.human(left.negated().truncatedTo(ChronoUnit.SECONDS)) + " ago");
     } else {
       int threshold = -1;
       for (int days : settings.expiryDays()) {
@@ -362,7 +363,7 @@ public final class Evaluation {
         add(expiring, subject, Integer.toString(threshold),
             threshold <= settings.errorWithinDays() ? Severity.ERROR : Severity.WARNING, null,
             "the certificate " + seen.description() + " expires within " + threshold + (threshold == 1 ? " day" : " days")
-                + " (in " + Durations.human(left) + ")");
+                + " (in " + Durations.human(left.truncatedTo(ChronoUnit.SECONDS)) + ")");
       }
     }
     if (before != null && !before.fingerprint().equals(seen.fingerprint())) {
@@ -378,8 +379,7 @@ public final class Evaluation {
 
   private void policyContent(CheckReport r, MtaStsPolicy policy, boolean mxFailed) {
     if (policy.mode() == MtaStsMode.ENFORCE && policy.maxAge().compareTo(PolicyGenerator.ONE_WEEK) < 0) {
-      add(AlertCode.MAX_AGE_SHORT, domain.name(), "mode enforce with max_age " + policy.maxAgeSeconds()
-          + " (" + Durations.human(policy.maxAge()) + ")");
+      add(AlertCode.MAX_AGE_SHORT, domain.name(), "mode enforce with max_age " + Durations.human(policy.maxAge()));
     }
     if (policy.mode() == MtaStsMode.TESTING) {
       if (state.testingSince == null) {
@@ -524,7 +524,7 @@ public final class Evaluation {
       }
       if (sessions > 0 && failures == 0) {
         add(AlertCode.READY_FOR_ENFORCE, domain.name(), "mode testing since " + since + " ("
-            + Durations.human(Duration.between(since, now)) + "); the reports from " + day(since) + " to " + last
+            + Durations.human(Duration.between(since, now).truncatedTo(ChronoUnit.SECONDS)) + "); the reports from " + day(since) + " to " + last
             + " count " + sessions + " sessions and no failure");
       }
     }
