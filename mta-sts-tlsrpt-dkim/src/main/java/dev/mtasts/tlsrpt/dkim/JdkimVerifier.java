@@ -121,6 +121,10 @@ public final class JdkimVerifier implements DkimVerifier {
     List<SignatureRecord> valid;
     try {
       valid = verifier.verify(new ByteArrayInputStream(message));
+    } catch (TempFailException e) {
+      // RFC 6376 §6.1.2 TEMPFAIL: the key could not be fetched now (DNS down, timeout). That says
+      // nothing about the signature: not checked, not failed (RFC 8460 §3 leaves such mails unauthenticated).
+      return new DkimResult(DkimResult.Status.NOT_CHECKED, null, "not checked: " + message(e));
     } catch (FailException e) {
       return new DkimResult(DkimResult.Status.FAIL, null, reasons(verifier, message(e)));
     } catch (IOException | RuntimeException e) {

@@ -75,11 +75,14 @@ class JdkimVerifierTest {
   }
 
   @Test
-  @DisplayName("RPT-46: no key, a DNS failure, or more than 5 signatures fail, the last without a lookup")
+  @DisplayName("RPT-46: no key or more than 5 signatures fail, the last without a lookup; a DNS failure is not checked")
   void missingKeysAndTooManySignaturesFail() throws Exception {
     assertThat(verifier.verify(signed(MAIL, "nokey")).status()).isEqualTo(DkimResult.Status.FAIL);
     dns.failTxt("broken._domainkey.sender.example", DnsFailure.SERVFAIL);
-    assertThat(verifier.verify(signed(MAIL, "broken")).status()).isEqualTo(DkimResult.Status.FAIL);
+    DkimResult temp = verifier.verify(signed(MAIL, "broken"));
+    assertThat(temp.status()).as("a key that cannot be fetched now says nothing about the signature")
+        .isEqualTo(DkimResult.Status.NOT_CHECKED);
+    assertThat(temp.detail()).startsWith("not checked: the key lookup of broken._domainkey.sender.example failed");
     String one = new String(signed(MAIL, "tlsrpt"), StandardCharsets.US_ASCII);
     String field = one.substring(0, one.indexOf("From: "));
     byte[] six = (field.repeat(6) + MAIL).getBytes(StandardCharsets.US_ASCII);
@@ -106,8 +109,8 @@ class JdkimVerifierTest {
 
     dns.failTxt("broken._domainkey.sender.example", DnsFailure.SERVFAIL);
     byte[] broken = signed(MAIL, "broken");
-    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.FAIL);
-    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.FAIL);
+    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.NOT_CHECKED);
+    assertThat(cached.verify(broken).status()).isEqualTo(DkimResult.Status.NOT_CHECKED);
     assertThat(dns.txtQueries("broken._domainkey.sender.example")).isEqualTo(1);
     clock.advance(JdkimVerifier.FAILURE_CACHE_TIME);
     dns.putTxt("broken._domainkey.sender.example", "v=DKIM1; k=rsa; p=" + PUBLIC);
@@ -123,14 +126,12 @@ class JdkimVerifierTest {
       JdkimVerifier quick = JdkimVerifier.create(dns, Duration.ofMillis(200));
       byte[] mail = signed(MAIL, "tlsrpt");
       DkimResult first = quick.verify(mail);
-      assertThat(first.status()).isEqualTo(DkimResult.Status.FAIL);
+      assertThat(first.status()).isEqualTo(DkimResult.Status.NOT_CHECKED);
       assertThat(first.detail()).contains("timed out");
-      long start = System.nanoTime();
       for (int i = 0; i < 100; i++) {
-        assertThat(quick.verify(mail).status()).isEqualTo(DkimResult.Status.FAIL);
+        assertThat(quick.verify(mail).status()).isEqualTo(DkimResult.Status.NOT_CHECKED);
       }
-      // 100 mails at 200 ms each would be 20 s; from the cache they take no deadline at all.
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      // The other 100 mails answer from the cache: one lookup, so one deadline, not 100.
       assertThat(dns.txtQueries("tlsrpt._domainkey.sender.example")).isEqualTo(1);
     } finally {
       gate.release();
