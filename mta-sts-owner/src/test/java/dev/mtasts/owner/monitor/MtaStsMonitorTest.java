@@ -151,6 +151,26 @@ class MtaStsMonitorTest {
     }
   }
 
+  /** MON-28: an open alert fires again when it gets worse, not when it gets milder. */
+  @Test
+  void anAlertFiresAgainWhenWorseNotWhenMilder() {
+    MonitorFixture f = fixture();
+    String one = "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 604800\n";
+    f.fake.serve("example.com", one);
+    try (MtaStsMonitor m = f.monitor()) {
+      assertThat(lines(round(m))).containsExactly("FIRING MX_NOT_COVERED mx2.example.com");
+      f.fake.serve("example.com", one.replace("enforce", "testing"));
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=2");
+      assertThat(round(m)).as("an error became a warning: nothing to page about").isEmpty();
+      assertThat(m.runOnce().toCompletableFuture().join().open()).singleElement()
+          .extracting(MonitorRound.OpenCondition::severity).isEqualTo(Severity.WARNING);
+      f.fake.serve("example.com", one);
+      f.dns.putTxt("_mta-sts.example.com", "v=STSv1; id=3");
+      assertThat(round(m)).extracting(a -> a.status() + " " + a.code() + " " + a.severity())
+          .containsExactly("FIRING MX_NOT_COVERED ERROR");
+    }
+  }
+
   /** Alert texts say durations in whole seconds and words, once: no fraction, no "(86400 seconds (1 day))". */
   @Test
   void alertTextsSayDurationsInWholeSecondsOnce() {

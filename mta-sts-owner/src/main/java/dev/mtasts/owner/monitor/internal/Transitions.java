@@ -51,7 +51,9 @@ public final class Transitions {
             fix, now, now));
         state.open.put(key, new DomainState.OpenAlert(c.code(), c.subject(), c.level(), c.severity(), c.detail(), now,
             now));
-      } else if (!o.level().equals(c.level()) || o.severity() != c.severity()) {
+      } else if (!o.level().equals(c.level()) || c.severity().compareTo(o.severity()) < 0) {
+        // A new level (an expiry threshold) or a worse severity fires again (MON-28); a milder
+        // severity, such as MX_NOT_COVERED once the policy is back in testing, is noted below, quietly.
         out.add(new Alert(c.code(), AlertStatus.FIRING, c.severity(), state.domain, c.subject(), o.detail(), c.detail(),
             fix, now, o.since()));
         state.open.put(key, new DomainState.OpenAlert(c.code(), c.subject(), c.level(), c.severity(), c.detail(),
