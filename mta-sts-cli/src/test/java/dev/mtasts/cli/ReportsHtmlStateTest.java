@@ -64,7 +64,11 @@ class ReportsHtmlStateTest {
     assertThat(r.exitCode()).isZero();
     assertThat(r.out()).contains("--state-dir", "--dns-server", "--timeout", "--no-dkim")
         .doesNotContain("--ca-file", "--https-proxy", "--https-port");
-    assertThat(Cli.run("check", "--help").out()).contains("--dns-server", "--ca-file", "--https-proxy");
+    assertThat(Cli.run("check", "--help").out()).contains("--dns-server", "--ca-file", "--https-proxy",
+        "--smtp-port=PORT");
+    Cli json = Cli.run("reports", "html", "--json", "--from", dir.toString(), "--out", dir.resolve("x.html").toString());
+    assertThat(json.exitCode()).isEqualTo(2);
+    assertThat(json.err()).contains("--json does not apply to html");
   }
 
   /** The page's section of one domain. */

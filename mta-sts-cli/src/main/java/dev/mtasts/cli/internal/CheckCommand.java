@@ -46,7 +46,8 @@ public final class CheckCommand implements Callable<Integer> {
   @Mixin
   private NetworkOptions network = new NetworkOptions();
 
-  @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
+  @Option(names = "--smtp-port", defaultValue = "25", paramLabel = "PORT",
+      description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
   private int smtpPort;
 
   @Option(names = "--no-smtp", description = "do not contact the MX hosts")

@@ -122,7 +122,8 @@ public final class MonitorCommand implements Callable<Integer> {
       description = "with --reports, count only HTTPS submissions and mails with a passing DKIM signature")
   private boolean authenticatedOnly;
 
-  @Option(names = "--smtp-port", defaultValue = "25", description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
+  @Option(names = "--smtp-port", defaultValue = "25", paramLabel = "PORT",
+      description = "SMTP port of the MX hosts (default: ${DEFAULT-VALUE})")
   private int smtpPort;
 
   @Option(names = "--no-smtp", description = "do not contact the MX hosts")

@@ -249,6 +249,10 @@ public final class ReportsCommand implements Runnable {
 
     @Override
     public Integer call() {
+      if (output.json) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--json does not apply to html; use 'reports summary --json' for the numbers");
+      }
       InboxResult inbox = read();
       ReportAggregates a = source.aggregate(inbox);
       Instant now = Instant.now();
