@@ -2,6 +2,7 @@ package dev.mtasts.cli.internal;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.mtasts.core.Severity;
+import dev.mtasts.core.internal.Text;
 import dev.mtasts.owner.monitor.MonitorStatus;
 import dev.mtasts.owner.monitor.SpikeRule;
 import dev.mtasts.owner.monitor.SpikeVerdict;
@@ -78,7 +79,7 @@ public final class ReportsCommand implements Runnable {
       try {
         return b.build().read(from);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + from + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot read " + from + ": " + Text.message(e), e);
       }
     }
 
@@ -269,7 +270,7 @@ public final class ReportsCommand implements Runnable {
       try {
         dev.mtasts.core.internal.AtomicFiles.write(out, html.getBytes(java.nio.charset.StandardCharsets.UTF_8));
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + out + ": " + e.getMessage(), e);
+        throw new UncheckedIOException("cannot write " + out + ": " + Text.message(e), e);
       }
       t.plain("wrote " + out + " (" + a.domains().size() + " domain(s), " + inbox.reports().size() + " report(s))");
       return 0;

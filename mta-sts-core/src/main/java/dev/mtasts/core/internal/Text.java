@@ -1,5 +1,13 @@
 package dev.mtasts.core.internal;
 
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import org.jspecify.annotations.Nullable;
+
 /**
  * Small text helpers for messages and ASCII checks.
  */
@@ -57,8 +65,26 @@ public final class Text {
    * @return a message fragment
    */
   public static String message(Throwable failure) {
-    String m = failure.getMessage();
+    String m = failure instanceof FileSystemException f ? fileMessage(f) : failure.getMessage();
     return m == null || m.isBlank() ? "no detail given" : Escapes.escape(m, 500);
+  }
+
+  /**
+   * The file system's exceptions often say only the file's name ({@code NoSuchFileException}'s
+   * message is the path): say what happened to it, in words.
+   */
+  private static @Nullable String fileMessage(FileSystemException f) {
+    String what = f instanceof NoSuchFileException ? "no such file or directory"
+        : f instanceof AccessDeniedException ? "permission denied"
+        : f instanceof FileAlreadyExistsException ? "already exists"
+        : f instanceof NotDirectoryException ? "not a directory"
+        : f instanceof DirectoryNotEmptyException ? "directory not empty"
+        : f.getReason();
+    String file = f.getFile();
+    if (what == null) {
+      return f.getMessage();
+    }
+    return file == null ? what : what + ": " + file;
   }
 
   /** Names a single character for a message, such as {@code 'x'} or {@code U+0009 (tab)}. */
