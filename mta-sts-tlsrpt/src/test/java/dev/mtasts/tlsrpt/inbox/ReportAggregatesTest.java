@@ -68,6 +68,23 @@ class ReportAggregatesTest {
   }
 
   @Test
+  @DisplayName("RPT-35: reports with counts near Long.MAX_VALUE (anyone can mail the rua) neither throw nor count negative")
+  void hugeCountsNeitherThrowNorComeOutNegative() {
+    // Review finding: one such report alone gives "-2 sessions"; two on one day make
+    // `reports summary` and `reports html` exit 1 with "counts must not be negative".
+    List<ReceivedReport> hostile = List.of(https(report("A", "a@a.example", D, "huge-1", Long.MAX_VALUE,
+        Long.MAX_VALUE, "certificate-expired", "mx.example.org")), https(report("B", "b@b.example", D, "huge-2",
+        Long.MAX_VALUE, 5, "certificate-expired", "mx.example.org")));
+
+    ReportAggregates a = ReportAggregates.of(hostile, false, SpikeRule.DEFAULT);
+
+    DomainDay d = a.day("example.org", D).orElseThrow();
+    assertThat(d.sessions()).isNotNegative();
+    assertThat(d.failureRate()).isBetween(0.0, 1.0);
+    assertThat(a.total("example.org").orElseThrow().sessions()).isNotNegative();
+  }
+
+  @Test
   @DisplayName("RPT-23: counting only authenticated reports leaves unsigned mails out")
   void leavesUnauthenticatedReportsOutWhenAsked() {
     List<ReceivedReport> reports = List.of(day(D, 100, 1), unsignedMail(report("x")));
