@@ -29,6 +29,21 @@ class ReportInboxTest {
   @TempDir
   Path dir;
 
+  @Test
+  @DisplayName("RPT-35: a FIFO given as the input itself is refused, not opened (opening it blocks)")
+  void refusesAFifoGivenAsTheInput() throws Exception {
+    // Review finding: `mta-sts reports summary --from FIFO` hangs; head(file) opens it before any check.
+    Path fifo = dir.resolve("reports.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+
+    InboxResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> inbox.read(fifo));
+
+    assertThat(r.reports()).isEmpty();
+    assertThat(r.rejected()).hasSize(1);
+  }
+
   static List<String> ids(InboxResult r) {
     return r.reports().stream().map(x -> x.report().reportId()).toList();
   }
