@@ -52,8 +52,8 @@ import org.jspecify.annotations.Nullable;
  * {@link DkimVerifier} is set; a mail without any {@code DKIM-Signature} field is marked
  * {@link Code#DKIM_MISSING} even without one. What a report says is checked too: absurd counts (RPT-52), an implausible or reversed {@code date-range}
  * (RPT-55, judged against {@link Builder#clock(Clock)}) and an invalid {@code policy-domain}
- * (RPT-56). Reports are deduplicated by sender ({@code organization-name}, else
- * {@code contact-info}) and report-id (RPT-41, RPT-54): the first copy is kept, unless a later one
+ * (RPT-56). Reports are deduplicated by sender ({@code contact-info}, else
+ * {@code organization-name}) and report-id (RPT-41, RPT-54): the first copy is kept, unless a later one
  * is authenticated and the first is not.
  *
  * <p>Bounds (RPT-35), each refusing only the input that breaks it, as a {@link RejectedInput}:
@@ -474,7 +474,7 @@ public final class ReportInbox {
     }
 
     /**
-     * The sender (organization-name, else contact-info) and the report-id: report-ids are only
+     * The sender (contact-info, else organization-name) and the report-id: report-ids are only
      * unique per sender (RFC 8460 §4.4), and anyone can mail a report with another's id, so two
      * organizations' reports never replace each other (RPT-54). Without a report-id, what
      * identifies the report best: sender, period and counts.
@@ -482,8 +482,9 @@ public final class ReportInbox {
     private static String key(TlsRptReport r) {
       String org = r.organizationName();
       String contact = r.contactInfo();
-      String sender = org != null && !org.isBlank() ? "org:" + org.strip().toLowerCase(Locale.ROOT)
-          : "contact:" + (contact == null ? "" : contact.strip().toLowerCase(Locale.ROOT));
+      // The contact-info first: an address or URI names a sender more stably than a display name.
+      String sender = contact != null && !contact.isBlank() ? "contact:" + contact.strip().toLowerCase(Locale.ROOT)
+          : "org:" + (org == null ? "" : org.strip().toLowerCase(Locale.ROOT));
       return r.reportId() != null ? "id:" + sender + "|" + r.reportId()
           : "noid:" + r.organizationName() + "|" + r.contactInfo() + "|" + r.dateRange() + "|"
               + r.totalSuccessfulSessionCount() + "|" + r.totalFailureSessionCount();
