@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -51,7 +52,7 @@ import org.jspecify.annotations.Nullable;
  * {@code report-type=tlsrpt} (RPT-19), and the DKIM signature of §3 (RPT-22, RPT-23) when a
  * {@link DkimVerifier} is set; a mail without any {@code DKIM-Signature} field is marked
  * {@link Code#DKIM_MISSING} even without one. What a report says is checked too: absurd counts (RPT-52), an implausible or reversed {@code date-range}
- * (RPT-55, judged against {@link Builder#clock(Clock)}) and an invalid {@code policy-domain}
+ * (RPT-55, judged against {@link Builder#clock(InstantSource)}) and an invalid {@code policy-domain}
  * (RPT-56). Reports are deduplicated by sender ({@code contact-info}, else
  * {@code organization-name}) and report-id (RPT-41, RPT-54): the first copy is kept, unless a later one
  * is authenticated and the first is not.
@@ -92,7 +93,7 @@ public final class ReportInbox {
   private final int maxParts;
   private final int maxInputs;
   private final @Nullable DkimVerifier dkim;
-  private final Clock clock;
+  private final InstantSource clock;
 
   private ReportInbox(Builder b) {
     this.parser = b.parser != null ? b.parser : ReportParser.builder().build();
@@ -498,7 +499,7 @@ public final class ReportInbox {
     private int maxParts = DEFAULT_MAX_PARTS;
     private int maxInputs = DEFAULT_MAX_INPUTS;
     private @Nullable DkimVerifier dkim;
-    private @Nullable Clock clock;
+    private @Nullable InstantSource clock;
     private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
@@ -574,11 +575,11 @@ public final class ReportInbox {
      * Sets the clock that says what "now" is when a report's {@code date-range} is judged: one
      * starting more than a day after now is marked {@link Code#DATE_RANGE_IMPLAUSIBLE} (RPT-55).
      *
-     * @param clock the clock; the default is {@link Clock#systemUTC()}
+     * @param clock the clock, such as a {@link Clock}; the default is {@link Clock#systemUTC()}
      * @return this builder
      * @throws IllegalStateException if already set
      */
-    public Builder clock(Clock clock) {
+    public Builder clock(InstantSource clock) {
       this.clock = Builders.once(this.clock, Objects.requireNonNull(clock, "clock"), "clock");
       return this;
     }
