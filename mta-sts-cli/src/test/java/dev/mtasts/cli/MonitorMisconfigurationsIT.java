@@ -92,7 +92,7 @@ class MonitorMisconfigurationsIT {
     try (MtaStsMonitor monitor = MtaStsMonitor.builder().checker(site.checker()).domains(List.of(PolicyDomain.of(D)))
         .stateDirectory(dir).scheduler(MonitorScheduler.of(timers)).clock(clock).failuresBeforeAlert(2)
         .reminder(Duration.ofDays(365)).checkDeadline(Duration.ofSeconds(60)).readyForEnforceAfter(Duration.ofDays(5))
-        .reportSource(InboxReportSource.builder(inbox).executor(timers).ticker(clock.ticker()).build()).addSink(a -> {
+        .reportSource(InboxReportSource.builder(inbox).executor(timers).ticker(clock.ticker()).clock(clock).build()).addSink(a -> {
           alerts.add(a);
           return CompletableFuture.completedStage(null);
         }).build()) {

@@ -99,6 +99,29 @@ public class ReportsCommandTest {
   }
 
   @Test
+  @DisplayName("RPT-57 RPT-51: reports summary shows the parser's warnings (human and --json); huge counts exit 0")
+  void summaryShowsParserWarningsAndSurvivesHugeCounts() throws IOException {
+    Files.createDirectories(dir);
+    // A negative count is read as 0 with a warning; nothing else about this report is wrong.
+    Files.writeString(dir.resolve("neg.json"), json("Neg", D, "n1", 10, 0, "x", "mx.example.org")
+        .replace("\"total-failure-session-count\":0", "\"total-failure-session-count\":-5"));
+    Files.writeString(dir.resolve("huge-1.json"), json("A", D, "h1", Long.MAX_VALUE, Long.MAX_VALUE,
+        "certificate-expired", "mx.example.org"));
+    Files.writeString(dir.resolve("huge-2.json"), json("B", D, "h2", Long.MAX_VALUE, 5, "certificate-expired",
+        "mx.example.org").replace("tlsrpt@s.example", "tlsrpt@b.example"));
+
+    Cli human = Cli.run("reports", "summary", "--no-color", "--from", dir.toString());
+    Cli json = Cli.run("reports", "summary", "--json", "--from", dir.toString());
+
+    assertThat(human.exitCode()).as(human.err()).isZero();
+    assertThat(human.out()).contains("neg.json: parser warnings", "RPT-57 parser: ", "negative count -5",
+        "huge-1.json: COUNTS_IMPLAUSIBLE", Long.MAX_VALUE + " sessions").doesNotContainPattern("-\\d+ sessions");
+    assertThat(json.exitCode()).as(json.err()).isZero();
+    Map<String, Object> doc = JsonDoc.parse(json.out());
+    assertThat(doc.get("marked").toString()).contains("neg.json", "negative count -5");
+  }
+
+  @Test
   @DisplayName("RPT-43: --authenticated-only counts HTTPS reports and DKIM-passing mails only")
   void authenticatedOnlyLeavesTheUnsignedMailOut() throws IOException {
     writeInbox();

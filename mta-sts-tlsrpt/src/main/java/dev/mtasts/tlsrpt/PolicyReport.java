@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Counts;
 import java.util.List;
 import java.util.Objects;
 
@@ -41,9 +42,10 @@ public record PolicyReport(
   /**
    * Returns the number of sessions counted for this policy.
    *
-   * @return successful plus failed sessions
+   * @return successful plus failed sessions, {@link Long#MAX_VALUE} when the sum does not fit
+   *     (the counts come from others; RPT-51)
    */
   public long totalSessionCount() {
-    return totalSuccessfulSessionCount + totalFailureSessionCount;
+    return Counts.saturatingAdd(totalSuccessfulSessionCount, totalFailureSessionCount);
   }
 }

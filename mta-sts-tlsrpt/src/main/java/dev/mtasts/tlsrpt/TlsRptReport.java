@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt;
 
+import dev.mtasts.core.internal.Counts;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -56,12 +57,12 @@ public record TlsRptReport(
   /**
    * Returns the total of {@code total-successful-session-count} over all policies.
    *
-   * @return the number of successful sessions
+   * @return the number of successful sessions, saturating at {@link Long#MAX_VALUE} (RPT-51)
    */
   public long totalSuccessfulSessionCount() {
     long n = 0;
     for (PolicyReport p : policies) {
-      n += p.totalSuccessfulSessionCount();
+      n = Counts.saturatingAdd(n, p.totalSuccessfulSessionCount());
     }
     return n;
   }
@@ -69,12 +70,12 @@ public record TlsRptReport(
   /**
    * Returns the total of {@code total-failure-session-count} over all policies.
    *
-   * @return the number of failed sessions
+   * @return the number of failed sessions, saturating at {@link Long#MAX_VALUE} (RPT-51)
    */
   public long totalFailureSessionCount() {
     long n = 0;
     for (PolicyReport p : policies) {
-      n += p.totalFailureSessionCount();
+      n = Counts.saturatingAdd(n, p.totalFailureSessionCount());
     }
     return n;
   }

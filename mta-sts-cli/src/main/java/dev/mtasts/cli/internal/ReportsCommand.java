@@ -190,6 +190,9 @@ public final class ReportsCommand implements Runnable {
       if (a.undated() > 0) {
         t.plain(a.undated() + " report(s) without a date-range are not counted");
       }
+      if (a.leftOut() > 0) {
+        t.plain(a.leftOut() + " report(s) with an implausible date-range are not counted (see Marked reports)");
+      }
       for (String domain : a.domains()) {
         t.heading(domain);
         for (DomainDay d : a.days(domain)) {
@@ -212,13 +215,17 @@ public final class ReportsCommand implements Runnable {
         t.line("Top failing MX hosts: " + top(all.failuresByMxHost()));
         t.line("Top reasons: " + top(all.failuresByReason()));
       }
-      List<ReceivedReport> marked = inbox.reports().stream().filter(r -> !r.findings().isEmpty()).toList();
+      List<ReceivedReport> marked = inbox.reports().stream().filter(ReportsCommand::marked).toList();
       if (!marked.isEmpty()) {
         t.heading("Marked reports (kept)");
         for (ReceivedReport r : marked) {
-          t.line(r.source() + ": " + r.findings().stream().map(f -> f.code().name()).collect(Collectors.joining(", ")));
+          t.line(r.source() + ": " + (r.findings().isEmpty() ? "parser warnings"
+              : r.findings().stream().map(f -> f.code().name()).collect(Collectors.joining(", "))));
           for (InboxFinding f : r.findings()) {
             t.line("  " + f.code().checklistId() + " " + f.message());
+          }
+          for (String w : r.warnings()) {
+            t.line("  RPT-57 parser: " + w);
           }
         }
       }
@@ -277,6 +284,11 @@ public final class ReportsCommand implements Runnable {
     }
   }
 
+  /** A report the summary lists: one with a finding, or one the parser read with warnings (RPT-57). */
+  static boolean marked(ReceivedReport r) {
+    return !r.findings().isEmpty() || !r.warnings().isEmpty();
+  }
+
   static String percent(double rate) {
     return String.format(Locale.ROOT, "%.1f%%", rate * 100);
   }
@@ -297,6 +309,7 @@ public final class ReportsCommand implements Runnable {
     dkim.json(g, dkim::total);
     g.writeNumberField("duplicates", inbox.duplicates());
     g.writeNumberField("undated", a.undated());
+    g.writeNumberField("left_out", a.leftOut());
     g.writeArrayFieldStart("domains");
     for (String domain : a.domains()) {
       g.writeStartObject();
@@ -329,7 +342,7 @@ public final class ReportsCommand implements Runnable {
     g.writeEndArray();
     g.writeArrayFieldStart("marked");
     for (ReceivedReport r : inbox.reports()) {
-      if (r.findings().isEmpty()) {
+      if (!marked(r)) {
         continue;
       }
       g.writeStartObject();
@@ -344,6 +357,11 @@ public final class ReportsCommand implements Runnable {
         g.writeStringField("checklist_id", f.code().checklistId());
         g.writeStringField("message", f.message());
         g.writeEndObject();
+      }
+      g.writeEndArray();
+      g.writeArrayFieldStart("warnings");
+      for (String w : r.warnings()) {
+        g.writeString(w);
       }
       g.writeEndArray();
       g.writeEndObject();

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.inbox;
 
+import dev.mtasts.core.internal.Counts;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,20 +61,21 @@ public record DomainDay(
   /**
    * All sessions of the day.
    *
-   * @return successful plus failed sessions
+   * @return successful plus failed sessions, {@link Long#MAX_VALUE} when the sum does not fit
+   *     (RPT-51)
    */
   public long sessions() {
-    return successfulSessions + failedSessions;
+    return Counts.saturatingAdd(successfulSessions, failedSessions);
   }
 
   /**
    * The share of failed sessions.
    *
-   * @return failed / all, 0 when there were no sessions
+   * @return failed / all, 0 when there were no sessions; at most 1 even when the sum saturated
    */
   public double failureRate() {
     long all = sessions();
-    return all == 0 ? 0 : (double) failedSessions / all;
+    return all == 0 ? 0 : Math.min(1.0, (double) failedSessions / all);
   }
 
   /**

@@ -29,7 +29,24 @@ public record InboxFinding(Code code, String message) {
     /** The mail carries no DKIM signature (RFC 8460 §3, RPT-23). */
     DKIM_MISSING("RPT-23"),
     /** The DKIM signature failed or breaks RFC 8460 §3 (RPT-22, RPT-23). */
-    DKIM_FAILED("RPT-22");
+    DKIM_FAILED("RPT-22"),
+    /**
+     * The counts are not believable: more than {@value ReportInbox#MAX_PLAUSIBLE_SESSIONS} sessions
+     * in one policy, or one failure detail counting more sessions than the policy's total failures
+     * (RPT-52). The report is still counted, with sums that saturate (RPT-51).
+     */
+    COUNTS_IMPLAUSIBLE("RPT-52"),
+    /**
+     * The {@code date-range} starts before RFC 8460 was published (2018-09-01) or more than a day
+     * after the reading time, runs longer than {@value ReportInbox#MAX_DATE_RANGE_DAYS} days, or ends
+     * before it starts (RPT-55). The report is not counted.
+     */
+    DATE_RANGE_IMPLAUSIBLE("RPT-55"),
+    /**
+     * A {@code policy-domain} is no valid domain name ({@link dev.mtasts.core.PolicyDomain#of}, RPT-56).
+     * That policy is not counted; the report's other policies are.
+     */
+    POLICY_DOMAIN_INVALID("RPT-56");
 
     private final String checklistId;
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Objects;
@@ -63,6 +64,9 @@ public final class InboxReportSource implements ReportSource {
     ReportInbox.Builder inboxBuilder = ReportInbox.builder();
     if (b.dkim != null) {
       inboxBuilder.dkimVerifier(b.dkim);
+    }
+    if (b.clock != null) {
+      inboxBuilder.clock(b.clock);
     }
     this.inbox = inboxBuilder.build();
     this.executor = Objects.requireNonNull(b.executor, "executor is required");
@@ -131,6 +135,7 @@ public final class InboxReportSource implements ReportSource {
     private @Nullable Boolean authenticatedOnly;
     private @Nullable DkimVerifier dkim;
     private @Nullable Executor executor;
+    private @Nullable InstantSource clock;
     private @Nullable LongSupplier ticker;
     private @Nullable Duration reread;
 
@@ -173,6 +178,20 @@ public final class InboxReportSource implements ReportSource {
      */
     public Builder executor(Executor executor) {
       this.executor = Builders.once(this.executor, executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the clock the inbox judges report dates by: a report starting more than a day after it
+     * is not counted (RPT-55). Give the monitor's clock, so that reports dated by a manual clock
+     * are judged by it.
+     *
+     * @param clock the clock; default the system clock
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Builders.once(this.clock, clock, "clock");
       return this;
     }
 

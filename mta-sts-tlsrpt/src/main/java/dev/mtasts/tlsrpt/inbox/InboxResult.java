@@ -5,10 +5,10 @@ import java.util.List;
 /**
  * What the inbox read: the reports, one per report-id, and the inputs it skipped.
  *
- * @param reports the reports, in the order read, each report-id once (RPT-41)
+ * @param reports the reports, in the order read, each sender's report-id once (RPT-41, RPT-54)
  * @param rejected the inputs that held no usable report, with the reason
- * @param duplicates how many reports were dropped because a report with the same report-id was
- *     already kept
+ * @param duplicates how many reports were dropped because a report of the same sender with the same
+ *     report-id was already kept
  */
 public record InboxResult(List<ReceivedReport> reports, List<RejectedInput> rejected, int duplicates) {
   /**

@@ -1,5 +1,6 @@
 package dev.mtasts.tlsrpt.inbox;
 
+import dev.mtasts.core.internal.Counts;
 import dev.mtasts.owner.monitor.DailyReportCounts;
 import dev.mtasts.owner.monitor.ReportSource;
 import dev.mtasts.owner.monitor.SpikeRule;
@@ -30,9 +31,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A report counts on the UTC day of the middle of its {@code date-range}, so a report that
  * runs from local midnight to local midnight lands on its own day; a report without a
- * {@code date-range} is not counted ({@link #undated()}). Each policy counts under its
- * {@code policy-domain}, lower case; without one, under the mail's {@code TLS-Report-Domain}, else
- * {@code "(unknown)"}.
+ * {@code date-range} is not counted ({@link #undated()}), nor is one whose {@code date-range} is not
+ * believed (RPT-55: marked {@link InboxFinding.Code#DATE_RANGE_IMPLAUSIBLE} by the inbox, or
+ * reversed, starting before 2018-09-01 or longer than {@value ReportInbox#MAX_DATE_RANGE_DAYS}
+ * days; {@link #leftOut()}). Each policy counts under its {@code policy-domain}, lower case;
+ * without one, under the mail's {@code TLS-Report-Domain}, else {@code "(unknown)"}; a policy
+ * whose {@code policy-domain} is no valid domain name is not counted (RPT-56). Every sum saturates
+ * at {@link Long#MAX_VALUE}, so no report's counts make a sum negative or throw (RPT-51).
  *
  * <p>Instances are immutable and thread-safe.
  */
@@ -42,11 +47,14 @@ public final class ReportAggregates {
 
   private final Map<String, NavigableMap<LocalDate, DomainDay>> days;
   private final int undated;
+  private final int leftOut;
   private final SpikeRule rule;
 
-  private ReportAggregates(Map<String, NavigableMap<LocalDate, DomainDay>> days, int undated, SpikeRule rule) {
+  private ReportAggregates(Map<String, NavigableMap<LocalDate, DomainDay>> days, int undated, int leftOut,
+      SpikeRule rule) {
     this.days = days;
     this.undated = undated;
+    this.leftOut = leftOut;
     this.rule = rule;
   }
 
@@ -73,12 +81,19 @@ public final class ReportAggregates {
     Objects.requireNonNull(rule, "rule");
     Map<String, TreeMap<LocalDate, Acc>> acc = new TreeMap<>();
     int undated = 0;
+    int leftOut = 0;
     for (ReceivedReport r : reports) {
       if (authenticatedOnly && !r.authenticated()) {
         continue;
       }
       TlsRptReport report = r.report();
       DateRange range = report.dateRange();
+      if (r.has(InboxFinding.Code.DATE_RANGE_IMPLAUSIBLE)
+          || ReportChecks.dateProblem(range, r.warnings(), null) != null) {
+        // A range from year 1 or 9999 would otherwise become the page's last day and x-axis (RPT-55).
+        leftOut++;
+        continue;
+      }
       if (range == null) {
         undated++;
         continue;
@@ -86,7 +101,11 @@ public final class ReportAggregates {
       LocalDate day = middle(range);
       String sender = sender(report);
       for (PolicyReport p : report.policies()) {
-        String domain = domain(p.policy().policyDomain(), r.reportDomain());
+        String policyDomain = p.policy().policyDomain();
+        if (policyDomain != null && !policyDomain.isBlank() && !ReportChecks.validDomain(policyDomain)) {
+          continue; // RPT-56: a '<script>' or 5,000-character name gets no section of its own.
+        }
+        String domain = domain(policyDomain, r.reportDomain());
         Acc a = acc.computeIfAbsent(domain, d -> new TreeMap<>()).computeIfAbsent(day, d -> new Acc());
         a.add(r, p, sender);
       }
@@ -97,7 +116,7 @@ public final class ReportAggregates {
       byDay.forEach((day, a) -> m.put(day, a.toDay(domain, day)));
       out.put(domain, java.util.Collections.unmodifiableNavigableMap(m));
     });
-    return new ReportAggregates(java.util.Collections.unmodifiableMap(out), undated, rule);
+    return new ReportAggregates(java.util.Collections.unmodifiableMap(out), undated, leftOut, rule);
   }
 
   private static LocalDate middle(DateRange range) {
@@ -117,7 +136,7 @@ public final class ReportAggregates {
 
   private static String domain(@Nullable String policyDomain, @Nullable String header) {
     String d = policyDomain != null && !policyDomain.isBlank() ? policyDomain : header;
-    if (d == null || d.isBlank()) {
+    if (d == null || d.isBlank() || !ReportChecks.validDomain(d)) {
       return UNKNOWN;
     }
     d = d.strip().toLowerCase(Locale.ROOT);
@@ -170,13 +189,13 @@ public final class ReportAggregates {
     Acc sum = new Acc();
     for (DomainDay d : list) {
       sum.reports += d.reports();
-      sum.ok += d.successfulSessions();
-      sum.failed += d.failedSessions();
-      d.sessionsBySender().forEach((k, v) -> sum.sessionsBySender.merge(k, v, Long::sum));
-      d.failuresBySender().forEach((k, v) -> sum.bySender.merge(k, v, Long::sum));
-      d.failuresByResultType().forEach((k, v) -> sum.byType.merge(k, v, Long::sum));
-      d.failuresByMxHost().forEach((k, v) -> sum.byMx.merge(k, v, Long::sum));
-      d.failuresByReason().forEach((k, v) -> sum.byReason.merge(k, v, Long::sum));
+      sum.ok = Counts.saturatingAdd(sum.ok, d.successfulSessions());
+      sum.failed = Counts.saturatingAdd(sum.failed, d.failedSessions());
+      d.sessionsBySender().forEach((k, v) -> sum.sessionsBySender.merge(k, v, Counts::saturatingAdd));
+      d.failuresBySender().forEach((k, v) -> sum.bySender.merge(k, v, Counts::saturatingAdd));
+      d.failuresByResultType().forEach((k, v) -> sum.byType.merge(k, v, Counts::saturatingAdd));
+      d.failuresByMxHost().forEach((k, v) -> sum.byMx.merge(k, v, Counts::saturatingAdd));
+      d.failuresByReason().forEach((k, v) -> sum.byReason.merge(k, v, Counts::saturatingAdd));
     }
     return Optional.of(sum.toDay(list.get(0).domain(), list.get(0).day()));
   }
@@ -188,6 +207,17 @@ public final class ReportAggregates {
    */
   public int undated() {
     return undated;
+  }
+
+  /**
+   * How many reports were not counted because their {@code date-range} is not believed: reversed,
+   * before 2018-09-01, more than a day ahead of the inbox's clock or longer than
+   * {@value ReportInbox#MAX_DATE_RANGE_DAYS} days (RPT-55). Each is marked in the inbox's result.
+   *
+   * @return the count
+   */
+  public int leftOut() {
+    return leftOut;
   }
 
   /**
@@ -250,11 +280,12 @@ public final class ReportAggregates {
       if (seen.add(r)) {
         reports++;
       }
-      ok += p.totalSuccessfulSessionCount();
-      failed += p.totalFailureSessionCount();
-      sessionsBySender.merge(sender, p.totalSessionCount(), Long::sum);
+      // Counts come from anyone who can mail the rua (RFC 8460 §3): sums saturate (RPT-51).
+      ok = Counts.saturatingAdd(ok, p.totalSuccessfulSessionCount());
+      failed = Counts.saturatingAdd(failed, p.totalFailureSessionCount());
+      sessionsBySender.merge(sender, p.totalSessionCount(), Counts::saturatingAdd);
       if (p.totalFailureSessionCount() > 0) {
-        bySender.merge(sender, p.totalFailureSessionCount(), Long::sum);
+        bySender.merge(sender, p.totalFailureSessionCount(), Counts::saturatingAdd);
       }
       for (FailureDetail f : p.failureDetails()) {
         long n = f.failedSessionCount();
@@ -262,11 +293,11 @@ public final class ReportAggregates {
           // Some senders list a detail with no failed session; it would only add a zero row.
           continue;
         }
-        byType.merge(f.resultType(), n, Long::sum);
+        byType.merge(f.resultType(), n, Counts::saturatingAdd);
         String mx = f.receivingMxHostname();
-        byMx.merge(mx == null || mx.isBlank() ? UNKNOWN : mx.toLowerCase(Locale.ROOT), n, Long::sum);
+        byMx.merge(mx == null || mx.isBlank() ? UNKNOWN : mx.toLowerCase(Locale.ROOT), n, Counts::saturatingAdd);
         String reason = f.failureReasonCode();
-        byReason.merge(reason == null || reason.isBlank() ? f.resultType() : reason, n, Long::sum);
+        byReason.merge(reason == null || reason.isBlank() ? f.resultType() : reason, n, Counts::saturatingAdd);
       }
     }
 

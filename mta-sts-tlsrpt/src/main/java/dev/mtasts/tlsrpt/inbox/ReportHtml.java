@@ -2,6 +2,7 @@ package dev.mtasts.tlsrpt.inbox;
 
 import dev.mtasts.core.SafeText;
 import dev.mtasts.core.Severity;
+import dev.mtasts.core.internal.Counts;
 import dev.mtasts.owner.monitor.SpikeVerdict;
 import dev.mtasts.tlsrpt.PolicyReport;
 import dev.mtasts.tlsrpt.PolicyType;
@@ -202,7 +203,7 @@ public final class ReportHtml {
     for (DomainDay d : days) {
       long sum = 0;
       for (Function<DomainDay, Long> f : series.values()) {
-        sum += f.apply(d);
+        sum = Counts.saturatingAdd(sum, f.apply(d));
       }
       max = Math.max(max, sum);
     }

@@ -19,6 +19,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -49,8 +51,11 @@ import org.jspecify.annotations.Nullable;
  * or organization (RPT-39), the subject of §5.3 (RPT-21), {@code multipart/report} with
  * {@code report-type=tlsrpt} (RPT-19), and the DKIM signature of §3 (RPT-22, RPT-23) when a
  * {@link DkimVerifier} is set; a mail without any {@code DKIM-Signature} field is marked
- * {@link Code#DKIM_MISSING} even without one. Reports are deduplicated by report-id (RPT-41): the
- * first copy is kept, unless a later one is authenticated and the first is not.
+ * {@link Code#DKIM_MISSING} even without one. What a report says is checked too: absurd counts (RPT-52), an implausible or reversed {@code date-range}
+ * (RPT-55, judged against {@link Builder#clock(InstantSource)}) and an invalid {@code policy-domain}
+ * (RPT-56). Reports are deduplicated by sender ({@code contact-info}, else
+ * {@code organization-name}) and report-id (RPT-41, RPT-54): the first copy is kept, unless a later one
+ * is authenticated and the first is not.
  *
  * <p>Bounds (RPT-35), each refusing only the input that breaks it, as a {@link RejectedInput}:
  * a message (or JSON file) of at most {@link Builder#maxMessageBytes(int)} bytes (default
@@ -59,7 +64,8 @@ import org.jspecify.annotations.Nullable;
  * per read (default {@value #DEFAULT_MAX_INPUTS}), directories at most
  * {@value #MAX_DIRECTORY_DEPTH} levels deep; the report part's size and its decompressed size are
  * the {@link ReportParser}'s caps (10 MiB and 32 MiB by default), so a gzip bomb costs at most
- * 32 MiB of inflating. Symbolic links are not followed; FIFOs and devices are not opened.
+ * 32 MiB of inflating. Symbolic links are not followed and FIFOs, sockets and devices are not
+ * opened, whether given as the input or found in a directory; each is listed as rejected (RPT-53).
  *
  * <p>Instances are immutable and thread-safe; reading is synchronous on the calling thread and
  * local (DNS only through the {@link DkimVerifier}, which bounds its own time).
@@ -71,6 +77,10 @@ public final class ReportInbox {
   public static final int DEFAULT_MAX_PARTS = 64;
   /** The default for {@link Builder#maxInputs(int)}. */
   public static final int DEFAULT_MAX_INPUTS = 100_000;
+  /** More sessions than this in one policy of one report are not believed: the report is marked (RPT-52). */
+  public static final long MAX_PLAUSIBLE_SESSIONS = 1_000_000_000_000L;
+  /** The longest {@code date-range} believed, in days; a longer one is marked and not counted (RPT-55). */
+  public static final int MAX_DATE_RANGE_DAYS = 31;
   /** How deep a directory is walked: {@code DIR/.Folder/cur/file} is 3. */
   public static final int MAX_DIRECTORY_DEPTH = 4;
 
@@ -83,6 +93,7 @@ public final class ReportInbox {
   private final int maxParts;
   private final int maxInputs;
   private final @Nullable DkimVerifier dkim;
+  private final InstantSource clock;
 
   private ReportInbox(Builder b) {
     this.parser = b.parser != null ? b.parser : ReportParser.builder().build();
@@ -90,6 +101,7 @@ public final class ReportInbox {
     this.maxParts = b.maxParts;
     this.maxInputs = b.maxInputs;
     this.dkim = b.dkim;
+    this.clock = b.clock != null ? b.clock : Clock.systemUTC();
   }
 
   /**
@@ -106,6 +118,10 @@ public final class ReportInbox {
    * folders, mbox files, {@code .eml}, {@code .json} and {@code .json.gz} files, in name order;
    * {@code tmp} directories are skipped), or a single file.
    *
+   * <p>Only regular files are opened (RPT-53): a symbolic link, FIFO, socket or device, given
+   * as {@code path} or found in the directory, is not opened (opening a FIFO blocks) and is listed
+   * in {@link InboxResult#rejected()} with the reason.
+   *
    * @param path a directory or a regular file
    * @return the reports, deduplicated, and what was skipped
    * @throws IOException if the directory cannot be listed
@@ -114,14 +130,21 @@ public final class ReportInbox {
     Collector c = new Collector();
     BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (!a.isDirectory()) {
-      readFile(path, path.getFileName() == null ? path.toString() : path.getFileName().toString(), c);
+      String source = path.getFileName() == null ? path.toString() : path.getFileName().toString();
+      String refused = refusal(a);
+      if (refused != null) {
+        c.inputs++;
+        c.reject(source, refused);
+      } else {
+        readFile(path, source, c);
+      }
       return c.result();
     }
     List<Path> files;
     try (Stream<Path> walk = Files.walk(path, MAX_DIRECTORY_DEPTH, new FileVisitOption[0])) {
       files = walk.filter(p -> !p.equals(path))
           .filter(p -> !inTmp(path.relativize(p)))
-          .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+          .filter(p -> !Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
           .sorted()
           .limit(maxInputs + 1L)
           .toList();
@@ -131,9 +154,32 @@ public final class ReportInbox {
         c.reject(path.toString(), "more than " + maxInputs + " inputs; the rest were not read");
         break;
       }
-      readFile(f, path.relativize(f).toString(), c);
+      String source = path.relativize(f).toString();
+      String refused;
+      try {
+        refused = refusal(Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+      } catch (IOException e) {
+        refused = "cannot be read: " + Text.message(e);
+      }
+      if (refused != null) {
+        c.inputs++;
+        c.reject(source, refused);
+      } else {
+        readFile(f, source, c);
+      }
     }
     return c.result();
+  }
+
+  /** Why a file is not opened (RPT-53), or null for a regular file. */
+  private static @Nullable String refusal(BasicFileAttributes a) {
+    if (a.isRegularFile()) {
+      return null;
+    }
+    if (a.isSymbolicLink()) {
+      return "is a symbolic link, which is not followed; give the file or directory it points to";
+    }
+    return "is not a regular file (a FIFO, socket or device), so it is not opened";
   }
 
   /**
@@ -226,7 +272,7 @@ public final class ReportInbox {
     ReportParseOutcome outcome = parser.parse(body);
     if (outcome instanceof ReportParseOutcome.Parsed p) {
       c.add(new ReceivedReport(source, Transport.HTTPS, p.report(), null, null, DkimResult.NOT_CHECKED,
-          List.of(), p.warnings()));
+          ReportChecks.findings(p.report(), p.warnings(), clock.instant()), p.warnings()));
     } else if (outcome instanceof ReportParseOutcome.Rejected r) {
       c.reject(source, r.message());
     }
@@ -317,6 +363,7 @@ public final class ReportInbox {
     } else if (d.status() == DkimResult.Status.FAIL) {
       findings.add(new InboxFinding(Code.DKIM_FAILED, "DKIM: " + d.detail()));
     }
+    findings.addAll(ReportChecks.findings(report, parsed.warnings(), clock.instant()));
     c.add(new ReceivedReport(source, Transport.MAIL, report, domain, submitter, d, findings, parsed.warnings()));
   }
 
@@ -397,7 +444,7 @@ public final class ReportInbox {
     return normal(d.substring(0, stop));
   }
 
-  /** Gathers the reports of one read, deduplicating by report-id (RPT-41). */
+  /** Gathers the reports of one read, deduplicating by sender and report-id (RPT-41, RPT-54). */
   private static final class Collector {
     final List<ReceivedReport> reports = new ArrayList<>();
     final Map<String, Integer> byId = new HashMap<>();
@@ -427,9 +474,19 @@ public final class ReportInbox {
       return new InboxResult(reports, rejected, duplicates);
     }
 
-    /** The report-id; without one, what identifies the report best: sender, period and counts. */
+    /**
+     * The sender (contact-info, else organization-name) and the report-id: report-ids are only
+     * unique per sender (RFC 8460 §4.4), and anyone can mail a report with another's id, so two
+     * organizations' reports never replace each other (RPT-54). Without a report-id, what
+     * identifies the report best: sender, period and counts.
+     */
     private static String key(TlsRptReport r) {
-      return r.reportId() != null ? "id:" + r.reportId()
+      String org = r.organizationName();
+      String contact = r.contactInfo();
+      // The contact-info first: an address or URI names a sender more stably than a display name.
+      String sender = contact != null && !contact.isBlank() ? "contact:" + contact.strip().toLowerCase(Locale.ROOT)
+          : "org:" + (org == null ? "" : org.strip().toLowerCase(Locale.ROOT));
+      return r.reportId() != null ? "id:" + sender + "|" + r.reportId()
           : "noid:" + r.organizationName() + "|" + r.contactInfo() + "|" + r.dateRange() + "|"
               + r.totalSuccessfulSessionCount() + "|" + r.totalFailureSessionCount();
     }
@@ -442,6 +499,7 @@ public final class ReportInbox {
     private int maxParts = DEFAULT_MAX_PARTS;
     private int maxInputs = DEFAULT_MAX_INPUTS;
     private @Nullable DkimVerifier dkim;
+    private @Nullable InstantSource clock;
     private final Builders.Tracker set = new Builders.Tracker();
 
     private Builder() {}
@@ -510,6 +568,19 @@ public final class ReportInbox {
      */
     public Builder dkimVerifier(DkimVerifier verifier) {
       this.dkim = Builders.once(this.dkim, Objects.requireNonNull(verifier, "verifier"), "dkimVerifier");
+      return this;
+    }
+
+    /**
+     * Sets the clock that says what "now" is when a report's {@code date-range} is judged: one
+     * starting more than a day after now is marked {@link Code#DATE_RANGE_IMPLAUSIBLE} (RPT-55).
+     *
+     * @param clock the clock, such as a {@link Clock}; the default is {@link Clock#systemUTC()}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder clock(InstantSource clock) {
+      this.clock = Builders.once(this.clock, Objects.requireNonNull(clock, "clock"), "clock");
       return this;
     }
 

@@ -38,6 +38,18 @@ class InboxReportSourceTest {
   }
 
   @Test
+  @DisplayName("RPT-55: the report source judges report dates by the clock it is given, not the system's")
+  void judgesReportDatesByItsClock() throws Exception {
+    LocalDate later = LocalDate.of(2100, 1, 1);
+    submission("later", later, 100, 1);
+    java.time.InstantSource at = java.time.InstantSource.fixed(later.atTime(12, 0).toInstant(java.time.ZoneOffset.UTC));
+
+    assertThat(get(InboxReportSource.builder(dir).executor(Runnable::run).clock(at).build(), later, later))
+        .containsExactly(new DailyReportCounts(later, 100, 1));
+    assertThat(get(InboxReportSource.builder(dir).executor(Runnable::run).build(), later, later)).isEmpty();
+  }
+
+  @Test
   @DisplayName("MON-38: the monitor's report source gives the inbox's sessions per day, within the range asked")
   void dailyCountsComeFromTheInbox() throws Exception {
     for (int i = 0; i < 5; i++) {

@@ -68,6 +68,82 @@ class ReportAggregatesTest {
   }
 
   @Test
+  @DisplayName("RPT-35 RPT-51: reports with counts near Long.MAX_VALUE (anyone can mail the rua) neither throw nor count negative")
+  void hugeCountsNeitherThrowNorComeOutNegative() {
+    // Review finding: one such report alone gives "-2 sessions"; two on one day make
+    // `reports summary` and `reports html` exit 1 with "counts must not be negative".
+    List<ReceivedReport> hostile = List.of(https(report("A", "a@a.example", D, "huge-1", Long.MAX_VALUE,
+        Long.MAX_VALUE, "certificate-expired", "mx.example.org")), https(report("B", "b@b.example", D, "huge-2",
+        Long.MAX_VALUE, 5, "certificate-expired", "mx.example.org")));
+
+    ReportAggregates a = ReportAggregates.of(hostile, false, SpikeRule.DEFAULT);
+
+    DomainDay d = a.day("example.org", D).orElseThrow();
+    assertThat(d.sessions()).isNotNegative();
+    assertThat(d.failureRate()).isBetween(0.0, 1.0);
+    assertThat(a.total("example.org").orElseThrow().sessions()).isNotNegative();
+  }
+
+  @Test
+  @DisplayName("RPT-51: one report near Long.MAX_VALUE saturates the day's and the sender's sums instead of wrapping")
+  void oneHugeReportSaturatesTheSums() {
+    ReportAggregates a = ReportAggregates.of(List.of(https(report("A", "a@a.example", D, "huge", Long.MAX_VALUE, 2,
+        "certificate-expired", "mx.example.org")), day(D, 5, 5)), false, SpikeRule.DEFAULT);
+
+    DomainDay d = a.day("example.org", D).orElseThrow();
+    assertThat(d.sessions()).isEqualTo(Long.MAX_VALUE);
+    assertThat(d.sessionsBySender()).containsEntry("A", Long.MAX_VALUE);
+    assertThat(a.dailyCounts("example.org", D, D)).singleElement()
+        .satisfies(c -> assertThat(c.sessions()).isEqualTo(Long.MAX_VALUE));
+  }
+
+  @Test
+  @DisplayName("RPT-55: reports dated 0001-01-01, 9999-12-30, over 31 days or marked by the inbox are not counted")
+  void leavesImplausibleDatesOutOfTheCounts() {
+    TlsRptReport good = report("Good", "g@g.example", D, "good", 10, 1, "certificate-expired", "mx.example.org");
+    List<ReceivedReport> reports = List.of(https(good),
+        https(dated(good, "ancient", "0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z")),
+        https(dated(good, "long", "2026-01-01T00:00:00Z", "2026-04-08T00:00:00Z")),
+        // The inbox judged this one by its clock (a day ahead of it); the aggregates need no clock.
+        new ReceivedReport("f.json", Transport.HTTPS, dated(good, "future", "9999-12-30T00:00:00Z",
+            "9999-12-31T00:00:00Z"), null, null, DkimResult.NOT_CHECKED, List.of(new InboxFinding(
+            InboxFinding.Code.DATE_RANGE_IMPLAUSIBLE, "ahead")), List.of()));
+
+    ReportAggregates a = ReportAggregates.of(reports, false, SpikeRule.DEFAULT);
+
+    assertThat(a.days("example.org")).extracting(DomainDay::day).containsExactly(D);
+    assertThat(a.day("example.org", D).orElseThrow().reports()).isEqualTo(1);
+    assertThat(a.leftOut()).isEqualTo(3);
+    assertThat(a.undated()).isZero();
+  }
+
+  @Test
+  @DisplayName("RPT-56: a policy whose policy-domain is no domain name gets no section and is not counted")
+  void leavesInvalidPolicyDomainsOut() {
+    TlsRptReport good = report("Good", "g@g.example", D, "good", 10, 1, "certificate-expired", "mx.example.org");
+    byte[] json = dev.mtasts.tlsrpt.ReportJson.toJson(good);
+    String text = new String(json, java.nio.charset.StandardCharsets.UTF_8);
+    TlsRptReport script = parse(text.replace("\"example.org\"", "\"<script>x</script>\""));
+    TlsRptReport longName = parse(text.replace("\"example.org\"", "\"" + "a".repeat(5000) + "\""));
+
+    ReportAggregates a = ReportAggregates.of(List.of(https(good), https(script), https(longName)), false,
+        SpikeRule.DEFAULT);
+
+    assertThat(a.domains()).containsExactly("example.org");
+    assertThat(a.day("example.org", D).orElseThrow().sessions()).isEqualTo(11);
+  }
+
+  static TlsRptReport parse(String json) {
+    return ((dev.mtasts.tlsrpt.ReportParseOutcome.Parsed) dev.mtasts.tlsrpt.ReportParser.builder().build()
+        .parse(json.getBytes(java.nio.charset.StandardCharsets.UTF_8))).report();
+  }
+
+  static TlsRptReport dated(TlsRptReport base, String id, String start, String end) {
+    return new TlsRptReport(base.organizationName(), new DateRange(Instant.parse(start), Instant.parse(end)),
+        base.contactInfo(), id, base.policies());
+  }
+
+  @Test
   @DisplayName("RPT-23: counting only authenticated reports leaves unsigned mails out")
   void leavesUnauthenticatedReportsOutWhenAsked() {
     List<ReceivedReport> reports = List.of(day(D, 100, 1), unsignedMail(report("x")));

@@ -7,6 +7,10 @@ import static dev.mtasts.tlsrpt.inbox.InboxFixtures.report;
 import static dev.mtasts.tlsrpt.inbox.InboxFixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.mtasts.tlsrpt.FailureDetail;
+import dev.mtasts.tlsrpt.PolicyReport;
+import dev.mtasts.tlsrpt.ReportJson;
+import dev.mtasts.tlsrpt.TlsRptReport;
 import dev.mtasts.tlsrpt.inbox.InboxFinding.Code;
 import dev.mtasts.tlsrpt.inbox.ReceivedReport.Transport;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +32,168 @@ class ReportInboxTest {
 
   @TempDir
   Path dir;
+
+  @Test
+  @DisplayName("RPT-35: a FIFO given as the input itself is refused, not opened (opening it blocks)")
+  void refusesAFifoGivenAsTheInput() throws Exception {
+    // Review finding: `mta-sts reports summary --from FIFO` hangs; head(file) opens it before any check.
+    Path fifo = dir.resolve("reports.json");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+
+    InboxResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> inbox.read(fifo));
+
+    assertThat(r.reports()).isEmpty();
+    assertThat(r.rejected()).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("RPT-53: a symbolic link given as the input is refused in words, not with the system's error text")
+  void refusesASymbolicLinkGivenAsTheInputInWords() throws Exception {
+    Path target = dir.resolve("real.eml");
+    Files.write(target, mail(report("real@s")));
+    Path link = Files.createSymbolicLink(dir.resolve("link.eml"), target);
+
+    InboxResult r = inbox.read(link);
+
+    assertThat(r.reports()).isEmpty();
+    assertThat(r.rejected()).singleElement().satisfies(x -> {
+      assertThat(x.source()).isEqualTo("link.eml");
+      assertThat(x.reason()).contains("is a symbolic link").contains("give the file").doesNotContain("NOFOLLOW");
+    });
+  }
+
+  @Test
+  @DisplayName("RPT-53: symbolic links and FIFOs inside a directory are listed as rejected, and not opened")
+  void listsLinksAndFifosInsideADirectoryAsRejected() throws Exception {
+    Path in = Files.createDirectory(dir.resolve("in"));
+    Files.write(in.resolve("a.eml"), mail(report("a@s")));
+    Files.createSymbolicLink(in.resolve("b-link.eml"), in.resolve("a.eml"));
+    Path fifo = in.resolve("c-fifo.eml");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+
+    InboxResult r = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+        () -> inbox.read(in));
+
+    assertThat(ids(r)).containsExactly("a@s");
+    assertThat(r.rejected()).extracting(RejectedInput::source).containsExactly("b-link.eml", "c-fifo.eml");
+    assertThat(r.rejected().get(0).reason()).contains("symbolic link");
+    assertThat(r.rejected().get(1).reason()).contains("not a regular file");
+  }
+
+  @Test
+  @DisplayName("RPT-54: two organisations' reports with the same report-id are both kept; the same sender's copies are one")
+  void keepsTwoSendersReportsWithTheSameReportId() {
+    java.time.LocalDate day = java.time.LocalDate.of(2026, 4, 1);
+    TlsRptReport a = InboxFixtures.report("Sender A", "tlsrpt@a.example", day, "same-id", 10, 0, "x", "mx");
+    TlsRptReport b = InboxFixtures.report("Sender B", "tlsrpt@b.example", day, "same-id", 20, 0, "x", "mx");
+    TlsRptReport aAgain = InboxFixtures.report("sender a ", "tlsrpt@a.example", day, "same-id", 10, 0, "x", "mx");
+
+    InboxResult r = readAll(List.of(a, b, aAgain));
+
+    assertThat(r.reports()).extracting(x -> x.report().organizationName()).containsExactly("Sender A", "Sender B");
+    assertThat(r.duplicates()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("RPT-52: a report with absurd counts is kept but marked")
+  void marksAReportWithAbsurdCounts() {
+    java.time.LocalDate day = java.time.LocalDate.of(2026, 4, 1);
+    TlsRptReport huge = InboxFixtures.report("Huge", "h@h.example", day, "huge", 2_000_000_000_000L, 0, "x", "mx");
+    TlsRptReport base = report("over@s");
+    PolicyReport p = base.policies().get(0);
+    // One failure detail counting more sessions than the policy's total failures.
+    TlsRptReport over = new TlsRptReport("Over", base.dateRange(), "o@o.example", "over", List.of(new PolicyReport(
+        p.policy(), 10, 3, List.of(new FailureDetail("certificate-expired", null, "mx", null, null, 4, null, null)))));
+    TlsRptReport fine = report("fine@s");
+
+    InboxResult r = readAll(List.of(huge, over, fine));
+
+    assertThat(r.reports()).hasSize(3);
+    assertThat(r.reports().get(0).has(Code.COUNTS_IMPLAUSIBLE)).isTrue();
+    assertThat(r.reports().get(0).findings().get(0).message()).contains("2000000000000 sessions");
+    assertThat(r.reports().get(1).has(Code.COUNTS_IMPLAUSIBLE)).isTrue();
+    assertThat(r.reports().get(2).findings()).isEmpty();
+  }
+
+  static final java.time.Instant NOW = java.time.Instant.parse("2026-04-02T12:00:00Z");
+  static final ReportInbox AT_NOW = ReportInbox.builder().clock(java.time.Clock.fixed(NOW,
+      java.time.ZoneOffset.UTC)).build();
+
+  @Test
+  @DisplayName("RPT-55: a date-range before 2018-09-01, over a day ahead of the clock, over 31 days or reversed is marked")
+  void marksImplausibleDateRanges() {
+    InboxResult r = readAll(AT_NOW, List.of(
+        dated("ancient", "0001-01-01T00:00:00Z", "0001-01-02T00:00:00Z"),
+        dated("future", "9999-12-30T00:00:00Z", "9999-12-31T00:00:00Z"),
+        dated("tomorrow-plus", "2026-04-03T12:00:01Z", "2026-04-04T00:00:00Z"),
+        dated("long", "2026-01-01T00:00:00Z", "2026-03-01T00:00:00Z"),
+        dated("today", "2026-04-02T00:00:00Z", "2026-04-03T00:00:00Z"),
+        dated("just-ahead", "2026-04-03T00:00:00Z", "2026-04-04T00:00:00Z")));
+
+    assertThat(r.reports()).extracting(x -> x.report().reportId() + ":" + x.has(Code.DATE_RANGE_IMPLAUSIBLE))
+        .containsExactly("ancient:true", "future:true", "tomorrow-plus:true", "long:true", "today:false",
+            "just-ahead:false");
+    assertThat(r.reports().get(0).findings().get(0).message()).contains("before RFC 8460 was published");
+  }
+
+  @Test
+  @DisplayName("RPT-55: a reversed date-range is marked as reversed, not as missing")
+  void saysAReversedDateRangeIsReversed() {
+    String json = new String(ReportJson.toJson(report("rev@s")), java.nio.charset.StandardCharsets.UTF_8)
+        .replace("2026-04-01T00:00:00Z", "X").replace("2026-04-02T00:00:00Z", "2026-04-01T00:00:00Z")
+        .replace("X", "2026-04-02T00:00:00Z");
+
+    InboxResult r = AT_NOW.readSubmission(bytes(json), "rev.json");
+
+    assertThat(r.reports()).singleElement().satisfies(x -> {
+      assertThat(x.report().dateRange()).isNull();
+      assertThat(x.findings()).singleElement().satisfies(f -> {
+        assertThat(f.code()).isEqualTo(Code.DATE_RANGE_IMPLAUSIBLE);
+        assertThat(f.message()).contains("reversed");
+      });
+    });
+  }
+
+  @Test
+  @DisplayName("RPT-56: a policy-domain that is no domain name ('<script>', 5,000 characters) is marked")
+  void marksAnInvalidPolicyDomain() {
+    String json = new String(ReportJson.toJson(report("pd@s")), java.nio.charset.StandardCharsets.UTF_8);
+    String script = json.replace("\"example.org\"", "\"<script>alert(1)</script>\"");
+    String longName = json.replace("\"example.org\"", "\"" + "a".repeat(5000) + "\"");
+
+    List<ReceivedReport> r = List.of(inbox.readSubmission(bytes(script), "s.json").reports().get(0),
+        inbox.readSubmission(bytes(longName), "l.json").reports().get(0),
+        inbox.readSubmission(bytes(json), "ok.json").reports().get(0));
+
+    assertThat(r).extracting(x -> x.has(Code.POLICY_DOMAIN_INVALID)).containsExactly(true, true, false);
+    assertThat(r.get(1).findings().get(0).message()).hasSizeLessThan(300).contains("5000 characters");
+  }
+
+  static TlsRptReport dated(String id, String start, String end) {
+    TlsRptReport base = report(id);
+    return new TlsRptReport(base.organizationName(), new dev.mtasts.tlsrpt.DateRange(java.time.Instant.parse(start),
+        java.time.Instant.parse(end)), base.contactInfo(), id, base.policies());
+  }
+
+  InboxResult readAll(List<TlsRptReport> reports) {
+    return readAll(inbox, reports);
+  }
+
+  /** Reads the reports as one directory of HTTPS submissions, in list order. */
+  InboxResult readAll(ReportInbox in, List<TlsRptReport> reports) {
+    try {
+      Path d = Files.createTempDirectory(dir, "all");
+      for (int i = 0; i < reports.size(); i++) {
+        Files.write(d.resolve(String.format(java.util.Locale.ROOT, "%03d.json.gz", i)), ReportJson.toGzip(reports.get(i)));
+      }
+      return in.read(d);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 
   static List<String> ids(InboxResult r) {
     return r.reports().stream().map(x -> x.report().reportId()).toList();

@@ -11,6 +11,7 @@ import dev.mtasts.core.TxtRecordSelection;
 import dev.mtasts.core.fetch.CertificateSummary;
 import dev.mtasts.core.fetch.FetchFailure;
 import dev.mtasts.core.fetch.PolicyFetchOutcome;
+import dev.mtasts.core.internal.Counts;
 import dev.mtasts.core.internal.Durations;
 import dev.mtasts.owner.CheckReport;
 import dev.mtasts.owner.Finding;
@@ -518,8 +519,8 @@ public final class Evaluation {
       for (LocalDate d = day(since); !d.isAfter(last); d = d.plusDays(1)) {
         DailyReportCounts c = byDay.get(d);
         if (c != null) {
-          sessions = saturatingAdd(sessions, c.sessions());
-          failures = saturatingAdd(failures, c.failedSessions());
+          sessions = Counts.saturatingAdd(sessions, c.sessions());
+          failures = Counts.saturatingAdd(failures, c.failedSessions());
         }
       }
       if (sessions > 0 && failures == 0) {
@@ -541,10 +542,5 @@ public final class Evaluation {
       // The alert is kept as it is, so an hourly monitor does not resolve and re-fire it daily (MON-30).
       carriedCodes.add(AlertCode.REPORT_FAILURE_SPIKE);
     }
-  }
-
-  private static long saturatingAdd(long a, long b) {
-    long s = a + b;
-    return s < 0 ? Long.MAX_VALUE : s;
   }
 }
