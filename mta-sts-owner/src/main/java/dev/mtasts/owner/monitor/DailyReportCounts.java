@@ -1,5 +1,6 @@
 package dev.mtasts.owner.monitor;
 
+import dev.mtasts.core.internal.Counts;
 import java.time.LocalDate;
 import java.util.Objects;
 
@@ -34,7 +35,6 @@ public record DailyReportCounts(LocalDate day, long successfulSessions, long fai
    * @return successful plus failed, saturating at {@link Long#MAX_VALUE}
    */
   public long sessions() {
-    long sum = successfulSessions + failedSessions;
-    return sum < 0 ? Long.MAX_VALUE : sum;
+    return Counts.saturatingAdd(successfulSessions, failedSessions);
   }
 }

@@ -1,5 +1,6 @@
 package dev.mtasts.owner.monitor;
 
+import dev.mtasts.core.internal.Counts;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Collection;
@@ -97,8 +98,8 @@ public record SpikeRule(int windowDays, int minBaselineDays, long minFailures, d
     int bd = 0;
     for (Map.Entry<LocalDate, DailyReportCounts> e : byDay.entrySet()) {
       if (e.getKey().isBefore(day)) {
-        bf = saturatingAdd(bf, e.getValue().failedSessions());
-        bs = saturatingAdd(bs, e.getValue().sessions());
+        bf = Counts.saturatingAdd(bf, e.getValue().failedSessions());
+        bs = Counts.saturatingAdd(bs, e.getValue().sessions());
         bd++;
       }
     }
@@ -139,10 +140,5 @@ public record SpikeRule(int windowDays, int minBaselineDays, long minFailures, d
     boolean above = dayScaled.subtract(baseScaled)
         .compareTo(BigDecimal.valueOf(minIncrease).multiply(sessions).multiply(baseSessions)) >= 0;
     return times && above;
-  }
-
-  private static long saturatingAdd(long a, long b) {
-    long sum = a + b;
-    return sum < 0 ? Long.MAX_VALUE : sum;
   }
 }
