@@ -48,13 +48,15 @@ public final class ReportAggregates {
   private final Map<String, NavigableMap<LocalDate, DomainDay>> days;
   private final int undated;
   private final int leftOut;
+  private final boolean authenticatedOnly;
   private final SpikeRule rule;
 
   private ReportAggregates(Map<String, NavigableMap<LocalDate, DomainDay>> days, int undated, int leftOut,
-      SpikeRule rule) {
+      boolean authenticatedOnly, SpikeRule rule) {
     this.days = days;
     this.undated = undated;
     this.leftOut = leftOut;
+    this.authenticatedOnly = authenticatedOnly;
     this.rule = rule;
   }
 
@@ -116,7 +118,7 @@ public final class ReportAggregates {
       byDay.forEach((day, a) -> m.put(day, a.toDay(domain, day)));
       out.put(domain, java.util.Collections.unmodifiableNavigableMap(m));
     });
-    return new ReportAggregates(java.util.Collections.unmodifiableMap(out), undated, leftOut, rule);
+    return new ReportAggregates(java.util.Collections.unmodifiableMap(out), undated, leftOut, authenticatedOnly, rule);
   }
 
   private static LocalDate middle(DateRange range) {
@@ -198,6 +200,15 @@ public final class ReportAggregates {
       d.failuresByReason().forEach((k, v) -> sum.byReason.merge(k, v, Counts::saturatingAdd));
     }
     return Optional.of(sum.toDay(list.get(0).domain(), list.get(0).day()));
+  }
+
+  /**
+   * Tells whether only authenticated reports were counted (RFC 8460 §3, RPT-23).
+   *
+   * @return the {@code authenticatedOnly} the aggregates were made with
+   */
+  public boolean authenticatedOnly() {
+    return authenticatedOnly;
   }
 
   /**

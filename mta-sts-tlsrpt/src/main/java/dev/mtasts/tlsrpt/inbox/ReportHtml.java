@@ -94,7 +94,7 @@ public final class ReportHtml {
       history(h, e.getValue(), List.of());
       h.append("</section>\n");
     }
-    marked(h, inbox);
+    marked(h, inbox, aggregates);
     h.append("<footer>RFC 8460 TLS reports, as received; counts are the senders' own.</footer>\n");
     h.append("</body></html>\n");
     return h.toString();
@@ -270,14 +270,19 @@ public final class ReportHtml {
     h.append("</tbody></table></div>\n");
   }
 
-  private static void marked(StringBuilder h, InboxResult inbox) {
+  private static void marked(StringBuilder h, InboxResult inbox, ReportAggregates a) {
     List<ReceivedReport> marked = inbox.reports().stream().filter(r -> !r.findings().isEmpty()).toList();
     if (marked.isEmpty() && inbox.rejected().isEmpty()) {
       return;
     }
     h.append("<section><h2>Delivery problems</h2>");
     if (!marked.isEmpty()) {
-      h.append("<h3>Marked reports (counted)</h3><ul class=\"history\">");
+      // Kept and listed, but not all counted: say which are not, rather than call them all counted.
+      h.append("<h3>Marked reports</h3><p class=\"meta\">Kept and listed. Left out of the counts: ")
+          .append(a.leftOut()).append(" with an implausible date-range, ").append(a.undated())
+          .append(" without one, any policy whose policy-domain is not a domain name")
+          .append(a.authenticatedOnly() ? ", and every report not authenticated (--authenticated-only)" : "")
+          .append(".</p><ul class=\"history\">");
       for (ReceivedReport r : marked) {
         h.append("<li><b>").append(text(r.source())).append("</b>");
         for (InboxFinding f : r.findings()) {

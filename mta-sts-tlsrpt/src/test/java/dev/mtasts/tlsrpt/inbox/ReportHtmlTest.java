@@ -4,6 +4,7 @@ import static dev.mtasts.tlsrpt.inbox.InboxFixtures.report;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.mtasts.core.Severity;
+import dev.mtasts.owner.monitor.SpikeRule;
 import dev.mtasts.tlsrpt.inbox.ReceivedReport.Transport;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -51,6 +52,23 @@ class ReportHtmlTest {
             + "expired on 2026-04-07T23:59:59Z. Fix: Renew the certificate.", null),
         new StatusNote("watched.example", StatusNote.Kind.ALERT, Severity.ERROR,
             "firing POLICY_CERT_EXPIRED mta-sts.watched.example", Instant.parse("2026-04-08T06:00:00Z"))));
+  }
+
+  @Test
+  @DisplayName("RPT-44: marked reports are listed as kept, and the page says which are left out of the counts")
+  void markedReportsAreNotCalledCounted() {
+    InboxResult in = sample();
+    List<ReceivedReport> mailed = new java.util.ArrayList<>(in.reports());
+    ReceivedReport first = mailed.get(0);
+    mailed.set(0, new ReceivedReport(first.source(), first.transport(), first.report(), first.reportDomain(),
+        first.submitter(), first.dkim(), List.of(new InboxFinding(InboxFinding.Code.DKIM_MISSING, "no signature")),
+        first.warnings()));
+    InboxResult marked = new InboxResult(mailed, in.rejected(), in.duplicates());
+    String page = ReportHtml.render(marked, ReportAggregates.of(mailed, true, SpikeRule.DEFAULT),
+        Instant.parse("2026-04-09T06:00:00Z"), List.of());
+    assertThat(page).contains("<h3>Marked reports</h3>", "Kept and listed. Left out of the counts: 0 with an "
+        + "implausible date-range, 0 without one", "every report not authenticated (--authenticated-only)")
+        .doesNotContain("(counted)");
   }
 
   @Test
