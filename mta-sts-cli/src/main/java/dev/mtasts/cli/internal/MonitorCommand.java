@@ -249,11 +249,9 @@ public final class MonitorCommand implements Callable<Integer> {
       return s.whenComplete((v, t) -> {
         if (t != null) {
           undelivered.incrementAndGet();
-          Throwable cause = t instanceof java.util.concurrent.CompletionException && t.getCause() != null
-              ? t.getCause() : t;
           synchronized (err) {
             err.println("mta-sts: alert " + a.code() + " for " + a.domain().name() + " not delivered to " + channel
-                + ": " + Text.message(cause));
+                + ": " + Text.message(t));
             err.flush();
           }
         }

@@ -6,6 +6,8 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -57,15 +59,21 @@ public final class Text {
 
 
   /**
-   * What a failure says, for a message: its own message, escaped for a terminal or a log (text
-   * from the network often ends up in exception messages), or a plain "no detail given" when it
-   * has none, never a Java class name.
+   * What a failure says, for a message: its own message (a completion or execution wrapper's
+   * cause's), escaped for a terminal or a log (text from the network often ends up in exception
+   * messages), or a plain "no detail given" when it has none, never a Java class name.
    *
    * @param failure the failure
    * @return a message fragment
    */
   public static String message(Throwable failure) {
-    String m = failure instanceof FileSystemException f ? fileMessage(f) : failure.getMessage();
+    // A stage's wrapper says "java.lang.Exception: ..." of its cause: say the cause's own words.
+    Throwable t = failure;
+    for (int i = 0; i < 8 && (t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null; i++) {
+      t = t.getCause();
+    }
+    String m = t instanceof FileSystemException f ? fileMessage(f) : t.getMessage();
     return m == null || m.isBlank() ? "no detail given" : Escapes.escape(m, 500);
   }
 

@@ -34,5 +34,7 @@ class TextTest {
     assertThat(Text.message(new FileSystemException("/x", null, "Too many levels of symbolic links")))
         .isEqualTo("Too many levels of symbolic links: /x");
     assertThat(Text.message(new IllegalStateException())).isEqualTo("no detail given");
+    assertThat(Text.message(new java.util.concurrent.CompletionException(new AccessDeniedException("/x"))))
+        .isEqualTo("permission denied: /x");
   }
 }

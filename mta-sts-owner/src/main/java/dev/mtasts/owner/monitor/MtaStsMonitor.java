@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeoutException;
@@ -224,7 +223,7 @@ public final class MtaStsMonitor implements AutoCloseable {
     CompletableFuture<@Nullable CheckReport> check = within(() -> checker.check(d), "the check of " + d)
         .handle((r, t) -> {
           if (t != null) {
-            LOG.warn("Check of {} failed: {}", d, Text.message(unwrap(t)));
+            LOG.warn("Check of {} failed: {}", d, Text.message(t));
             return null;
           }
           return r;
@@ -235,7 +234,7 @@ public final class MtaStsMonitor implements AutoCloseable {
         : within(() -> source.dailyCounts(d, Evaluation.firstReportDay(state, settings, now),
             Evaluation.lastReportDay(now)), "the report query of " + d).handle((c, t) -> {
               if (t != null) {
-                LOG.warn("Report counts of {} are unavailable: {}", d, Text.message(unwrap(t)));
+                LOG.warn("Report counts of {} are unavailable: {}", d, Text.message(t));
                 return null;
               }
               return c;
@@ -271,7 +270,7 @@ public final class MtaStsMonitor implements AutoCloseable {
     }
     return s.toCompletableFuture().handle((v, t) -> {
       if (t != null) {
-        LOG.warn("Alert sink {} failed for {} {}: {}", sink, a.code(), a.domain(), Text.message(unwrap(t)));
+        LOG.warn("Alert sink {} failed for {} {}: {}", sink, a.code(), a.domain(), Text.message(t));
       }
       return null;
     });
@@ -297,14 +296,6 @@ public final class MtaStsMonitor implements AutoCloseable {
       }
     });
     return out;
-  }
-
-  private static Throwable unwrap(Throwable t) {
-    Throwable c = t;
-    for (int i = 0; i < 8 && c instanceof CompletionException && c.getCause() != null; i++) {
-      c = c.getCause();
-    }
-    return c;
   }
 
   /**

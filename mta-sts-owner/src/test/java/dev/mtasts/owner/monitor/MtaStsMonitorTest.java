@@ -171,7 +171,7 @@ class MtaStsMonitorTest {
     }
   }
 
-  /** Alert texts say durations in whole seconds and words, once: no fraction, no "(86400 seconds (1 day))". */
+  /** APP-12: alert texts say durations in whole seconds and words, once: no "(86400 seconds (1 day))". */
   @Test
   void alertTextsSayDurationsInWholeSecondsOnce() {
     MonitorFixture f = fixture();

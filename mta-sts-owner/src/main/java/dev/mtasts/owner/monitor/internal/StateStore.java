@@ -101,22 +101,36 @@ public final class StateStore implements AutoCloseable {
     try {
       bytes = AtomicFiles.readRegular(file, MAX_FILE_BYTES);
     } catch (IOException e) {
-      return setAside(domain, file, String.valueOf(e.getMessage()), now);
+      return setAside(domain, file, Text.message(e), now);
     }
     if (bytes == null) {
       return new DomainState(domain);
     }
     try {
-      AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
-      String named = frame.one(DOMAIN);
-      DomainState s = StateCodec.decode(frame.body());
-      if (!named.equals(domain.name()) || !s.domain.equals(domain)) {
-        return setAside(domain, file, "the file holds domain " + named + ", expected " + domain.name(), now);
+      DomainState s = decode(bytes);
+      if (!s.domain.equals(domain)) {
+        return setAside(domain, file, "the file holds domain " + s.domain.name() + ", expected " + domain.name(), now);
       }
       return s;
     } catch (IllegalArgumentException e) {
-      return setAside(domain, file, String.valueOf(e.getMessage()), now);
+      return setAside(domain, file, Text.message(e), now);
     }
+  }
+
+  /**
+   * Reads a state file's bytes: the checksummed envelope, the body, and the header's domain
+   * agreeing with the body's.
+   *
+   * @throws IllegalArgumentException saying what is wrong
+   */
+  private static DomainState decode(byte[] bytes) {
+    AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
+    String named = frame.one(DOMAIN);
+    DomainState s = StateCodec.decode(frame.body());
+    if (!named.equals(s.domain.name())) {
+      throw new IllegalArgumentException("the header names domain " + named + ", the body " + s.domain.name());
+    }
+    return s;
   }
 
   private DomainState setAside(PolicyDomain domain, Path file, String reason, Instant now) {
@@ -189,12 +203,7 @@ public final class StateStore implements AutoCloseable {
           continue; // removed since the listing
         }
         total += bytes.length;
-        AtomicFiles.Frame frame = AtomicFiles.unframe(bytes, MAGIC);
-        DomainState s = StateCodec.decode(frame.body());
-        if (!frame.one(DOMAIN).equals(s.domain.name())) {
-          throw new IllegalArgumentException("the header and the body name different domains");
-        }
-        out.add(s);
+        out.add(decode(bytes));
       } catch (IOException | IllegalArgumentException e) {
         problems.add(f.getFileName() + ": " + Text.message(e));
       }
